@@ -1,0 +1,139 @@
+"""pytest integration: fixtures, options and the end-of-run summary.
+
+Fixtures (all session-scoped factories, so one plan serves every test that asks for it):
+
+* ``plan_for(component, scenario="default") -> Plan``: a scenario that must plan cleanly;
+* ``rejection_for(component, scenario) -> Rejection``: a scenario that must be refused;
+* ``scenario_for(component, scenario) -> Scenario``: the inputs, resolved;
+* ``endpoint``: the AWS endpoint (an embedded moto server unless ``--aws-endpoint`` is given);
+* ``planner``: the session's ``Planner`` (templates, workspaces, timings).
+
+At the end of the run the harness prints a per-component table (scenarios planned, resources
+in the default plan, tests passed and failed) and per-phase timings (init, plan, show, ...).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tfharness.components import component_for_test_file
+from tfharness.diagnostics import Rejection
+from tfharness.emulator import Endpoint, MotoServer
+from tfharness.plan import Plan
+from tfharness.planner import Planner
+from tfharness.scenarios import Scenario, load_scenario
+from tfharness.toolchain import describe
+
+_STATE: dict[str, object] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tfharness", "Terraform component harness")
+    group.addoption("--aws-endpoint", default=os.environ.get("TFHARNESS_AWS_ENDPOINT"),
+                    help="use this AWS endpoint instead of starting an embedded moto server")
+    group.addoption("--tf-jobs", type=int, default=None,
+                    help="scenarios planned at once (default TFHARNESS_JOBS or 2)")
+
+
+@pytest.fixture(scope="session")
+def endpoint(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[Endpoint]:
+    """The AWS endpoint every Terraform run and boto3 client of the session uses."""
+    url = request.config.getoption("--aws-endpoint")
+    if url:
+        yield Endpoint(url, name="external")
+        return
+    server = MotoServer(log_dir=tmp_path_factory.mktemp("emulator"))
+    endpoint = server.start()
+    _STATE["moto"] = server
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_server(endpoint: Endpoint) -> MotoServer:
+    """The embedded moto server (skips, saying why, when an external endpoint is in use)."""
+    server = _STATE.get("moto")
+    if not isinstance(server, MotoServer):
+        pytest.skip(f"needs the embedded moto server; this run uses {endpoint.url}")
+    return server
+
+
+@pytest.fixture(scope="session")
+def planner(request: pytest.FixtureRequest, endpoint: Endpoint) -> Iterator[Planner]:
+    planner = Planner(endpoint, jobs=request.config.getoption("--tf-jobs"))
+    _STATE["planner"] = planner
+    try:
+        yield planner
+    finally:
+        planner.close()
+
+
+@pytest.fixture(scope="session")
+def plan_for(planner: Planner) -> Callable[..., Plan]:
+    """Factory: the shared Plan of a scenario that must plan cleanly."""
+    return planner.plan
+
+
+@pytest.fixture(scope="session")
+def rejection_for(planner: Planner) -> Callable[[str, str], Rejection]:
+    """Factory: the shared Rejection of a scenario Terraform must refuse."""
+    return planner.rejection
+
+
+@pytest.fixture(scope="session")
+def scenario_for() -> Callable[..., Scenario]:
+    """Factory: a scenario's resolved inputs."""
+    return load_scenario
+
+
+# Summary ----------------------------------------------------------------------------------
+_RESULTS: dict[str, dict[str, int]] = defaultdict(lambda: {"passed": 0, "failed": 0,
+                                                           "skipped": 0})
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    component = component_for_test_file(Path(report.fspath).name)
+    if component is None:
+        return
+    counts = _RESULTS[component]
+    if report.when == "call":
+        counts[report.outcome] += 1
+    elif report.outcome == "failed":
+        counts["failed"] += 1
+    elif report.outcome == "skipped" and report.when == "setup":
+        counts["skipped"] += 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    planner = _STATE.get("planner")
+    if not _RESULTS and not isinstance(planner, Planner):
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("tfharness: components")
+    outcomes = planner.planned() if isinstance(planner, Planner) else {}
+    header = f"{'component':<22} {'scenarios':>9} {'rejected':>8} {'resources':>9} " \
+             f"{'passed':>6} {'failed':>6} {'skipped':>7}"
+    write(header)
+    write("-" * len(header))
+    names = sorted(set(_RESULTS) | {component for component, _ in outcomes})
+    for name in names:
+        mine = {s: o for (c, s), o in outcomes.items() if c == name}
+        rejected = sum(1 for o in mine.values() if isinstance(o, Rejection))
+        default = mine.get("default")
+        resources = str(len(default.managed)) if isinstance(default, Plan) else "-"
+        counts = _RESULTS.get(name, {"passed": 0, "failed": 0, "skipped": 0})
+        write(f"{name:<22} {len(mine):>9} {rejected:>8} {resources:>9} "
+              f"{counts['passed']:>6} {counts['failed']:>6} {counts['skipped']:>7}")
+    if isinstance(planner, Planner):
+        terminalreporter.section("tfharness: timings")
+        write(describe())
+        for line in planner.timings.report():
+            write(line)

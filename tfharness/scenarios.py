@@ -1,0 +1,161 @@
+"""Scenarios are data: tests/scenarios/<component>.yaml names test cases and their inputs.
+
+    default:                      # every component has one; it must plan cleanly
+      description: Typical dev configuration.
+      vars: {region: us-east-1, environment: dev, name: demo}
+    prod:
+      extends: default            # deep-merges the parent's vars, then overrides
+      description: Production settings.
+      vars: {environment: prod}
+
+Keys of a scenario: ``vars`` (the component's inputs), ``extends`` (a scenario to start from),
+``description``. Anything else is rejected so typos do not pass silently.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tfharness.components import REPO_ROOT
+from tfharness.errors import InputEncodingError, ScenarioFileError, UnknownScenario
+
+ALLOWED_KEYS = frozenset({"vars", "extends", "description"})
+
+
+def scenarios_root() -> Path:
+    """Directory of scenario files (override with TFHARNESS_SCENARIOS_DIR)."""
+    return Path(os.environ.get("TFHARNESS_SCENARIOS_DIR", REPO_ROOT / "tests" / "scenarios"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One named set of inputs for one component."""
+
+    component: str
+    name: str
+    vars: dict[str, Any] = field(hash=False)
+    description: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.component}:{self.name}"
+
+    def tfvars_json(self) -> str:
+        """The inputs as the text of a `*.auto.tfvars.json` file (types kept: true, null, 3)."""
+        return encode_inputs(self.vars, where=self.id)
+
+
+def encode_inputs(values: dict[str, Any], *, where: str) -> str:
+    """Encode inputs as JSON, or raise InputEncodingError naming the offending input path."""
+    _check_encodable(values, f"{where}: vars")
+    return json.dumps(values, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def _check_encodable(value: Any, path: str) -> None:
+    if value is None or isinstance(value, (bool, str, int)):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputEncodingError(
+                f"{path} is {value!r}, which Terraform cannot take: use a finite number or null."
+            )
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InputEncodingError(
+                    f"{path} has the key {key!r} of type {type(key).__name__}: "
+                    "map keys must be strings (quote it in the YAML)."
+                )
+            _check_encodable(item, f"{path}.{key}")
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_encodable(item, f"{path}[{index}]")
+        return
+    raise InputEncodingError(
+        f"{path} is a {type(value).__name__} ({value!r}), which cannot be written as JSON for "
+        "Terraform: quote it in the YAML so it stays a string."
+    )
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge maps recursively; values of `override` win; lists are replaced, not appended."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@cache
+def _load_file(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ScenarioFileError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise ScenarioFileError(f"{path}: must map scenario names to scenarios, got {data!r}.")
+    for name, body in data.items():
+        if not isinstance(body, dict):
+            raise ScenarioFileError(f"{path}: scenario {name!r} must be a mapping with `vars:`.")
+        unknown = set(body) - ALLOWED_KEYS
+        if unknown:
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r} has unknown keys {sorted(unknown)}; "
+                f"allowed: {sorted(ALLOWED_KEYS)}."
+            )
+        if not isinstance(body.get("vars", {}), dict):
+            raise ScenarioFileError(f"{path}: scenario {name!r}: `vars` must be a mapping.")
+    return data
+
+
+def scenario_file(component: str) -> Path:
+    return scenarios_root() / f"{component}.yaml"
+
+
+def scenario_names(component: str) -> list[str]:
+    """Names of every scenario of a component, in file order (empty when it has no file)."""
+    path = scenario_file(component)
+    return list(_load_file(path)) if path.is_file() else []
+
+
+def load_scenario(component: str, name: str = "default") -> Scenario:
+    """The scenario `name` of `component`, with `extends` resolved."""
+    path = scenario_file(component)
+    if not path.is_file():
+        raise UnknownScenario(
+            f"component {component!r} has no scenario file: create {path} "
+            "with at least a `default:` scenario."
+        )
+    data = _load_file(path)
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        if current not in data:
+            known = ", ".join(data) or "(none)"
+            missing = f"scenario {current!r}" + (f" (extended by {chain[-1]!r})" if chain else "")
+            raise UnknownScenario(f"{path}: no {missing}. Known scenarios: {known}.")
+        if current in chain:
+            raise ScenarioFileError(f"{path}: `extends` cycle: {' -> '.join([*chain, current])}.")
+        chain.append(current)
+        current = data[current].get("extends")
+    merged: dict[str, Any] = {}
+    for link in reversed(chain):
+        merged = deep_merge(merged, data[link].get("vars") or {})
+    return Scenario(component, name, merged, data[name].get("description", ""))
+
+
+def load_scenarios(component: str) -> list[Scenario]:
+    """Every scenario of a component."""
+    return [load_scenario(component, name) for name in scenario_names(component)]
