@@ -67,11 +67,11 @@ class Endpoint:
             env[name] = ""
         return env
 
-    def boto3_client(self, service: str):
+    def boto3_client(self, service: str, **kwargs):
         import boto3
 
         return boto3.client(
-            service, endpoint_url=self.url, region_name=self.region,
+            service, endpoint_url=self.url, region_name=self.region, **kwargs,
             aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],

@@ -21,12 +21,15 @@ from pathlib import Path
 
 import pytest
 
+from tfharness.capabilities import Capability, probe_all
 from tfharness.components import component_for_test_file
+from tfharness.deploy import Deployment, Run
 from tfharness.diagnostics import Rejection
 from tfharness.emulator import Endpoint, MotoServer
 from tfharness.plan import Plan
 from tfharness.planner import Planner
 from tfharness.scenarios import Scenario, load_scenario
+from tfharness.targets import aws_target, localstack_endpoint, selected_kind
 from tfharness.toolchain import describe
 
 _STATE: dict[str, object] = {}
@@ -38,6 +41,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use this AWS endpoint instead of starting an embedded moto server")
     group.addoption("--tf-jobs", type=int, default=None,
                     help="scenarios planned at once (default TFHARNESS_JOBS or 2)")
+    group.addoption("--target", default=None,
+                    help="integration target: moto (default), localstack or aws "
+                         "(or TFHARNESS_TARGET)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "requires(*capabilities): skip, saying why, on targets that lack them")
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +58,10 @@ def endpoint(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     url = request.config.getoption("--aws-endpoint")
     if url:
         yield Endpoint(url, name="external")
+        return
+    kind = selected_kind(request.config.getoption("--target"))
+    if kind == "localstack":
+        yield localstack_endpoint()
         return
     server = MotoServer(log_dir=tmp_path_factory.mktemp("emulator"))
     endpoint = server.start()
@@ -94,6 +109,53 @@ def scenario_for() -> Callable[..., Scenario]:
     return load_scenario
 
 
+# Integration ------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def target_kind(request: pytest.FixtureRequest) -> str:
+    kind = selected_kind(request.config.getoption("--target"))
+    if kind == "aws":
+        aws_target()  # refuses accounts that are not on the allow-list
+    return kind
+
+
+@pytest.fixture(scope="session")
+def capabilities(endpoint: Endpoint, target_kind: str) -> dict[str, Capability]:
+    found = probe_all(endpoint, target_kind)
+    _STATE["capabilities"] = found
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _required_capabilities(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("requires")
+    if marker is None:
+        return
+    found: dict[str, Capability] = request.getfixturevalue("capabilities")
+    missing = [found[name] for name in marker.args if not found[name].available]
+    if missing:
+        pytest.skip("; ".join(f"needs {c.name}: {c.reason}" for c in missing))
+
+
+@pytest.fixture(scope="session")
+def integration_run() -> Run:
+    """This session's run: its ID (tagged on every resource) and its manifest."""
+    run = Run()
+    _STATE["run"] = run
+    return run
+
+
+@pytest.fixture(scope="session")
+def deploy(planner: Planner, integration_run: Run, target_kind: str):
+    """Factory: `with deploy("vpc", "default", **extra_vars) as deployed:` applies, then destroys."""
+
+    def factory(component: str, scenario: str = "default", **extra_vars) -> Deployment:
+        return Deployment(planner.template(component), load_scenario(component, scenario),
+                          integration_run, env=planner.env, emulator=target_kind != "aws",
+                          extra_vars=extra_vars)
+
+    return factory
+
+
 # Summary ----------------------------------------------------------------------------------
 _RESULTS: dict[str, dict[str, int]] = defaultdict(lambda: {"passed": 0, "failed": 0,
                                                            "skipped": 0})
@@ -132,6 +194,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         counts = _RESULTS.get(name, {"passed": 0, "failed": 0, "skipped": 0})
         write(f"{name:<22} {len(mine):>9} {rejected:>8} {resources:>9} "
               f"{counts['passed']:>6} {counts['failed']:>6} {counts['skipped']:>7}")
+    found = _STATE.get("capabilities")
+    if isinstance(found, dict):
+        terminalreporter.section("tfharness: target capabilities")
+        for capability in found.values():
+            mark = "yes" if capability.available else "no "
+            write(f"{mark} {capability.name:<26} {capability.reason}")
     if isinstance(planner, Planner):
         terminalreporter.section("tfharness: timings")
         write(describe())

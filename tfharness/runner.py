@@ -138,7 +138,8 @@ class Workspace:
 
     def __init__(self, template: Template, label: str, directory: Path,
                  inputs: Mapping[str, Any], *, extra_files: Mapping[str, str] | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, standalone: bool = False) -> None:
+        """`standalone` workspaces run their own init (they outlive the session: applies)."""
         self.template = template.ensure_ready()
         self.label = label
         self.dir = directory
@@ -149,9 +150,15 @@ class Workspace:
         (self.dir / INPUTS_FILE).write_text(encode_inputs(dict(inputs), where=label))
         for name, text in (extra_files or {}).items():
             (self.dir / name).write_text(text)
-        self.env = {**template.env, **(env or {}), "TF_DATA_DIR": str(template.data_dir)}
+        self.env = {**template.env, **(env or {})}
+        if not standalone:
+            self.env["TF_DATA_DIR"] = str(template.data_dir)
         self.tf = tftest.TerraformTest(str(self.dir), binary=terraform_binary(), env=self.env)
         self.timings = template.timings
+        if standalone:
+            with self.timings.measure("init", label):
+                self._raise_unless_ok("init", self.run("init", "-backend=false", "-input=false",
+                                                       "-no-color"))
 
     @property
     def subject(self) -> str:

@@ -153,3 +153,21 @@ def describe() -> str:
         else "registry.terraform.io"
     )
     return f"terraform {terraform_version()} at {terraform_binary()}; providers from {source}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Terraform and provider set-up of the harness")
+    parser.add_argument("--cli-config", action="store_true",
+                        help="write the harness's CLI config and print its path")
+    args = parser.parse_args(argv)
+    if args.cli_config:
+        print(cli_config().path)
+    else:
+        print(describe())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""Sessions: `nox -s unit` for the plan checks, `nox` for everything CI runs.
+
+Default sessions (what `bash .ci/run` runs): lint, unit, rotation, validate, integration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "unit", "rotation", "validate", "integration"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+PYTHON = "3.11"
+NO_TESTS_COLLECTED = 5
+
+
+def install_harness(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+
+
+def pytest(session: nox.Session, *args: str, allow_empty: bool = False) -> None:
+    """Run pytest; exit code 5 (nothing collected) passes only where `allow_empty`."""
+    codes = [0, NO_TESTS_COLLECTED] if allow_empty else [0]
+    session.run("pytest", *args, *session.posargs, success_codes=codes)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff on the Python code, terraform fmt on every component."""
+    session.install("ruff==0.17.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("terraform", "fmt", "-check", "-recursive", "components", "tests",
+                external=True)
+
+
+@nox.session(python=PYTHON)
+def unit(session: nox.Session) -> None:
+    """Plan every component's scenarios and assert on them; harness self-tests."""
+    install_harness(session)
+    pytest(session, "-m", "unit or harness", "tests/unit", "tests/harness",
+           "--junitxml=build/junit-unit.xml")
+
+
+@nox.session(python=PYTHON)
+def rotation(session: nox.Session) -> None:
+    """Drive the RDS rotation function against real PostgreSQL and MariaDB servers."""
+    install_harness(session)
+    pytest(session, "-m", "rotation", "tests/rotation", allow_empty=True)
+
+
+@nox.session(python=PYTHON)
+def integration(session: nox.Session) -> None:
+    """Apply components to the embedded emulator, verify, destroy."""
+    install_harness(session)
+    pytest(session, "-m", "integration", "tests/integration", allow_empty=True)
+
+
+@nox.session(python=PYTHON)
+def validate(session: nox.Session) -> None:
+    """scripts/validate-terraform.sh: fmt, validate, checkov (own environment), tflint."""
+    session.install("-e", ".", "checkov==3.3.30")
+    session.run("bash", "scripts/validate-terraform.sh", external=True,
+                env={"CHECKOV": str(Path(session.bin) / "checkov"),
+                     "PYTHON": str(Path(session.bin) / "python")})
+
+
+@nox.session(python=PYTHON, default=False)
+def standardize(session: nox.Session) -> None:
+    """Rewrite every component's provider.tf and context.tf from tfharness/standard.py."""
+    install_harness(session)
+    session.run("python", "-m", "tfharness.standard", "--write")
+
+
+@nox.session(python=PYTHON, default=False)
+def build(session: nox.Session) -> None:
+    """Build every component's Lambda package into components/terraform/<name>/build/."""
+    for script in sorted(ROOT.glob("components/terraform/*/lambda/build.py")):
+        session.run("python", str(script), env={"PYTHONDONTWRITEBYTECODE": "1"})
+
+
+@nox.session(python=PYTHON, default=False)
+def tests(session: nox.Session) -> None:
+    """Any pytest selection: nox -s tests -- tests/unit/test_vpc.py -k flow."""
+    install_harness(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def sweep(session: nox.Session) -> None:
+    """Destroy what interrupted integration runs left: nox -s sweep -- --endpoint URL."""
+    install_harness(session)
+    session.run("python", "-m", "tfharness.sweep", *session.posargs)

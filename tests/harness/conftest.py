@@ -1,0 +1,34 @@
+"""Fixtures for the harness's self-tests: the tiny fixture component and its scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tfharness.emulator import Endpoint
+from tfharness.planner import Planner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RECORDED = FIXTURES / "recorded"
+TINY = FIXTURES / "components" / "tiny"
+
+
+@pytest.fixture
+def fixture_catalog(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the component catalog and scenario files at the harness fixtures."""
+    monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
+    monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(FIXTURES / "scenarios"))
+    return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def tiny_planner(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[Planner]:
+    """A Planner over the fixture catalog, shared by one test module."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
+        patch.setenv("TFHARNESS_SCENARIOS_DIR", str(FIXTURES / "scenarios"))
+        planner = Planner(endpoint, root=tmp_path_factory.mktemp("tiny"), jobs=2, keep=True)
+        yield planner

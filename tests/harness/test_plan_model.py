@@ -1,0 +1,103 @@
+"""The plan model on a recorded `terraform show -json` (no Terraform needed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tfharness.plan import UNKNOWN, Plan, parse_path
+
+from .conftest import RECORDED
+
+pytestmark = pytest.mark.harness
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return Plan(json.loads((RECORDED / "tiny-with_topic.plan.json").read_text()),
+                label="tiny:with_topic")
+
+
+def test_resources_are_keyed_by_full_address(plan: Plan) -> None:
+    assert set(plan) >= {"aws_kms_key.this", "aws_cloudwatch_log_group.this",
+                         "aws_sns_topic.this[0]"}
+    assert plan["aws_sns_topic.this[0]"].index == 0
+    assert plan["aws_sns_topic.this[0]"].type == "aws_sns_topic"
+
+
+def test_data_sources_read_at_plan_time_are_queryable(plan: Plan) -> None:
+    identity = plan["data.aws_caller_identity.current"]
+    assert identity.mode == "data"
+    assert identity["account_id"] == "123456789012"
+
+
+def test_missing_address_lists_what_the_plan_has(plan: Plan) -> None:
+    with pytest.raises(KeyError) as error:
+        plan["aws_s3_bucket.nope"]
+    assert "aws_s3_bucket.nope" in str(error.value)
+    assert "aws_kms_key.this (create)" in str(error.value)
+
+
+def test_of_type_and_one(plan: Plan) -> None:
+    assert [c.address for c in plan.of_type("aws_kms_key")] == ["aws_kms_key.this"]
+    assert plan.one("aws_sns_topic").address == "aws_sns_topic.this[0]"
+    with pytest.raises(AssertionError, match="expected exactly one aws_vpc, found 0"):
+        plan.one("aws_vpc")
+
+
+def test_actions(plan: Plan) -> None:
+    plan.assert_actions("aws_kms_key.this", "create")
+    assert plan.count("create") == 3
+    assert not plan.is_empty
+    with pytest.raises(AssertionError, match=r"aws_kms_key.this: action: got 'create', "
+                                             r"expected 'delete'"):
+        plan.assert_actions("aws_kms_key.this", "delete")
+
+
+def test_attribute_values_and_paths(plan: Plan) -> None:
+    plan.assert_attr("aws_cloudwatch_log_group.this", "retention_in_days", 30)
+    plan.assert_attr("aws_cloudwatch_log_group.this", "name", "/tiny/tiny-dev")
+    assert plan["aws_kms_key.this"]["enable_key_rotation"] is True
+    with pytest.raises(AssertionError) as error:
+        plan.assert_attr("aws_cloudwatch_log_group.this", "retention_in_days", 90)
+    assert str(error.value) == ("aws_cloudwatch_log_group.this: retention_in_days: "
+                                "got 30, expected 90")
+    with pytest.raises(AssertionError, match="no_such_attr: missing"):
+        plan.assert_attr("aws_kms_key.this", "no_such_attr", 1)
+
+
+def test_unknown_after_apply(plan: Plan) -> None:
+    plan.assert_unknown("aws_kms_key.this", "arn")
+    assert plan["aws_cloudwatch_log_group.this"]["kms_key_id"] == UNKNOWN
+    with pytest.raises(AssertionError, match="expected a value known only after apply"):
+        plan.assert_unknown("aws_kms_key.this", "enable_key_rotation")
+
+
+def test_tags_are_a_subset_check(plan: Plan) -> None:
+    plan.assert_tags("aws_cloudwatch_log_group.this",
+                     {"Environment": "dev", "Team": "platform", "Name": "tiny-dev"})
+    with pytest.raises(AssertionError, match="Environment"):
+        plan.assert_tags("aws_cloudwatch_log_group.this", {"Environment": "prod"})
+
+
+def test_absent(plan: Plan) -> None:
+    plan.assert_absent("aws_s3_bucket")
+    with pytest.raises(AssertionError, match=r"found \['aws_sns_topic.this\[0\]'\]"):
+        plan.assert_absent("aws_sns_topic")
+
+
+def test_outputs_and_variables(plan: Plan) -> None:
+    assert plan.outputs["log_group_name"] == "/tiny/tiny-dev"
+    assert plan.outputs["topic_arn"] == UNKNOWN
+    assert plan.variables["enable_topic"] is True
+    assert plan.variables["topic_display_name"] is None
+
+
+@pytest.mark.parametrize(("path", "parts"), [
+    ("a.b[0].c", ("a", "b", 0, "c")),
+    ("a.b.0.c", ("a", "b", 0, "c")),
+    (("x", 1), ("x", 1)),
+])
+def test_path_syntax(path, parts) -> None:
+    assert parse_path(path) == parts

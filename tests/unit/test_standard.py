@@ -1,0 +1,61 @@
+"""The provider standard (seed section 8) and the shared context hold in every component."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tfharness.components import all_components
+from tfharness.standard import (
+    AWS_PROVIDER_VERSION,
+    PROVIDER_TF,
+    TERRAFORM_REQUIRED_VERSION,
+    check_component,
+)
+
+pytestmark = pytest.mark.unit
+
+COMPONENTS = all_components()
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=[c.name for c in COMPONENTS])
+def test_component_follows_the_standard(component) -> None:
+    drifts = check_component(component.path)
+    assert not drifts, "\n".join(str(d) for d in drifts) + (
+        "\nRun `python -m tfharness.standard --write` to restore the standard files."
+    )
+
+
+def test_standard_admits_the_mirrored_provider_and_excludes_6() -> None:
+    # The seed's ~> 5.74.0 would admit only 5.74.x; the mirror holds 5.100.0.
+    assert TERRAFORM_REQUIRED_VERSION == ">= 1.9.0"
+    assert AWS_PROVIDER_VERSION == ">= 5.74.0, < 6.0.0"
+    assert 'source  = "hashicorp/aws"' in PROVIDER_TF
+    assert "region = var.region" in PROVIDER_TF
+
+
+@pytest.mark.parametrize(("edit", "reason"), [
+    (lambda t: t.replace(">= 5.74.0, < 6.0.0", "~> 5.74.0"), "line 12"),
+    (lambda t: t.replace("region = var.region", 'region = "eu-west-1"'), "line 3"),
+    (lambda t: t + '\nprovider "aws" {\n  alias = "x"\n}\n', "lines"),
+    (lambda t: "", "lines"),
+])
+def test_drift_is_detected_and_names_the_component(tmp_path: Path, edit, reason) -> None:
+    source = COMPONENTS[0].path if COMPONENTS else None
+    if source is None:
+        pytest.skip("no component exists yet to copy")
+    copy = tmp_path / "drifted-component"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns(".terraform", "build"))
+    provider = copy / "provider.tf"
+    provider.write_text(edit(provider.read_text()))
+    drifts = check_component(copy)
+    assert [(d.component, d.filename) for d in drifts] == [("drifted-component", "provider.tf")]
+    assert reason in drifts[0].reason
+
+
+def test_missing_standard_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("")
+    assert sorted(str(d) for d in check_component(tmp_path)) == [
+        f"{tmp_path.name}/context.tf: missing", f"{tmp_path.name}/provider.tf: missing"]

@@ -1,0 +1,108 @@
+"""What the integration target can do, probed once per session with cheap calls.
+
+A test declares what it needs with ``@pytest.mark.requires("backup_selections")``; on a target
+that lacks it, the test is skipped and the summary prints why. Components leave out only what
+the target cannot create, through the switches each component's README documents.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tfharness.emulator import Endpoint
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    available: bool
+    reason: str
+
+
+def _refused(error: Exception) -> str:
+    text = str(error)
+    if isinstance(error, ClientError):
+        err = error.response.get("Error", {})
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        text = f"{err.get('Code') or f'HTTP {status}'}: {err.get('Message', '')}"
+    if "<html" in text or "<!doctype" in text.lower():
+        return "not implemented: the target answered with an HTML error page"
+    return text.splitlines()[0][:160]
+
+
+def _probe(name: str, call: Callable[[], object], what: str) -> Capability:
+    try:
+        call()
+    except Exception as error:  # any refusal, however the target words it, means "no"
+        return Capability(name, False, f"the target refused {what} ({_refused(error)})")
+    return Capability(name, True, f"{what} works")
+
+
+def probe_all(endpoint: Endpoint, kind: str) -> dict[str, Capability]:
+    """Probe the target behind `endpoint`; `kind` is moto, localstack or aws."""
+    suffix = uuid.uuid4().hex[:8]
+    once = Config(retries={"max_attempts": 1, "mode": "standard"})
+    backup = endpoint.boto3_client("backup", config=once)
+    cloudwatch = endpoint.boto3_client("cloudwatch", config=once)
+    logs = endpoint.boto3_client("logs", config=once)
+    rds = endpoint.boto3_client("rds", config=once)
+    found: list[Capability] = []
+
+    vault = f"tfharness-probe-{suffix}"
+
+    def vault_policy() -> None:
+        backup.create_backup_vault(BackupVaultName=vault)
+        try:
+            backup.put_backup_vault_access_policy(
+                BackupVaultName=vault,
+                Policy='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":'
+                       '{"AWS":"*"},"Action":"backup:DeleteRecoveryPoint","Resource":"*"}]}')
+        finally:
+            backup.delete_backup_vault(BackupVaultName=vault)
+
+    def selections() -> None:
+        plan = backup.create_backup_plan(BackupPlan={
+            "BackupPlanName": f"probe-{suffix}",
+            "Rules": [{"RuleName": "r", "TargetBackupVaultName": "Default",
+                       "ScheduleExpression": "cron(0 5 * * ? *)"}]})
+        try:
+            selection = backup.create_backup_selection(
+                BackupPlanId=plan["BackupPlanId"],
+                BackupSelection={"SelectionName": "s",
+                                 "IamRoleArn": "arn:aws:iam::123456789012:role/probe",
+                                 "Resources": ["arn:aws:dynamodb:us-east-1:123456789012:table/x"]})
+            backup.delete_backup_selection(BackupPlanId=plan["BackupPlanId"],
+                                           SelectionId=selection["SelectionId"])
+        finally:
+            backup.delete_backup_plan(BackupPlanId=plan["BackupPlanId"])
+
+    def composite() -> None:
+        name = f"tfharness-probe-{suffix}"
+        cloudwatch.put_composite_alarm(AlarmName=name, AlarmRule='ALARM("nothing")')
+        cloudwatch.delete_alarms(AlarmNames=[name])
+
+    def filter_test() -> None:
+        result = logs.test_metric_filter(filterPattern="[a, b=22]",
+                                         logEventMessages=["x 22", "x 23"])
+        if len(result.get("matches", [])) != 1:
+            raise BotoCoreError(msg="TestMetricFilter answered without evaluating the pattern")
+
+    found.append(_probe("backup_vault_policy", vault_policy, "a backup vault access policy"))
+    found.append(_probe("backup_selections", selections, "backup selections"))
+    found.append(_probe("composite_alarms", composite, "composite alarms"))
+    found.append(_probe("metric_filter_evaluation", filter_test, "TestMetricFilter"))
+    found.append(_probe("rds_instances", rds.describe_db_instances, "RDS DescribeDBInstances"))
+    if kind == "aws":
+        found.append(Capability("lambda_execution", True, "real Lambda runs code"))
+        found.append(Capability("alarm_evaluation", True, "real CloudWatch evaluates alarms"))
+    else:
+        found.append(Capability("lambda_execution", False,
+                                f"{kind} runs Lambda without Docker here: code is not executed"))
+        found.append(Capability("alarm_evaluation", False,
+                                f"{kind} does not evaluate alarms against metric data"))
+    return {c.name: c for c in found}
