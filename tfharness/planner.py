@@ -1,9 +1,15 @@
 """Plans scenarios once per session and shares each result with every test that asks.
 
-The first request for any scenario of a component plans all of that component's scenarios
-(``TFHARNESS_JOBS`` at a time, default 2 for the 2-core test machines) and keeps each outcome:
-a ``Plan`` for a clean plan, a ``Rejection`` for a refused one. Tests then ask for the outcome
-they expect; the wrong kind raises a typed error carrying Terraform's diagnostics.
+The first request plans every pending scenario of every component the session expects (the
+pytest plugin tells it which components the collected tests cover), so that:
+
+* scenarios already in the content-addressed cache (``cache.py``) are not planned again;
+* the rest are planned in batches (``batch.py``): one Terraform run per batch, ``jobs``
+  batches at once (default 2, for the 2-core test machines; ``TFHARNESS_JOBS``);
+* ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison).
+
+Each outcome is a ``Plan`` for a clean plan or a ``Rejection`` for a refused one; tests ask
+for the kind they expect and the wrong kind raises a typed error with Terraform's diagnostics.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tfharness import cache
+from tfharness.batch import Batch, prepare_members
 from tfharness.components import find_component
 from tfharness.diagnostics import Rejection
 from tfharness.emulator import Endpoint
@@ -32,23 +40,36 @@ def default_jobs() -> int:
     return max(1, int(os.environ.get("TFHARNESS_JOBS", "2")))
 
 
+def batching_enabled() -> bool:
+    return os.environ.get("TFHARNESS_BATCH", "1") != "0"
+
+
 class Planner:
     """Session-wide planning service: templates, workspaces and cached outcomes."""
 
     def __init__(self, endpoint: Endpoint, *, root: Path | None = None,
-                 jobs: int | None = None, keep: bool | None = None) -> None:
+                 jobs: int | None = None, keep: bool | None = None,
+                 batch: bool | None = None) -> None:
         terraform_binary()  # fail early, with the message that says what to install
         self.endpoint = endpoint
         self.root = root or Path(tempfile.mkdtemp(prefix="tfharness-"))
         self.jobs = jobs or default_jobs()
         self.keep = keep if keep is not None else os.environ.get("TFHARNESS_KEEP") == "1"
+        self.batch = batching_enabled() if batch is None else batch
         self.timings = Timings()
         self.env = {**cli_config().env(), **endpoint.env()}
+        self.expected: list[str] = []
+        self.cache_hits = 0
         self._templates: dict[str, Template] = {}
         self._outcomes: dict[tuple[str, str], Outcome] = {}
         self._errors: dict[tuple[str, str], BaseException] = {}
         self._lock = threading.Lock()
-        self._component_locks: dict[str, threading.Lock] = {}
+        self._plan_lock = threading.Lock()
+        self._batches = 0
+
+    def expect(self, components: list[str]) -> None:
+        """Components whose scenarios the session will ask for: planned together at first use."""
+        self.expected = sorted(set(components))
 
     def template(self, component: str) -> Template:
         with self._lock:
@@ -69,7 +90,8 @@ class Planner:
     def outcome(self, component: str, scenario: str = "default") -> Outcome:
         key = (component, scenario)
         load_scenario(component, scenario)  # unknown names fail here, with the list of known
-        self._plan_component(component)
+        if key not in self._outcomes and key not in self._errors:
+            self.plan_components(sorted({component, *self.expected}))
         if key in self._errors:
             raise self._errors[key]
         return self._outcomes[key]
@@ -98,29 +120,107 @@ class Planner:
     def planned(self) -> dict[tuple[str, str], Outcome]:
         return dict(self._outcomes)
 
-    def _plan_component(self, component: str) -> None:
-        with self._lock:
-            lock = self._component_locks.setdefault(component, threading.Lock())
-        with lock:
-            pending = [
-                name for name in scenario_names(component)
-                if (component, name) not in self._outcomes and (component, name) not in self._errors
-            ]
+    # Planning ---------------------------------------------------------------------------
+    def plan_components(self, components: list[str]) -> None:
+        """Plan every scenario of these components not yet known (cache first)."""
+        with self._plan_lock:
+            pending: list[tuple[Scenario, str]] = []
+            for component in components:
+                try:
+                    names = scenario_names(component)
+                    template = self.template(component)
+                    digest = cache.component_fingerprint(template.component.source_files(),
+                                                         template.component.path)
+                except Exception as error:
+                    for name in scenario_names(component) or ["default"]:
+                        self._errors[(component, name)] = error
+                    continue
+                for name in names:
+                    if (component, name) in self._outcomes or (component, name) in self._errors:
+                        continue
+                    try:
+                        scenario = load_scenario(component, name)
+                        key = cache.scenario_key(scenario, digest)
+                    except Exception as error:
+                        self._errors[(component, name)] = error
+                        continue
+                    cached = cache.load(key, scenario.id)
+                    if cached is not None:
+                        self.cache_hits += 1
+                        self._outcomes[(component, name)] = cached
+                    else:
+                        pending.append((scenario, key))
             if not pending:
                 return
-            self.template(component).ensure_ready()
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                for name, result in zip(
-                    pending, pool.map(lambda n: self._plan_one(component, n), pending), strict=True
-                ):
-                    if isinstance(result, BaseException):
-                        self._errors[(component, name)] = result
-                    else:
-                        self._outcomes[(component, name)] = result
+            self._prepare_templates({s.component for s, _ in pending})
+            if self.batch:
+                groups = self._groups(pending)
+                with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                    list(pool.map(self._plan_batch, groups))
+            else:
+                with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                    list(pool.map(self._plan_alone_and_keep, pending))
 
-    def _plan_one(self, component: str, name: str) -> Outcome | BaseException:
+    def _prepare_templates(self, components: set[str]) -> None:
+        def prepare(component: str) -> None:
+            try:
+                self.template(component).ensure_ready()
+            except Exception as error:
+                for name in scenario_names(component):
+                    self._errors.setdefault((component, name), error)
+
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            list(pool.map(prepare, sorted(components)))
+
+    def _groups(self, pending: list[tuple[Scenario, str]]) -> list[list[tuple[Scenario, str]]]:
+        """Split into `jobs` batches of similar size, spreading components across them."""
+        ready = [(s, k) for s, k in pending if (s.component, s.name) not in self._errors]
+        groups: list[list[tuple[Scenario, str]]] = [[] for _ in range(self.jobs)]
+        for index, item in enumerate(sorted(ready, key=lambda p: (p[0].component, p[0].name))):
+            groups[index % self.jobs].append(item)
+        return [g for g in groups if g]
+
+    def _keep(self, scenario: Scenario, key: str, outcome: Outcome | BaseException) -> None:
+        if isinstance(outcome, BaseException):
+            self._errors[(scenario.component, scenario.name)] = outcome
+            return
+        cache.store(key, outcome)
+        self._outcomes[(scenario.component, scenario.name)] = outcome
+
+    def _plan_batch(self, group: list[tuple[Scenario, str]]) -> None:
+        with self._lock:
+            self._batches += 1
+            directory = self.root / "batches" / f"b{self._batches:02d}"
+        keys = {s.id: k for s, k in group}
+        by_id = {s.id: s for s, _ in group}
+        members, alone, errors = prepare_members(
+            directory, [(s, self.template(s.component)) for s, _ in group])
+        for scenario_id, error in errors.items():
+            self._keep(by_id[scenario_id], keys[scenario_id], error)
+        for scenario in alone:
+            self._keep(scenario, keys[scenario.id], self._plan_alone(scenario))
+        if not members:
+            return
+        batch = Batch(directory, self.env, self.timings, subject=directory.name)
         try:
-            workspace = self.workspace(load_scenario(component, name))
+            results = batch.run(members, self._plan_alone)
+        except Exception as error:  # the batch itself broke: plan its members alone
+            results = {m.scenario.id: self._plan_alone(m.scenario) for m in members}
+            if all(isinstance(r, BaseException) for r in results.values()):
+                results = {m.scenario.id: error for m in members}
+        for member in members:
+            scenario_id = member.scenario.id
+            self._keep(member.scenario, keys[scenario_id], results[scenario_id])
+        if not self.keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def _plan_alone_and_keep(self, item: tuple[Scenario, str]) -> None:
+        scenario, key = item
+        self._keep(scenario, key, self._plan_alone(scenario))
+
+    def _plan_alone(self, scenario: Scenario) -> Outcome | BaseException:
+        try:
+            workspace = self.workspace(scenario)
             try:
                 return workspace.try_plan()
             finally:

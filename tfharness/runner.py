@@ -84,6 +84,7 @@ class Template:
         self.env = dict(env)
         self.timings = timings
         self._ready = False
+        self._initialised = False
         self._lock = threading.Lock()
 
     @property
@@ -91,10 +92,20 @@ class Template:
         return self.dir / ".terraform"
 
     def ensure_ready(self) -> Template:
+        """Copy and build (once); batches need no more than this."""
         with self._lock:
             if not self._ready:
                 self._prepare()
                 self._ready = True
+        return self
+
+    def ensure_initialised(self) -> Template:
+        """Also run `terraform init` (once): workspaces share this data directory."""
+        self.ensure_ready()
+        with self._lock:
+            if not self._initialised:
+                self._init()
+                self._initialised = True
         return self
 
     def files(self) -> list[Path]:
@@ -121,6 +132,8 @@ class Template:
                     f"{done.stderr.strip() or done.stdout.strip()}",
                     command="build", returncode=done.returncode, stderr=done.stderr,
                 )
+
+    def _init(self) -> None:
         tf = tftest.TerraformTest(str(self.dir), binary=terraform_binary(), env=self.env)
         with self.timings.measure("init", self.component.name):
             try:
@@ -140,7 +153,7 @@ class Workspace:
                  inputs: Mapping[str, Any], *, extra_files: Mapping[str, str] | None = None,
                  env: Mapping[str, str] | None = None, standalone: bool = False) -> None:
         """`standalone` workspaces run their own init (they outlive the session: applies)."""
-        self.template = template.ensure_ready()
+        self.template = template.ensure_ready() if standalone else template.ensure_initialised()
         self.label = label
         self.dir = directory
         if self.dir.exists():

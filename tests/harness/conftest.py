@@ -30,5 +30,6 @@ def tiny_planner(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
         patch.setenv("TFHARNESS_SCENARIOS_DIR", str(FIXTURES / "scenarios"))
+        patch.setenv("TFHARNESS_PLAN_CACHE", "0")
         planner = Planner(endpoint, root=tmp_path_factory.mktemp("tiny"), jobs=2, keep=True)
         yield planner

@@ -1,0 +1,95 @@
+"""Content-addressed plan cache: an unchanged scenario is never planned twice.
+
+A scenario's key hashes everything its plan depends on: every file of the component, the
+inputs, the harness's own source, the Terraform version and the provider versions available.
+Change any of them and the key changes, so a cache can never serve a stale plan. Entries hold
+the plan JSON or the rejection's diagnostics; the directory is private to the user (0700).
+``TFHARNESS_PLAN_CACHE=0`` turns the cache off; ``TFHARNESS_PLAN_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from tfharness.diagnostics import Diagnostic, Rejection
+from tfharness.plan import Plan
+from tfharness.scenarios import Scenario
+from tfharness.toolchain import cache_root, cli_config, mirror_versions, terraform_version
+
+HARNESS_DIR = Path(__file__).resolve().parent
+
+
+def enabled() -> bool:
+    return os.environ.get("TFHARNESS_PLAN_CACHE", "1") != "0"
+
+
+def cache_dir() -> Path:
+    directory = Path(os.environ.get("TFHARNESS_PLAN_CACHE_DIR", cache_root() / "plans"))
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory
+
+
+@cache
+def harness_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(HARNESS_DIR.rglob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def toolchain_fingerprint() -> str:
+    mirror = cli_config().mirror
+    providers = ",".join(mirror_versions(mirror)) if mirror else "registry"
+    return f"terraform {terraform_version()}; aws {providers}"
+
+
+def component_fingerprint(files: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def scenario_key(scenario: Scenario, component_digest: str) -> str:
+    digest = hashlib.sha256()
+    for part in (component_digest, scenario.tfvars_json(), harness_fingerprint(),
+                 toolchain_fingerprint()):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def load(key: str, label: str) -> Plan | Rejection | None:
+    path = cache_dir() / f"{key}.json"
+    if not enabled() or not path.is_file():
+        return None
+    try:
+        entry = json.loads(path.read_text())
+        if entry["kind"] == "plan":
+            return Plan(entry["raw"], label=label,
+                        warnings=tuple(Diagnostic(**d) for d in entry["warnings"]))
+        return Rejection(label, [Diagnostic(**d) for d in entry["diagnostics"]])
+    except (ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # a damaged entry is a miss, never an error
+        return None
+
+
+def store(key: str, outcome: Plan | Rejection) -> None:
+    if not enabled():
+        return
+    if isinstance(outcome, Plan):
+        entry = {"kind": "plan", "raw": outcome.raw,
+                 "warnings": [dataclasses.asdict(w) for w in outcome.warnings]}
+    else:
+        entry = {"kind": "rejection",
+                 "diagnostics": [dataclasses.asdict(d) for d in outcome.diagnostics]}
+    path = cache_dir() / f"{key}.json"
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(entry))
+    os.chmod(temporary, 0o600)
+    temporary.replace(path)
