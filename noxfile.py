@@ -95,3 +95,17 @@ def sweep(session: nox.Session) -> None:
     """Destroy what interrupted integration runs left: nox -s sweep -- --endpoint URL."""
     install_harness(session)
     session.run("python", "-m", "tfharness.sweep", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def plan(session: nox.Session) -> None:
+    """The plan tier alone, e.g. for affected components: nox -s plan -- --changed-since main."""
+    install_harness(session)
+    pytest(session, "-m", "unit", "tests/unit", allow_empty=True)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Plan the same scenarios the naive way and the harness way; print both and the ratio."""
+    install_harness(session)
+    session.run("python", "-m", "tfharness.bench", *session.posargs)

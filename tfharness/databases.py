@@ -21,6 +21,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -227,6 +228,8 @@ class DatabaseServer:
         if self._process is None or self._process.poll() is not None:
             code = None if self._process is None else self._process.returncode
             raise DatabaseStartError(f"server exited with code {code}")
+        if not _accepts(socket.AF_INET, (self.host, self.port)):
+            raise _NotReady(f"nothing listens on {self.host}:{self.port} yet")
         try:
             self.connect(timeout=2).close()
         except Exception as error:
@@ -261,6 +264,17 @@ class DatabaseServer:
         if self._log is None or not self._log.is_file():
             return "(no log)"
         return "\n".join(self._log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _accepts(family: int, address: Any) -> bool:
+    """True when a server accepts connections at `address` (the probe socket is closed)."""
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        try:
+            probe.connect(address)
+        except OSError:
+            return False
+    return True
 
 
 def _is_auth_failure(engine: str, error: Exception) -> bool:
@@ -396,16 +410,15 @@ def _start_and_create_admin(server: DatabaseServer, socket_path: Path) -> None:
         if server._process.poll() is not None:
             raise DatabaseStartError(f"mysqld exited with code {server._process.returncode}:\n"
                                      f"{server.log_tail()}")
-        try:
+        if _accepts(socket.AF_UNIX, str(socket_path)):
             conn = pymysql.connect(unix_socket=str(socket_path), user="root", password="",
-                                   connect_timeout=2)
+                                   connect_timeout=5)
             break
-        except pymysql.err.OperationalError as error:
-            if time.monotonic() > deadline:
-                server.stop()
-                raise DatabaseStartError(f"mysqld did not accept root on its socket: {error}\n"
-                                         f"{server.log_tail()}") from error
-            time.sleep(0.25)
+        if time.monotonic() > deadline:
+            server.stop()
+            raise DatabaseStartError(f"mysqld did not open its socket {socket_path}:\n"
+                                     f"{server.log_tail()}")
+        time.sleep(0.25)
     try:
         cursor = conn.cursor()
         cursor.execute("CREATE USER %s@'%%' IDENTIFIED BY %s",

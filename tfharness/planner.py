@@ -121,8 +121,12 @@ class Planner:
         return dict(self._outcomes)
 
     # Planning ---------------------------------------------------------------------------
-    def plan_components(self, components: list[str]) -> None:
-        """Plan every scenario of these components not yet known (cache first)."""
+    def plan_components(self, components: list[str],
+                        only: set[tuple[str, str]] | None = None) -> None:
+        """Plan every scenario of these components not yet known (cache first).
+
+        `only` restricts planning to these (component, scenario) pairs.
+        """
         with self._plan_lock:
             pending: list[tuple[Scenario, str]] = []
             for component in components:
@@ -137,6 +141,8 @@ class Planner:
                     continue
                 for name in names:
                     if (component, name) in self._outcomes or (component, name) in self._errors:
+                        continue
+                    if only is not None and (component, name) not in only:
                         continue
                     try:
                         scenario = load_scenario(component, name)

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from tfharness.capabilities import Capability, probe_all
-from tfharness.components import component_for_test_file
+from tfharness.affected import affected_components, changed_files
+from tfharness.components import all_components, component_for_test_file
 from tfharness.deploy import Deployment, Run
 from tfharness.diagnostics import Rejection
 from tfharness.emulator import Endpoint, MotoServer
@@ -41,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use this AWS endpoint instead of starting an embedded moto server")
     group.addoption("--tf-jobs", type=int, default=None,
                     help="scenarios planned at once (default TFHARNESS_JOBS or 2)")
+    group.addoption("--changed-since", default=None, metavar="REF",
+                    help="run only the unit tests of components changed since REF "
+                         "(a harness or standard change selects all)")
     group.addoption("--target", default=None,
                     help="integration target: moto (default), localstack or aws "
                          "(or TFHARNESS_TARGET)")
@@ -81,9 +85,37 @@ def moto_server(endpoint: Endpoint) -> MotoServer:
     return server
 
 
+def _component_of(item: pytest.Item) -> str | None:
+    component = component_for_test_file(Path(str(item.fspath)).name)
+    if component is None and hasattr(item, "callspec"):
+        value = item.callspec.params.get("name") or item.callspec.params.get("component")
+        component = getattr(value, "name", value) if value is not None else None
+    return component if isinstance(component, str) else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ref = config.getoption("--changed-since")
+    if ref:
+        affected = affected_components(changed_files(ref))
+        known = {c.name for c in all_components()}
+        selected, deselected = [], []
+        for item in items:
+            component = _component_of(item)
+            if component in known and component not in affected:
+                deselected.append(item)
+            else:
+                selected.append(item)
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = selected
+        _STATE["affected"] = sorted(affected)
+    _STATE["expected"] = sorted({c for c in map(_component_of, items) if c})
+
+
 @pytest.fixture(scope="session")
 def planner(request: pytest.FixtureRequest, endpoint: Endpoint) -> Iterator[Planner]:
     planner = Planner(endpoint, jobs=request.config.getoption("--tf-jobs"))
+    planner.expect(list(_STATE.get("expected", [])))
     _STATE["planner"] = planner
     try:
         yield planner
@@ -200,8 +232,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         for capability in found.values():
             mark = "yes" if capability.available else "no "
             write(f"{mark} {capability.name:<26} {capability.reason}")
+    if "affected" in _STATE:
+        write(f"--changed-since: affected components: {', '.join(_STATE['affected']) or 'none'}")
     if isinstance(planner, Planner):
         terminalreporter.section("tfharness: timings")
         write(describe())
+        mode = "batched" if planner.batch else "one run per scenario"
+        write(f"scenarios: {len(planner.planned())} ({planner.cache_hits} from the plan cache, "
+              f"{mode}, {planner.jobs} at once)")
         for line in planner.timings.report():
             write(line)
