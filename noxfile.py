@@ -101,7 +101,8 @@ def sweep(session: nox.Session) -> None:
 def plan(session: nox.Session) -> None:
     """The plan tier alone, e.g. for affected components: nox -s plan -- --changed-since main."""
     install_harness(session)
-    pytest(session, "-m", "unit", "tests/unit", allow_empty=True)
+    pytest(session, "-m", "unit", "tests/unit", "--junitxml=build/junit-plan.xml",
+           allow_empty=True)
 
 
 @nox.session(python=PYTHON, default=False)
