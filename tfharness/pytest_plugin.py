@@ -237,6 +237,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     if isinstance(planner, Planner):
         terminalreporter.section("tfharness: timings")
         write(describe())
+        if any(name.startswith("stack:") for _, name in outcomes):
+            from tfharness.stacks import resolver
+
+            write(f"stacks resolved by {resolver()}")
         mode = "batched" if planner.batch else "one run per scenario"
         write(f"scenarios: {len(planner.planned())} ({planner.cache_hits} from the plan cache, "
               f"{mode}, {planner.jobs} at once)")

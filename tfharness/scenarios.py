@@ -125,13 +125,22 @@ def scenario_file(component: str) -> Path:
 
 
 def scenario_names(component: str) -> list[str]:
-    """Names of every scenario of a component, in file order (empty when it has no file)."""
+    """Every scenario of a component: its file's, in file order, then `stack:<stack>` ones."""
+    from tfharness.stacks import STACK_PREFIX, stacks_for
+
     path = scenario_file(component)
-    return list(_load_file(path)) if path.is_file() else []
+    names = list(_load_file(path)) if path.is_file() else []
+    return names + [f"{STACK_PREFIX}{stack}" for stack in stacks_for(component)]
 
 
 def load_scenario(component: str, name: str = "default") -> Scenario:
-    """The scenario `name` of `component`, with `extends` resolved."""
+    """The scenario `name` of `component`, with `extends` resolved (`stack:<s>` included)."""
+    from tfharness.stacks import STACK_PREFIX, component_vars
+
+    if name.startswith(STACK_PREFIX):
+        stack = name.removeprefix(STACK_PREFIX)
+        return Scenario(component, name, component_vars(stack, component),
+                        f"inputs of the {stack} stack")
     path = scenario_file(component)
     if not path.is_file():
         raise UnknownScenario(
@@ -140,8 +149,12 @@ def load_scenario(component: str, name: str = "default") -> Scenario:
         )
     data = _load_file(path)
     chain: list[str] = []
+    base: dict[str, Any] = {}
     current: str | None = name
     while current is not None:
+        if current.startswith(STACK_PREFIX):
+            base = component_vars(current.removeprefix(STACK_PREFIX), component)
+            break
         if current not in data:
             known = ", ".join(data) or "(none)"
             missing = f"scenario {current!r}" + (f" (extended by {chain[-1]!r})" if chain else "")
@@ -150,7 +163,7 @@ def load_scenario(component: str, name: str = "default") -> Scenario:
             raise ScenarioFileError(f"{path}: `extends` cycle: {' -> '.join([*chain, current])}.")
         chain.append(current)
         current = data[current].get("extends")
-    merged: dict[str, Any] = {}
+    merged: dict[str, Any] = base
     for link in reversed(chain):
         merged = deep_merge(merged, data[link].get("vars") or {})
     return Scenario(component, name, merged, data[name].get("description", ""))
