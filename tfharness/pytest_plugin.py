@@ -27,6 +27,7 @@ from tfharness.components import all_components, component_for_test_file
 from tfharness.deploy import Deployment, Run
 from tfharness.diagnostics import Rejection
 from tfharness.emulator import Endpoint, MotoServer
+from tfharness.fleet import Fleet
 from tfharness.plan import Plan
 from tfharness.planner import Planner
 from tfharness.scenarios import Scenario, load_scenario
@@ -110,6 +111,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             items[:] = selected
         _STATE["affected"] = sorted(affected)
     _STATE["expected"] = sorted({c for c in map(_component_of, items) if c})
+    _STATE["deployed"] = sorted({
+        component for item in items
+        if item.get_closest_marker("integration")
+        and (component := component_for_test_file(Path(str(item.fspath)).name))
+    })
 
 
 @pytest.fixture(scope="session")
@@ -188,6 +194,47 @@ def deploy(planner: Planner, integration_run: Run, target_kind: str):
     return factory
 
 
+def integration_scenario(component: str) -> str:
+    """The scenario the integration tier applies: `integration` when the component has one
+    (it switches off what emulators lack, see the component README), else `default`."""
+    from tfharness.scenarios import scenario_names
+
+    return "integration" if "integration" in scenario_names(component) else "default"
+
+
+@pytest.fixture(scope="session")
+def fleet_wiring() -> dict[str, dict[str, str]]:
+    """Inputs taken from other components' outputs: {"rds": {"vpc_id": "vpc.vpc_id"}}.
+    Override in tests/integration/conftest.py."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def fleet(deploy, fleet_wiring: dict[str, dict[str, str]]) -> Iterator[Fleet]:
+    """Every component under integration test (and what they are wired to), applied
+    concurrently once and destroyed at the end."""
+    components = set(_STATE.get("deployed", []))
+    pending = list(components)
+    while pending:
+        for ref in fleet_wiring.get(pending.pop(), {}).values():
+            dependency = ref.split(".", 1)[0]
+            if dependency not in components:
+                components.add(dependency)
+                pending.append(dependency)
+    jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "4"))
+    fleet = Fleet(deploy, [(c, integration_scenario(c)) for c in sorted(components)],
+                  jobs=jobs, wiring=fleet_wiring)
+    _STATE["fleet"] = fleet
+    fleet.up()
+    try:
+        yield fleet
+    finally:
+        errors = fleet.down()
+        if errors:
+            pytest.fail("teardown left resources behind (run `nox -s sweep`):\n"
+                        + "\n".join(errors), pytrace=False)
+
+
 # Summary ----------------------------------------------------------------------------------
 _RESULTS: dict[str, dict[str, int]] = defaultdict(lambda: {"passed": 0, "failed": 0,
                                                            "skipped": 0})
@@ -234,6 +281,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             write(f"{mark} {capability.name:<26} {capability.reason}")
     if "affected" in _STATE:
         write(f"--changed-since: affected components: {', '.join(_STATE['affected']) or 'none'}")
+    fleet = _STATE.get("fleet")
+    if isinstance(fleet, Fleet):
+        terminalreporter.section("tfharness: integration")
+        for line in fleet.report():
+            write(line)
     if isinstance(planner, Planner):
         terminalreporter.section("tfharness: timings")
         write(describe())
