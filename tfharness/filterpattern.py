@@ -45,6 +45,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tfharness.errors import HarnessError
@@ -56,6 +57,7 @@ __all__ = [
     "SpaceDelimitedPattern",
     "compile_pattern",
     "fields_of",
+    "load_records",
     "split_record",
 ]
 
@@ -532,9 +534,9 @@ class JsonPattern(Pattern):
         def lookup(name: str) -> Any:
             value: Any = document
             for step in self._selectors[name]:
-                if isinstance(step, int) and isinstance(value, list) and step < len(value):
-                    value = value[step]
-                elif isinstance(step, str) and isinstance(value, dict) and step in value:
+                by_index = isinstance(step, int) and isinstance(value, list) and step < len(value)
+                by_key = isinstance(step, str) and isinstance(value, dict) and step in value
+                if by_index or by_key:
                     value = value[step]
                 else:
                     return _ABSENT
@@ -566,3 +568,9 @@ def fields_of(pattern: Pattern | str) -> list[str]:
     """Field names (space-delimited) or selectors (JSON) a pattern uses, in order."""
     compiled = compile_pattern(pattern) if isinstance(pattern, str) else pattern
     return list(compiled.fields)  # type: ignore[attr-defined]
+
+
+def load_records(path: str | Path) -> list[str]:
+    """The log events of a fixture file: one per line; blank lines and `#` comments skipped."""
+    return [line for line in Path(path).read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]

@@ -13,6 +13,7 @@ from tfharness.filterpattern import (
     SpaceDelimitedPattern,
     compile_pattern,
     fields_of,
+    load_records,
     split_record,
 )
 
@@ -274,11 +275,7 @@ def test_refuses_a_non_string() -> None:
 # The flow-log fixtures ----------------------------------------------------------------------
 
 def fixture_records() -> dict[str, list[str]]:
-    return {
-        path.name: [line for line in path.read_text().splitlines()
-                    if line.strip() and not line.startswith("#")]
-        for path in sorted(FLOW_LOGS.glob("*.log"))
-    }
+    return {path.name: load_records(path) for path in sorted(FLOW_LOGS.glob("*.log"))}
 
 
 def test_flow_log_fixtures_share_one_width_and_cover_every_case() -> None:
@@ -289,3 +286,9 @@ def test_flow_log_fixtures_share_one_width_and_cover_every_case() -> None:
     assert widths == {18}, "every fixture record has the vpc component's 18 fields"
     statuses = {split_record(r)[13] for rs in records.values() for r in rs}
     assert statuses == {"OK", "NODATA", "SKIPDATA"}
+
+
+def test_load_records_skips_comments_and_blank_lines(tmp_path: Path) -> None:
+    fixture = tmp_path / "x.log"
+    fixture.write_text("# a comment\n\n" + ACCEPT_SSH + "\n  # indented comment\n" + NODATA + "\n")
+    assert load_records(fixture) == [ACCEPT_SSH, NODATA]

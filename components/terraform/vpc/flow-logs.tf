@@ -1,0 +1,565 @@
+# VPC Flow Logs with security event detection (seed section 1).
+#
+# Records: traffic type ALL (ACCEPT and REJECT) in an explicit custom format, delivered to a
+# CloudWatch log group encrypted with a customer-managed KMS key; optionally also to an S3
+# archive. Detection: five metric filters over those records, each with an alarm to SNS.
+#
+# The record format is declared ONCE (local.flow_log_fields). The log_format of every flow log
+# and the field list of every filter pattern are built from it, so a record and the pattern that
+# reads it cannot drift apart. The unit tests run each planned pattern over fixture records in
+# this format (tests/harness/fixtures/flow-logs/) with tfharness.filterpattern.
+
+locals {
+  create_flow_logs           = var.enable_flow_logs
+  create_flow_logs_alarms    = var.enable_flow_logs && var.enable_flow_logs_alarms
+  create_flow_logs_sns_topic = local.create_flow_logs_alarms && var.flow_logs_alarm_sns_topic_arn == null
+  create_flow_logs_s3        = var.enable_flow_logs && var.enable_flow_logs_s3_backup
+
+  flow_logs_log_group_name = "/aws/vpc-flow-logs/${local.name_prefix}"
+  # Built from the name (not the resource) so the KMS key policy can name the log group
+  # before the group exists: the key must allow CloudWatch Logs when the group is created.
+  flow_logs_log_group_arn = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${local.flow_logs_log_group_name}"
+  flow_logs_namespace     = coalesce(var.flow_logs_metric_namespace, "VPCFlowLogs/${local.name_prefix}")
+  flow_logs_sns_topic_arn = local.create_flow_logs_alarms ? coalesce(var.flow_logs_alarm_sns_topic_arn, try(aws_sns_topic.flow_logs_alarms[0].arn, null)) : null
+
+  # The record format: the 14 default (version 2) fields, then the VPC and subnet, the TCP flags
+  # and the flow direction (version 5). flow-direction lets a filter count a connection once,
+  # on the ENI that received it, instead of once per ENI it crossed.
+  # https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html
+  flow_log_fields = [
+    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+    "protocol", "packets", "bytes", "start", "end", "action", "log-status",
+    "vpc-id", "subnet-id", "tcp-flags", "flow-direction",
+  ]
+  flow_log_format = join(" ", [for f in local.flow_log_fields : "$${${f}}"])
+  # Filter-pattern field names cannot hold "-": account-id is read as account_id.
+  flow_log_pattern_fields = [for f in local.flow_log_fields : replace(f, "-", "_")]
+
+  # Each detector: the slots it constrains (field name => slot text), its metric and alarm.
+  # Unconstrained fields stay bare names in the pattern. Numbers are compared as numbers, so a
+  # NODATA/SKIPDATA record ("-" in every traffic field) never matches a port or byte test.
+  port_scan_dstport_condition = length(var.port_scan_service_ports) == 0 ? "dstport>=0" : join(" && ", [
+    for p in var.port_scan_service_ports : "dstport!=${p}"
+  ])
+  flow_log_detectors = {
+    ssh_attempts = {
+      metric_name = "SSHAttempts"
+      description = "Inbound TCP/22 flows, accepted or rejected: brute force or unexpected SSH use."
+      threshold   = var.ssh_access_alarm_threshold
+      conditions = {
+        dstport        = "dstport=22"
+        protocol       = "protocol=6"
+        flow_direction = "flow_direction=\"ingress\""
+      }
+    }
+    rdp_attempts = {
+      metric_name = "RDPAttempts"
+      description = "Inbound TCP/3389 flows, accepted or rejected: brute force or unexpected RDP use."
+      threshold   = var.rdp_access_alarm_threshold
+      conditions = {
+        dstport        = "dstport=3389"
+        protocol       = "protocol=6"
+        flow_direction = "flow_direction=\"ingress\""
+      }
+    }
+    rejected_connections = {
+      metric_name = "RejectedConnections"
+      description = "Flows rejected by a security group or network ACL: probing or misconfiguration."
+      threshold   = var.rejected_connections_alarm_threshold
+      conditions = {
+        action = "action=\"REJECT\""
+      }
+    }
+    large_transfers = {
+      metric_name = "LargeTransfers"
+      description = "Accepted outbound flows of at least ${var.large_transfer_bytes_threshold} bytes in one record: possible exfiltration."
+      threshold   = var.large_transfer_alarm_threshold
+      conditions = {
+        bytes          = "bytes>=${var.large_transfer_bytes_threshold}"
+        action         = "action=\"ACCEPT\""
+        flow_direction = "flow_direction=\"egress\""
+      }
+    }
+    port_scan = {
+      metric_name = "PortScanRejects"
+      description = "Inbound rejected TCP flows to ports outside ${jsonencode(var.port_scan_service_ports)}: a port sweep. Counts records of all sources (see README)."
+      threshold   = var.port_scan_alarm_threshold
+      conditions = {
+        dstport        = local.port_scan_dstport_condition
+        protocol       = "protocol=6"
+        action         = "action=\"REJECT\""
+        flow_direction = "flow_direction=\"ingress\""
+      }
+    }
+  }
+
+  flow_log_filter_patterns = {
+    for key, detector in local.flow_log_detectors :
+    key => "[${join(", ", [for f in local.flow_log_pattern_fields : lookup(detector.conditions, f, f)])}]"
+  }
+  flow_log_alarm_detectors = local.create_flow_logs_alarms ? local.flow_log_detectors : {}
+}
+
+# ---------------------------------------------------------------------------------------------
+# KMS key: CloudWatch Logs may use it only for this log group; CloudWatch alarms may publish to
+# the SNS topic it encrypts; log delivery may write the S3 archive it encrypts.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "flow_logs_kms" {
+  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
+  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
+  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
+  count = local.create_flow_logs ? 1 : 0
+
+  # The account root keeps administrative access so the key can never become unmanageable;
+  # IAM policies in the account decide who may use that access. "kms:*" on the key itself is
+  # the documented default key policy statement.
+  statement {
+    sid       = "AccountAdministration"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid = "CloudWatchLogsThisLogGroupOnly"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${var.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = [local.flow_logs_log_group_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.create_flow_logs_sns_topic ? [1] : []
+    content {
+      sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["cloudwatch.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.create_flow_logs_s3 ? [1] : []
+    content {
+      sid       = "LogDeliveryWritesEncryptedArchive"
+      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["delivery.logs.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"]
+      }
+    }
+  }
+}
+
+resource "aws_kms_key" "flow_logs" {
+  count = local.create_flow_logs ? 1 : 0
+
+  description             = "${local.name_prefix} VPC flow logs"
+  enable_key_rotation     = true
+  deletion_window_in_days = local.is_prod ? 30 : 7
+  policy                  = data.aws_iam_policy_document.flow_logs_kms[0].json
+
+  tags = merge(local.tags, { Name = "${local.name_prefix}-flow-logs" })
+}
+
+resource "aws_kms_alias" "flow_logs" {
+  count = local.create_flow_logs ? 1 : 0
+
+  name          = "alias/${local.name_prefix}-flow-logs"
+  target_key_id = aws_kms_key.flow_logs[0].key_id
+}
+
+# ---------------------------------------------------------------------------------------------
+# Log group and the flow log
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  count = local.create_flow_logs ? 1 : 0
+
+  #checkov:skip=CKV_AWS_338:Retention is the seed's flow_logs_retention_days (default 30, validated); long-term storage is the optional S3 archive.
+  name              = local.flow_logs_log_group_name
+  retention_in_days = var.flow_logs_retention_days
+  kms_key_id        = aws_kms_key.flow_logs[0].arn
+
+  tags = merge(local.tags, { Name = local.flow_logs_log_group_name }, var.flow_logs_log_group_tags)
+}
+
+data "aws_iam_policy_document" "flow_logs_assume" {
+  count = local.create_flow_logs ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    # Confused-deputy protection: only flow logs of this account may assume the role.
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:ec2:${var.region}:${local.account_id}:vpc-flow-log/*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "flow_logs_publish" {
+  count = local.create_flow_logs ? 1 : 0
+
+  statement {
+    sid       = "WriteThisLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${local.flow_logs_log_group_arn}:*"]
+  }
+
+  # The flow-logs service checks its destination with DescribeLogGroups, a list call that
+  # cannot be narrowed to one group; the group itself is created by Terraform, so the role
+  # has no logs:CreateLogGroup.
+  statement {
+    sid       = "FindLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  count = local.create_flow_logs ? 1 : 0
+
+  name               = "${local.name_prefix}-vpc-flow-logs"
+  description        = "Lets VPC Flow Logs write ${local.flow_logs_log_group_name}."
+  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume[0].json
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  count = local.create_flow_logs ? 1 : 0
+
+  name   = "publish-flow-logs"
+  role   = aws_iam_role.flow_logs[0].id
+  policy = data.aws_iam_policy_document.flow_logs_publish[0].json
+}
+
+resource "aws_flow_log" "this" {
+  count = local.create_flow_logs ? 1 : 0
+
+  vpc_id                   = aws_vpc.this.id
+  traffic_type             = "ALL"
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs[0].arn
+  iam_role_arn             = aws_iam_role.flow_logs[0].arn
+  log_format               = local.flow_log_format
+  max_aggregation_interval = var.flow_logs_aggregation_interval
+
+  tags = merge(local.tags, { Name = "${local.name_prefix}-cloudwatch" })
+
+  depends_on = [aws_iam_role_policy.flow_logs]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Security metric filters and alarms
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_sns_topic" "flow_logs_alarms" {
+  count = local.create_flow_logs_sns_topic ? 1 : 0
+
+  name              = "${local.name_prefix}-flow-logs-alarms"
+  kms_master_key_id = aws_kms_key.flow_logs[0].arn
+
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_log_metric_filter" "flow_logs" {
+  for_each = local.flow_log_alarm_detectors
+
+  name           = "${local.name_prefix}-${replace(each.key, "_", "-")}"
+  log_group_name = aws_cloudwatch_log_group.flow_logs[0].name
+  pattern        = local.flow_log_filter_patterns[each.key]
+
+  metric_transformation {
+    name          = each.value.metric_name
+    namespace     = local.flow_logs_namespace
+    value         = "1"
+    default_value = "0"
+    unit          = "Count"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for f in keys(each.value.conditions) : contains(local.flow_log_pattern_fields, f)])
+      error_message = "The ${each.key} filter constrains a field the flow-log format does not have: add it to local.flow_log_fields."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "flow_logs" {
+  for_each = local.flow_log_alarm_detectors
+
+  alarm_name          = "${local.name_prefix}-flow-logs-${replace(each.key, "_", "-")}"
+  alarm_description   = each.value.description
+  namespace           = local.flow_logs_namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.flow_logs[each.key].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = var.flow_logs_alarm_period
+  evaluation_periods  = 1
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.flow_logs_sns_topic_arn]
+  ok_actions          = [local.flow_logs_sns_topic_arn]
+
+  tags = local.tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Optional S3 archive: a second flow log in the same format, lifecycle to IA and GLACIER.
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_s3_bucket" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  #checkov:skip=CKV_AWS_18:This bucket is itself a log archive; access logging it would need another log bucket per VPC.
+  #checkov:skip=CKV_AWS_144:Cross-region replication is an account-level DR decision, not a per-VPC one; versioning protects against deletion.
+  #checkov:skip=CKV2_AWS_62:Only the log delivery service writes here; nothing consumes object events.
+  bucket        = "${local.name_prefix}-flow-logs-${local.account_id}"
+  force_destroy = var.flow_logs_s3_force_destroy
+
+  tags = merge(local.tags, { Name = "${local.name_prefix}-flow-logs" })
+}
+
+resource "aws_s3_bucket_ownership_controls" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  bucket = aws_s3_bucket.flow_logs[0].id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  bucket                  = aws_s3_bucket.flow_logs[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  bucket = aws_s3_bucket.flow_logs[0].id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  bucket = aws_s3_bucket.flow_logs[0].id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.flow_logs[0].arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  bucket = aws_s3_bucket.flow_logs[0].id
+
+  rule {
+    id     = "archive-flow-logs"
+    status = "Enabled"
+
+    filter {}
+
+    transition {
+      days          = var.flow_logs_s3_standard_ia_transition_days
+      storage_class = "STANDARD_IA"
+    }
+
+    transition {
+      days          = var.flow_logs_s3_glacier_transition_days
+      storage_class = "GLACIER"
+    }
+
+    dynamic "expiration" {
+      for_each = var.flow_logs_s3_expiration_days == null ? [] : [var.flow_logs_s3_expiration_days]
+      content {
+        days = expiration.value
+      }
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}
+
+data "aws_iam_policy_document" "flow_logs_bucket" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.flow_logs[0].arn, "${aws_s3_bucket.flow_logs[0].arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
+  statement {
+    sid       = "AWSLogDeliveryWrite"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.flow_logs[0].arn}/AWSLogs/${local.account_id}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"]
+    }
+  }
+
+  statement {
+    sid       = "AWSLogDeliveryAclCheck"
+    actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
+    resources = [aws_s3_bucket.flow_logs[0].arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "flow_logs" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  bucket = aws_s3_bucket.flow_logs[0].id
+  policy = data.aws_iam_policy_document.flow_logs_bucket[0].json
+
+  depends_on = [aws_s3_bucket_public_access_block.flow_logs]
+}
+
+resource "aws_flow_log" "s3" {
+  count = local.create_flow_logs_s3 ? 1 : 0
+
+  vpc_id                   = aws_vpc.this.id
+  traffic_type             = "ALL"
+  log_destination_type     = "s3"
+  log_destination          = aws_s3_bucket.flow_logs[0].arn
+  log_format               = local.flow_log_format
+  max_aggregation_interval = var.flow_logs_aggregation_interval
+
+  destination_options {
+    file_format        = "plain-text"
+    per_hour_partition = true
+  }
+
+  tags = merge(local.tags, { Name = "${local.name_prefix}-s3-archive" })
+
+  depends_on = [aws_s3_bucket_policy.flow_logs, aws_s3_bucket_server_side_encryption_configuration.flow_logs]
+}
