@@ -1,0 +1,193 @@
+"""Plan-level tests of the apigateway component: REST/HTTP stage, logs, tracing, throttling, WAF, TLS."""
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+WAF_ARN = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/orders/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+
+def references(plan, address, *path):
+    """What an attribute's expression refers to in the configuration (wiring checks)."""
+    resource = next(r for r in plan.raw["configuration"]["root_module"]["resources"]
+                    if r["address"] == address)
+    node = resource["expressions"]
+    for part in path:
+        node = node[part]
+    return node.get("references", [])
+
+
+def test_rest_stage_traces_and_logs_to_the_encrypted_group(plan_for):
+    plan = plan_for("apigateway")
+    stage = plan["aws_api_gateway_stage.this[0]"]
+    assert stage["xray_tracing_enabled"] is True
+    assert stage["stage_name"] == "dev"
+    assert "aws_cloudwatch_log_group.access.arn" in references(
+        plan, "aws_api_gateway_stage.this", "access_log_settings", 0, "destination_arn")
+    access_format = stage.json("access_log_settings[0].format")
+    assert access_format["requestId"] == "$context.requestId"
+    assert access_format["ip"] == "$context.identity.sourceIp"
+    assert access_format["status"] == "$context.status"
+    assert access_format["wafResponseCode"] == "$context.waf.status"
+
+
+def test_log_groups_use_the_cmk_and_retention(plan_for):
+    plan = plan_for("apigateway")
+    for address in ("aws_cloudwatch_log_group.access", "aws_cloudwatch_log_group.execution[0]"):
+        plan.assert_attr(address, "retention_in_days", 365)
+        assert "aws_kms_key.logs.arn" in references(plan, address.split("[")[0], "kms_key_id")
+    plan.assert_attr("aws_cloudwatch_log_group.access", "name", "/aws/apigateway/orders-dev/access")
+    plan.assert_attr("aws_kms_key.logs", "enable_key_rotation", True)
+
+
+def test_logs_key_policy_limits_cloudwatch_to_this_apis_groups(plan_for):
+    plan = plan_for("apigateway")
+    policy = plan["data.aws_iam_policy_document.logs_key"].json("json")
+    logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
+    assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    arns = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+    assert any(arn.endswith(":log-group:/aws/apigateway/orders-dev/access") for arn in arns)
+    assert any(arn.endswith(":log-group:API-Gateway-Execution-Logs_*") for arn in arns)
+
+
+def test_rest_method_defaults_throttle_and_never_log_bodies(plan_for):
+    plan = plan_for("apigateway")
+    plan.assert_subset("aws_api_gateway_method_settings.all[0]", {
+        "method_path": "*/*",
+        "settings[0].throttling_rate_limit": 100,
+        "settings[0].throttling_burst_limit": 200,
+        "settings[0].data_trace_enabled": False,
+        "settings[0].metrics_enabled": True,
+        "settings[0].logging_level": "ERROR",
+    })
+
+
+def test_default_rest_api_is_regional_with_a_deployable_body(plan_for):
+    plan = plan_for("apigateway")
+    api = plan["aws_api_gateway_rest_api.this[0]"]
+    assert api["endpoint_configuration"][0]["types"] == ["REGIONAL"]
+    assert "/health" in api.json("body")["paths"]
+    plan.assert_absent("aws_wafv2_web_acl_association")
+    plan.assert_absent("aws_api_gateway_account")
+    plan.assert_absent("aws_apigatewayv2_api")
+
+
+def test_rest_custom_domain_uses_tls12_and_waf_is_attached(plan_for):
+    plan = plan_for("apigateway", "rest_full")
+    plan.assert_subset("aws_api_gateway_domain_name.this[0]", {
+        "domain_name": "api.example.com",
+        "security_policy": "TLS_1_2",
+        "endpoint_configuration[0].types": ["REGIONAL"],
+    })
+    plan.assert_attr("aws_api_gateway_base_path_mapping.this[0]", "base_path", "v1")
+    plan.assert_attr("aws_wafv2_web_acl_association.this[0]", "web_acl_arn", WAF_ARN)
+    assert "aws_api_gateway_stage.this[0].arn" in references(
+        plan, "aws_wafv2_web_acl_association.this", "resource_arn")
+    # Toggles: tracing and execution logs off, account role on.
+    plan.assert_attr("aws_api_gateway_stage.this[0]", "xray_tracing_enabled", False)
+    plan.assert_absent("aws_cloudwatch_log_group.execution[0]")
+    plan.assert_attr("aws_iam_role_policy_attachment.cloudwatch[0]", "policy_arn",
+                     "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+    trust = plan["data.aws_iam_policy_document.cloudwatch_assume[0]"].json("json")
+    assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
+
+
+def test_http_api_stage_logs_and_throttles_and_domain_uses_tls12(plan_for):
+    plan = plan_for("apigateway", "http")
+    plan.assert_attr("aws_apigatewayv2_api.this[0]", "protocol_type", "HTTP")
+    plan.assert_subset("aws_apigatewayv2_stage.this[0]", {
+        "name": "$default",
+        "auto_deploy": True,
+        "default_route_settings[0].throttling_rate_limit": 100,
+        "default_route_settings[0].throttling_burst_limit": 200,
+        "default_route_settings[0].detailed_metrics_enabled": True,
+    })
+    assert "aws_cloudwatch_log_group.access.arn" in references(
+        plan, "aws_apigatewayv2_stage.this", "access_log_settings", 0, "destination_arn")
+    access_format = plan["aws_apigatewayv2_stage.this[0]"].json("access_log_settings[0].format")
+    assert access_format["requestId"] == "$context.requestId"
+    assert "wafResponseCode" not in access_format  # not a valid HTTP API variable
+    plan.assert_attr("aws_apigatewayv2_domain_name.this[0]",
+                     "domain_name_configuration[0].security_policy", "TLS_1_2")
+    plan.assert_absent("aws_api_gateway_rest_api")
+    plan.assert_absent("aws_cloudwatch_log_group.execution[0]")
+
+
+def test_public_prod_rest_api_requires_waf(rejection_for):
+    rejection = rejection_for("apigateway", "prod_rest_without_waf")
+    rejection.assert_rule(
+        "var.waf_web_acl_arn",
+        "A public prod REST API must be protected by AWS WAF: set waf_web_acl_arn to a regional web ACL.",
+    )
+    rejection.assert_only("var.waf_web_acl_arn")
+
+
+def test_prod_access_logs_kept_a_year(rejection_for):
+    rejection = rejection_for("apigateway", "prod_short_retention")
+    rejection.assert_rule(
+        "var.access_log_retention_days",
+        "Prod API access logs must be kept at least a year: set access_log_retention_days = 365 or more.",
+    )
+    rejection.assert_only("var.access_log_retention_days")
+
+
+def test_waf_refused_for_http_apis(rejection_for):
+    rejection = rejection_for("apigateway", "http_with_waf")
+    rejection.assert_rule(
+        "var.waf_web_acl_arn",
+        "AWS WAF cannot be associated with HTTP APIs: use api_type = REST, or leave waf_web_acl_arn "
+        "null and front the API with CloudFront + WAF.",
+    )
+    rejection.assert_only("var.waf_web_acl_arn")
+
+
+def test_private_api_needs_a_policy_and_no_custom_domain(rejection_for):
+    rejection = rejection_for("apigateway", "private_without_policy")
+    rejection.assert_rule(
+        "var.rest_api_policy",
+        "A PRIVATE REST API is unreachable without a resource policy: set rest_api_policy to allow "
+        "your VPC endpoints.",
+    )
+    rejection.assert_rule(
+        "var.custom_domain",
+        "custom_domain is not supported here for PRIVATE REST APIs: use a REGIONAL endpoint or leave "
+        "custom_domain null.",
+    )
+    rejection.assert_only("var.rest_api_policy", "var.custom_domain")
+
+
+def test_malformed_references_are_refused(rejection_for):
+    rejection = rejection_for("apigateway", "bad_references")
+    rejection.assert_rule(
+        "var.stage_name",
+        "stage_name must be 1-128 letters, digits, hyphens or underscores (or $default for HTTP APIs).",
+    )
+    rejection.assert_rule(
+        "var.waf_web_acl_arn",
+        "waf_web_acl_arn must be the ARN of a REGIONAL WAFv2 web ACL "
+        "(arn:aws:wafv2:<region>:<account>:regional/webacl/...).",
+    )
+    rejection.assert_rule(
+        "var.custom_domain",
+        "custom_domain.certificate_arn must be an ACM certificate ARN "
+        "(arn:aws:acm:<region>:<account>:certificate/<id>).",
+    )
+    rejection.assert_only("var.stage_name", "var.waf_web_acl_arn", "var.custom_domain")
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("var.api_type", "api_type must be REST or HTTP."),
+    ("var.rest_logging_level", "rest_logging_level must be OFF, ERROR or INFO."),
+    ("var.throttling_rate_limit",
+     "throttling_rate_limit must be between 1 and 10000 requests per second (the account default)."),
+    ("var.throttling_burst_limit",
+     "throttling_burst_limit must be a whole number between 1 and 5000 (the account default)."),
+    ("var.access_log_retention_days",
+     "access_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
+     "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."),
+])
+def test_out_of_range_values_are_refused(rejection_for, rule, message):
+    rejection = rejection_for("apigateway", "bad_values")
+    rejection.assert_rule(rule, message)
+    rejection.assert_only("var.api_type", "var.rest_logging_level", "var.throttling_rate_limit",
+                          "var.throttling_burst_limit", "var.access_log_retention_days")
