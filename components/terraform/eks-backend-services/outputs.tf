@@ -1,0 +1,34 @@
+output "service_role_arns" {
+  description = "IAM role ARN of each service, by service name: annotate its service account with eks.amazonaws.com/role-arn."
+  value       = { for svc, role in aws_iam_role.this : svc => role.arn }
+}
+
+output "queue_urls" {
+  description = "URL of each queue, by \"<service>.<queue>\"."
+  value       = { for k, q in aws_sqs_queue.this : k => q.url }
+}
+
+output "queue_arns" {
+  description = "ARN of each queue, by \"<service>.<queue>\"."
+  value       = { for k, q in aws_sqs_queue.this : k => q.arn }
+}
+
+output "dlq_arns" {
+  description = "ARN of each queue's dead-letter queue, by \"<service>.<queue>\"."
+  value       = { for k, q in aws_sqs_queue.dlq : k => q.arn }
+}
+
+output "topic_arns" {
+  description = "ARN of each topic, by \"<service>.<topic>\"."
+  value       = { for k, t in aws_sns_topic.this : k => t.arn }
+}
+
+output "ecr_repository_urls" {
+  description = "URL of each service's image repository, by service name."
+  value       = { for svc, r in aws_ecr_repository.this : svc => r.repository_url }
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key encrypting queues, topics and repositories, or null when nothing needs it."
+  value       = try(aws_kms_key.this[0].arn, null)
+}

@@ -1,0 +1,104 @@
+# IAM role for the External Secrets Operator (IRSA): read-only access to one path of secrets.
+# https://external-secrets.io/latest/provider/aws-secrets-manager/
+
+locals {
+  oidc_issuer    = trimsuffix(trimprefix(var.oidc_provider_url, "https://"), "/")
+  secrets_region = coalesce(var.secrets_region, var.region)
+  secrets_prefix = trim(var.secrets_path_prefix, "/ ")
+  ssm_prefix     = var.ssm_parameter_path_prefix == null ? null : trim(var.ssm_parameter_path_prefix, "/ ")
+
+  enable_ssm = local.ssm_prefix != null
+  enable_kms = length(var.kms_key_arns) > 0
+
+  secret_arn_pattern = "arn:${local.partition}:secretsmanager:${local.secrets_region}:${local.account_id}:secret:${local.secrets_prefix}/*"
+  ssm_path_arn       = local.enable_ssm ? "arn:${local.partition}:ssm:${local.secrets_region}:${local.account_id}:parameter/${local.ssm_prefix}" : null
+
+  kms_via_services = concat(
+    ["secretsmanager.${local.secrets_region}.amazonaws.com"],
+    local.enable_ssm ? ["ssm.${local.secrets_region}.amazonaws.com"] : [],
+  )
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    sid     = "ExternalSecretsServiceAccount"
+    effect  = "Allow"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [var.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_issuer}:sub"
+      values   = ["system:serviceaccount:${var.namespace}:${var.service_account}"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "read" {
+  statement {
+    sid    = "ReadSecretsUnderPrefix"
+    effect = "Allow"
+    actions = [
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:ListSecretVersionIds",
+    ]
+    resources = [local.secret_arn_pattern]
+  }
+
+  dynamic "statement" {
+    for_each = local.enable_ssm ? [1] : []
+    content {
+      sid    = "ReadParametersUnderPrefix"
+      effect = "Allow"
+      actions = [
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+      ]
+      # GetParametersByPath is authorised on the path itself, the others on each parameter.
+      resources = [local.ssm_path_arn, "${local.ssm_path_arn}/*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.enable_kms ? [1] : []
+    content {
+      sid       = "DecryptWithGivenKeysViaSecretStores"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt"]
+      resources = var.kms_key_arns
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = local.kms_via_services
+      }
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name                 = "${local.name_prefix}-external-secrets"
+  description          = "External Secrets Operator (${var.namespace}/${var.service_account}): read ${local.secrets_prefix}/*"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  max_session_duration = var.role_max_session_duration
+  permissions_boundary = var.role_permissions_boundary_arn
+  tags                 = merge(local.tags, { Name = "${local.name_prefix}-external-secrets" })
+}
+
+resource "aws_iam_role_policy" "read" {
+  name   = "read-secrets"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.read.json
+}

@@ -1,0 +1,75 @@
+# Multi-region CloudTrail: log file validation, KMS encryption, delivery to the logs bucket and to an
+# encrypted CloudWatch Logs group (for metric filters and alarms in other components).
+
+resource "aws_cloudwatch_log_group" "cloudtrail" {
+  count = local.create_cloudtrail ? 1 : 0
+
+  name              = "/aws/cloudtrail/${local.trail_name}"
+  retention_in_days = var.cloudtrail_log_group_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+  tags              = merge(local.tags, { Name = "/aws/cloudtrail/${local.trail_name}" })
+}
+
+data "aws_iam_policy_document" "cloudtrail_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "cloudtrail" {
+  count = local.create_cloudtrail ? 1 : 0
+
+  name               = "${local.name_prefix}-cloudtrail-logs"
+  assume_role_policy = data.aws_iam_policy_document.cloudtrail_assume.json
+  tags               = merge(local.tags, { Name = "${local.name_prefix}-cloudtrail-logs" })
+}
+
+data "aws_iam_policy_document" "cloudtrail_logs" {
+  statement {
+    actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [
+      "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:/aws/cloudtrail/${local.trail_name}:log-stream:*",
+    ]
+  }
+}
+
+resource "aws_iam_role_policy" "cloudtrail" {
+  count = local.create_cloudtrail ? 1 : 0
+
+  name   = "cloudwatch-logs"
+  role   = aws_iam_role.cloudtrail[0].id
+  policy = data.aws_iam_policy_document.cloudtrail_logs.json
+}
+
+resource "aws_cloudtrail" "this" {
+  #checkov:skip=CKV_AWS_252:Delivery notifications per log file are noise; findings and alarms go through EventBridge and the findings topic.
+  count = local.create_cloudtrail ? 1 : 0
+
+  name                          = local.trail_name
+  s3_bucket_name                = aws_s3_bucket.logs[0].bucket
+  s3_key_prefix                 = "cloudtrail"
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  enable_log_file_validation    = true
+  kms_key_id                    = aws_kms_key.this.arn
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.cloudtrail[0].arn}:*"
+  cloud_watch_logs_role_arn     = aws_iam_role.cloudtrail[0].arn
+
+  event_selector {
+    read_write_type           = "All"
+    include_management_events = true
+  }
+
+  tags = merge(local.tags, { Name = local.trail_name })
+
+  depends_on = [aws_s3_bucket_policy.logs, aws_iam_role_policy.cloudtrail]
+}

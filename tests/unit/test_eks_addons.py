@@ -1,0 +1,136 @@
+import pytest
+
+pytestmark = pytest.mark.unit
+
+COMPONENT = "eks-addons"
+ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+ALL_ADDONS = ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
+EBS = 'aws_eks_addon.this["aws-ebs-csi-driver"]'
+
+
+def _addons(plan):
+    return {rc["addon_name"]: rc for rc in plan.of_type("aws_eks_addon")}
+
+
+def test_every_addon_installed_with_conflict_settings(plan_for):
+    plan = plan_for(COMPONENT)
+    addons = _addons(plan)
+    assert sorted(addons) == ALL_ADDONS
+    for name, addon in addons.items():
+        assert addon.action == "create"
+        assert addon["cluster_name"] == "core-dev"
+        assert addon["resolve_conflicts_on_create"] == "OVERWRITE"
+        assert addon["resolve_conflicts_on_update"] == "PRESERVE"
+        assert addon["preserve"] is True, name
+        assert addon.tags["Environment"] == "dev"
+        # Unpinned in dev: EKS picks the default version.
+        assert addon.is_unknown("addon_version"), name
+        if name in ("aws-ebs-csi-driver", "vpc-cni"):
+            assert addon.is_unknown("service_account_role_arn"), name
+        else:
+            assert addon.get("service_account_role_arn") is None, name
+
+
+def test_ebs_csi_driver_uses_its_irsa_role(plan_for):
+    plan = plan_for(COMPONENT)
+    plan.assert_unknown(EBS, "service_account_role_arn")
+    plan.assert_attr("aws_iam_role.ebs_csi[0]", "name", "core-dev-ebs-csi-driver")
+    trust = plan["aws_iam_role.ebs_csi[0]"].json("assume_role_policy")["Statement"]
+    assert trust == [{
+        "Sid": "EbsCsiControllerServiceAccount",
+        "Effect": "Allow",
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
+        "Condition": {"StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }},
+    }]
+    plan.assert_attr("aws_iam_role_policy_attachment.ebs_csi[0]", "policy_arn",
+                     "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy")
+    plan.assert_absent("aws_iam_role_policy")   # no CMK given: no key grants
+
+
+def test_vpc_cni_uses_its_own_irsa_role(plan_for):
+    plan = plan_for(COMPONENT)
+    trust = plan["aws_iam_role.vpc_cni[0]"].json("assume_role_policy")["Statement"][0]
+    assert trust["Principal"] == {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"}
+    assert trust["Condition"] == {"StringEquals": {
+        f"{ISSUER}:sub": "system:serviceaccount:kube-system:aws-node",
+        f"{ISSUER}:aud": "sts.amazonaws.com",
+    }}
+    plan.assert_attr("aws_iam_role_policy_attachment.vpc_cni[0]", "policy_arn",
+                     "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")
+
+
+def test_prod_pins_versions_and_scopes_volume_keys(plan_for):
+    plan = plan_for(COMPONENT, "prod")
+    addons = _addons(plan)
+    assert addons["vpc-cni"]["addon_version"] == "v1.19.2-eksbuild.1"
+    assert addons["aws-ebs-csi-driver"]["addon_version"] == "v1.38.1-eksbuild.1"
+    assert addons["vpc-cni"].json("configuration_values") == {
+        "env": {"ENABLE_PREFIX_DELEGATION": "true"}}
+    assert all(a["resolve_conflicts_on_update"] == "OVERWRITE" for a in addons.values())
+    statements = {s["Sid"]: s for s in
+                  plan["aws_iam_role_policy.ebs_csi_kms[0]"].json("policy")["Statement"]}
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    use = statements["UseVolumeKeysViaEc2"]
+    assert use["Resource"] == key
+    assert use["Condition"] == {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}
+    grant = statements["GrantVolumeKeysToAwsResources"]
+    assert grant["Resource"] == key
+    assert grant["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+
+
+def test_toggles_off_remove_addons_and_role(plan_for):
+    plan = plan_for(COMPONENT, "addons_off")
+    addons = _addons(plan)
+    assert sorted(addons) == ["kube-proxy", "vpc-cni"]
+    assert addons["vpc-cni"].get("service_account_role_arn") is None   # enable_vpc_cni_irsa off
+    plan.assert_absent("aws_iam_role")
+    plan.assert_absent("aws_iam_role_policy_attachment")
+    assert plan.outputs["ebs_csi_driver_role_arn"] is None
+
+
+def test_prod_requires_pinned_versions(rejection_for):
+    rejection = rejection_for(COMPONENT, "prod_unpinned")
+    rejection.assert_rule(
+        "aws_eks_addon.this",
+        "Pin every add-on version in prod (aws eks describe-addon-versions): "
+        "set the *_version input of coredns, kube-proxy.",
+    )
+    rejection.assert_only("aws_eks_addon.this")
+
+
+def test_version_format_is_validated(rejection_for):
+    rejection = rejection_for(COMPONENT, "bad_version")
+    rejection.assert_rule(
+        "var.vpc_cni_version",
+        "vpc_cni_version must look like v1.19.2-eksbuild.1 (see aws eks describe-addon-versions), "
+        "or be null.",
+    )
+    rejection.assert_only("var.vpc_cni_version")
+
+
+def test_conflict_settings_are_validated(rejection_for):
+    rejection = rejection_for(COMPONENT, "bad_conflicts")
+    rejection.assert_rule("var.resolve_conflicts_on_create",
+                          "resolve_conflicts_on_create must be NONE or OVERWRITE.")
+    rejection.assert_rule("var.resolve_conflicts_on_update",
+                          "resolve_conflicts_on_update must be NONE, OVERWRITE or PRESERVE.")
+    rejection.assert_only("var.resolve_conflicts_on_create", "var.resolve_conflicts_on_update")
+
+
+def test_oidc_provider_and_kms_keys_are_validated(rejection_for):
+    rejection = rejection_for(COMPONENT, "bad_oidc")
+    rejection.assert_rule(
+        "var.oidc_provider_arn",
+        "oidc_provider_arn must be an IAM OIDC provider ARN: "
+        "arn:aws:iam::<account>:oidc-provider/<issuer host and path>.",
+    )
+    rejection.assert_rule(
+        "var.ebs_csi_driver_kms_key_arns",
+        "ebs_csi_driver_kms_key_arns must be full key ARNs (arn:aws:kms:<region>:<account>:key/<id>); "
+        "aliases and wildcards are not allowed.",
+    )
+    rejection.assert_only("var.oidc_provider_arn", "var.ebs_csi_driver_kms_key_arns")

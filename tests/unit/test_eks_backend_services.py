@@ -1,0 +1,186 @@
+import pytest
+
+pytestmark = pytest.mark.unit
+
+COMPONENT = "eks-backend-services"
+ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+ARN = "arn:aws:{service}:us-east-1:123456789012:{rest}"
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _statements(plan, service):
+    doc = plan[f'data.aws_iam_policy_document.service["{service}"]'].json("json")
+    return {s["Sid"]: s for s in doc["Statement"]}
+
+
+def test_each_role_trusts_only_its_service_account(plan_for):
+    plan = plan_for(COMPONENT)
+    expected = {"orders": "system:serviceaccount:shop:orders",
+                "catalog": "system:serviceaccount:shop:catalog-api"}
+    for service, subject in expected.items():
+        role = plan[f'aws_iam_role.this["{service}"]']
+        assert role["name"] == f"shop-dev-{service}"
+        trust = role.json("assume_role_policy")["Statement"]
+        assert len(trust) == 1
+        assert trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
+        assert trust[0]["Principal"] == {
+            "Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"}
+        assert trust[0]["Condition"] == {"StringEquals": {
+            f"{ISSUER}:sub": subject, f"{ISSUER}:aud": "sts.amazonaws.com"}}
+
+
+def test_policy_scoped_to_own_resources_without_wildcards(plan_for):
+    plan = plan_for(COMPONENT)
+    statements = _statements(plan, "orders")
+    queues = [ARN.format(service="sqs", rest="shop-dev-orders-events"),
+              ARN.format(service="sqs", rest="shop-dev-orders-payments.fifo")]
+    assert sorted(_as_list(statements["OwnQueues"]["Resource"])) == sorted(queues)
+    assert sorted(_as_list(statements["OwnDeadLetterQueues"]["Resource"])) == sorted([
+        ARN.format(service="sqs", rest="shop-dev-orders-events-dlq"),
+        ARN.format(service="sqs", rest="shop-dev-orders-payments-dlq.fifo")])
+    assert statements["PublishOwnTopics"] == {
+        "Sid": "PublishOwnTopics", "Effect": "Allow", "Action": "sns:Publish",
+        "Resource": ARN.format(service="sns", rest="shop-dev-orders-order-placed")}
+    assert statements["ListOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports"
+    assert statements["ObjectsInOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports/*"
+    assert statements["ReadOwnSecrets"]["Resource"] == ARN.format(
+        service="secretsmanager", rest="secret:shop/dev/orders/db-??????")
+    for sid, statement in statements.items():
+        assert statement["Effect"] == "Allow"
+        for action in _as_list(statement["Action"]):
+            assert "*" not in action, (sid, action)
+        for resource in _as_list(statement["Resource"]):
+            assert resource != "*" and not resource.endswith(":*"), (sid, resource)
+            # The only "*" allowed is the object part of the service's own bucket.
+            assert "*" not in resource or resource == "arn:aws:s3:::shop-dev-orders-exports/*"
+    plan.assert_attr('aws_iam_role_policy.service["orders"]', "name", "own-resources")
+
+
+def test_service_without_resources_gets_no_policy(plan_for):
+    plan = plan_for(COMPONENT)
+    plan.assert_absent('aws_iam_role_policy.service["catalog"]')
+    plan.assert_absent('aws_iam_role_policy.service_kms["catalog"]')
+    plan.assert_absent('aws_ecr_repository.this["catalog"]')   # create_ecr_repository = false
+
+
+def test_kms_use_only_via_sqs_and_sns(plan_for):
+    plan = plan_for(COMPONENT)
+    doc = plan['data.aws_iam_policy_document.service_kms["orders"]']
+    statement = doc["statement"][0]
+    assert sorted(statement["actions"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert statement["condition"][0]["variable"] == "kms:ViaService"
+    assert sorted(statement["condition"][0]["values"]) == [
+        "sns.us-east-1.amazonaws.com", "sqs.us-east-1.amazonaws.com"]
+    key = plan.one("aws_kms_key")
+    assert key["enable_key_rotation"] is True
+    sns = {s["Sid"]: s for s in key.json("policy")["Statement"]}["SnsDeliversToEncryptedQueues"]
+    assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_queues_have_dead_letter_queues_and_kms(plan_for):
+    plan = plan_for(COMPONENT)
+    for key, name, fifo, receives in (("orders.events", "shop-dev-orders-events", False, 5),
+                                      ("orders.payments", "shop-dev-orders-payments.fifo", True, 3)):
+        queue = plan[f'aws_sqs_queue.this["{key}"]']
+        dlq = plan[f'aws_sqs_queue.dlq["{key}"]']
+        assert queue["name"] == name
+        assert queue["fifo_queue"] is fifo and dlq["fifo_queue"] is fifo
+        assert queue.is_unknown("kms_master_key_id") and dlq.is_unknown("kms_master_key_id")
+        assert queue.json("redrive_policy") == {
+            "deadLetterTargetArn": ARN.format(service="sqs", rest=dlq["name"]),
+            "maxReceiveCount": receives}
+        assert dlq["message_retention_seconds"] == 1209600
+        assert dlq.json("redrive_allow_policy") == {
+            "redrivePermission": "byQueue",
+            "sourceQueueArns": [ARN.format(service="sqs", rest=name)]}
+        assert queue.tags["Service"] == "orders"
+    assert plan['aws_sqs_queue.this["orders.payments"]']["visibility_timeout_seconds"] == 120
+    # Every queue (and DLQ) denies non-TLS access.
+    policies = plan.of_type("aws_sqs_queue_policy")
+    assert len(policies) == 4
+    deny = plan['data.aws_iam_policy_document.queue_tls["orders.events-dlq"]'].json("json")
+    assert deny["Statement"][0]["Effect"] == "Deny"
+    assert deny["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Statement"][0]["Resource"] == ARN.format(service="sqs",
+                                                          rest="shop-dev-orders-events-dlq")
+
+
+def test_topics_encrypted(plan_for):
+    plan = plan_for(COMPONENT)
+    topic = plan['aws_sns_topic.this["orders.order-placed"]']
+    assert topic["name"] == "shop-dev-orders-order-placed"
+    assert topic.is_unknown("kms_master_key_id")
+
+
+def test_ecr_repository_immutable_scanned_encrypted_with_lifecycle(plan_for):
+    plan = plan_for(COMPONENT)
+    repo = plan['aws_ecr_repository.this["orders"]']
+    assert repo["name"] == "shop-dev/orders"
+    assert repo["image_tag_mutability"] == "IMMUTABLE"
+    assert repo["image_scanning_configuration"] == [{"scan_on_push": True}]
+    assert repo["encryption_configuration"][0]["encryption_type"] == "KMS"
+    assert repo.is_unknown("encryption_configuration[0].kms_key")
+    assert repo["force_delete"] is False
+    rules = plan['aws_ecr_lifecycle_policy.this["orders"]'].json("policy")["rules"]
+    assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
+    assert rules[0]["selection"]["countNumber"] == 7
+    assert rules[1]["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan",
+                                     "countNumber": 30}
+
+
+def test_no_services_creates_nothing(plan_for):
+    plan = plan_for(COMPONENT, "no_services")
+    assert plan.managed == []
+    assert plan.outputs["kms_key_arn"] is None
+
+
+def test_secret_names_must_be_exact(rejection_for):
+    rejection = rejection_for(COMPONENT, "wildcard_secret")
+    rejection.assert_rule(
+        "var.services",
+        "secret_names must be exact Secrets Manager secret names (letters, digits and /_+=.@-); "
+        "wildcards such as * or ? are not allowed.",
+    )
+    rejection.assert_only("var.services")
+
+
+def test_bucket_names_must_be_exact(rejection_for):
+    rejection = rejection_for(COMPONENT, "wildcard_bucket")
+    rejection.assert_rule(
+        "var.services",
+        "bucket_names must be exact S3 bucket names (3-63 lower-case letters, digits, '.' or '-'); "
+        "wildcards are not allowed.",
+    )
+    rejection.assert_only("var.services")
+
+
+def test_service_account_must_be_exact(rejection_for):
+    rejection = rejection_for(COMPONENT, "bad_service_account")
+    rejection.assert_rule(
+        "var.services",
+        "Each service's namespace and service_account must be Kubernetes names (lower-case "
+        "letters, digits, '-'), without wildcards: the role trusts exactly that service account.",
+    )
+    rejection.assert_only("var.services")
+
+
+def test_queue_settings_are_validated(rejection_for):
+    rejection = rejection_for(COMPONENT, "bad_queue")
+    rejection.assert_rule(
+        "var.services",
+        "Each queue needs a 1-30 character name (a-z, 0-9, - or _), max_receive_count 1-1000, "
+        "visibility_timeout_seconds 0-43200 and message_retention_seconds 60-1209600.",
+    )
+    rejection.assert_only("var.services")
+
+
+def test_prod_repositories_not_force_deleted(rejection_for):
+    rejection = rejection_for(COMPONENT, "prod_force_delete")
+    rejection.assert_rule(
+        "var.ecr_force_delete",
+        "Prod repositories must not be deleted with their images: set ecr_force_delete = false.",
+    )
+    rejection.assert_only("var.ecr_force_delete")

@@ -1,0 +1,171 @@
+import pytest
+
+pytestmark = pytest.mark.unit
+
+COMPONENT = "idp-platform"
+ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+BUCKET = "idp-dev-techdocs-123456789012"
+SECRET_PATTERN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:idp-dev/portal/database-??????"
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_techdocs_bucket_private_encrypted_versioned(plan_for):
+    plan = plan_for(COMPONENT)
+    plan.assert_attr("aws_s3_bucket.techdocs[0]", "bucket", BUCKET)
+    plan.assert_attr("aws_s3_bucket.techdocs[0]", "force_destroy", False)
+    plan.assert_subset("aws_s3_bucket_public_access_block.techdocs[0]", {
+        "block_public_acls": True, "block_public_policy": True,
+        "ignore_public_acls": True, "restrict_public_buckets": True})
+    plan.assert_attr("aws_s3_bucket_ownership_controls.techdocs[0]", "rule[0].object_ownership",
+                     "BucketOwnerEnforced")
+    sse = plan["aws_s3_bucket_server_side_encryption_configuration.techdocs[0]"]["rule"][0]
+    assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
+    assert plan["aws_s3_bucket_server_side_encryption_configuration.techdocs[0]"].is_unknown(
+        "rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id")
+    assert sse["bucket_key_enabled"] is True
+    plan.assert_attr("aws_s3_bucket_versioning.techdocs[0]",
+                     "versioning_configuration[0].status", "Enabled")
+    rule = plan["aws_s3_bucket_lifecycle_configuration.techdocs[0]"]["rule"][0]
+    assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == 30
+    plan.assert_absent("aws_s3_bucket_logging")
+
+
+def test_techdocs_bucket_is_tls_only(plan_for):
+    plan = plan_for(COMPONENT)
+    statement = plan["data.aws_iam_policy_document.techdocs[0]"].json("json")["Statement"][0]
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert sorted(statement["Resource"]) == [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]
+
+
+def test_kms_key_rotated(plan_for):
+    key = plan_for(COMPONENT).one("aws_kms_key")
+    assert key["enable_key_rotation"] is True
+    assert key["deletion_window_in_days"] == 30
+
+
+def test_portal_repository_immutable_scanned_encrypted(plan_for):
+    plan = plan_for(COMPONENT)
+    repo = plan["aws_ecr_repository.portal[0]"]
+    assert repo["name"] == "idp-dev/portal"
+    assert repo["image_tag_mutability"] == "IMMUTABLE"
+    assert repo["image_scanning_configuration"] == [{"scan_on_push": True}]
+    assert repo["encryption_configuration"][0]["encryption_type"] == "KMS"
+    rules = plan["aws_ecr_lifecycle_policy.portal[0]"].json("policy")["rules"]
+    assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
+
+
+def test_database_secret_encrypted_and_value_left_out_of_band(plan_for):
+    plan = plan_for(COMPONENT)
+    secret = plan["aws_secretsmanager_secret.database[0]"]
+    assert secret["name"] == "idp-dev/portal/database"
+    assert secret.is_unknown("kms_key_id")
+    assert secret["recovery_window_in_days"] == 30
+    plan.assert_absent("aws_secretsmanager_secret_version")
+    plan.assert_absent("aws_secretsmanager_secret_rotation")
+    assert not any("password" in name or "credentials" in name for name in plan.outputs)
+
+
+def test_portal_role_trust_and_least_privilege(plan_for):
+    plan = plan_for(COMPONENT)
+    trust = plan["aws_iam_role.portal[0]"].json("assume_role_policy")["Statement"]
+    assert trust == [{
+        "Sid": "PortalServiceAccount", "Effect": "Allow",
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
+        "Condition": {"StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:backstage:backstage",
+            f"{ISSUER}:aud": "sts.amazonaws.com"}},
+    }]
+    statements = {s["Sid"]: s for s in
+                  plan["data.aws_iam_policy_document.portal[0]"].json("json")["Statement"]}
+    assert statements["ReadDatabaseSecret"]["Resource"] == SECRET_PATTERN
+    assert sorted(statements["ReadDatabaseSecret"]["Action"]) == [
+        "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+    assert statements["ListTechDocsBucket"]["Resource"] == f"arn:aws:s3:::{BUCKET}"
+    assert statements["ReadWriteTechDocsObjects"]["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
+    assert sorted(statements["ReadWriteTechDocsObjects"]["Action"]) == [
+        "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    for statement in statements.values():
+        assert "*" not in _as_list(statement["Resource"])
+        assert not any("*" in a for a in _as_list(statement["Action"]))
+    kms = plan["data.aws_iam_policy_document.portal_kms[0]"]["statement"][0]
+    assert kms["condition"][0]["variable"] == "kms:ViaService"
+    assert sorted(kms["condition"][0]["values"]) == [
+        "s3.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"]
+
+
+def test_prod_with_credentials_rotation_and_logging(plan_for):
+    plan = plan_for(COMPONENT, "prod_with_credentials")
+    version = plan["aws_secretsmanager_secret_version.database[0]"]
+    # The value is planned but never an output; the rds component's rotation takes over.
+    assert "database_secret_arn" in plan.outputs
+    assert all("password" not in str(v) for v in plan.outputs.values())
+    assert version.raw["change"]["after_sensitive"]["secret_string"] is True
+    rotation = plan["aws_secretsmanager_secret_rotation.database[0]"]
+    assert rotation["rotation_lambda_arn"] == \
+        "arn:aws:lambda:us-east-1:123456789012:function:rds-rotation"
+    assert rotation["rotation_rules"][0]["automatically_after_days"] == 30
+    plan.assert_attr("aws_s3_bucket_logging.techdocs[0]", "target_bucket", "idp-prod-access-logs")
+    plan.assert_tags("aws_kms_key.this", {"Environment": "prod"})
+
+
+def test_toggles_off(plan_for):
+    plan = plan_for(COMPONENT, "toggles_off")
+    for resource_type in ("aws_s3_bucket", "aws_ecr_repository", "aws_secretsmanager_secret",
+                          "aws_iam_role_policy"):
+        plan.assert_absent(resource_type)
+    plan.assert_actions("aws_iam_role.portal[0]", "create")
+    assert plan.outputs["techdocs_bucket_name"] is None
+    assert plan.outputs["database_secret_arn"] is None
+    assert plan.outputs["ecr_repository_url"] is None
+
+
+def test_prod_forbids_unrecoverable_deletion(rejection_for):
+    rejection = rejection_for(COMPONENT, "prod_unsafe_deletion")
+    rejection.assert_rule(
+        "var.techdocs_force_destroy",
+        "The prod TechDocs bucket must not be destroyed with its contents: "
+        "set techdocs_force_destroy = false.",
+    )
+    rejection.assert_rule(
+        "var.database_secret_recovery_window_in_days",
+        "A prod secret must be recoverable after deletion: "
+        "set database_secret_recovery_window_in_days between 7 and 30.",
+    )
+    rejection.assert_only("var.techdocs_force_destroy", "var.database_secret_recovery_window_in_days")
+
+
+def test_credentials_need_the_secret(rejection_for):
+    rejection = rejection_for(COMPONENT, "credentials_without_secret")
+    rejection.assert_rule(
+        "var.database_credentials",
+        "database_credentials has nowhere to go: set create_database_secret = true or "
+        "database_credentials = null.",
+    )
+    rejection.assert_only("var.database_credentials")
+
+
+def test_names_and_credentials_are_validated(rejection_for):
+    rejection = rejection_for(COMPONENT, "bad_inputs")
+    rejection.assert_rule(
+        "var.techdocs_bucket_name",
+        "techdocs_bucket_name must be a valid S3 bucket name (3-63 lower-case letters, digits, "
+        "'.' or '-'), or null.",
+    )
+    rejection.assert_rule(
+        "var.portal_service_account",
+        "portal_service_account must be a Kubernetes name (lower-case letters, digits, '-', '.'), "
+        "without wildcards.",
+    )
+    rejection.assert_rule(
+        "var.database_credentials",
+        "database_credentials needs a port between 1 and 65535 and a password of at least "
+        "16 characters.",
+    )
+    rejection.assert_only("var.techdocs_bucket_name", "var.portal_service_account",
+                          "var.database_credentials")
