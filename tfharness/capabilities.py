@@ -43,6 +43,22 @@ def _probe(name: str, call: Callable[[], object], what: str) -> Capability:
     return Capability(name, True, f"{what} works")
 
 
+def _answers(name: str, call: Callable[[], object], what: str) -> Capability:
+    """Available when the target answers the API at all: an AWS error such as
+    ResourceNotFoundException for a made-up name counts as an answer, an HTML error page
+    (moto's "not implemented") does not."""
+    try:
+        call()
+    except ClientError as error:
+        reason = _refused(error)
+        if reason.startswith("not implemented") or "NotImplemented" in reason:
+            return Capability(name, False, f"the target does not implement {what} ({reason})")
+        return Capability(name, True, f"{what} answers")
+    except Exception as error:
+        return Capability(name, False, f"the target refused {what} ({_refused(error)})")
+    return Capability(name, True, f"{what} answers")
+
+
 def probe_all(endpoint: Endpoint, kind: str) -> dict[str, Capability]:
     """Probe the target behind `endpoint`; `kind` is moto, localstack or aws."""
     suffix = uuid.uuid4().hex[:8]
@@ -97,6 +113,35 @@ def probe_all(endpoint: Endpoint, kind: str) -> dict[str, Capability]:
     found.append(_probe("composite_alarms", composite, "composite alarms"))
     found.append(_probe("metric_filter_evaluation", filter_test, "TestMetricFilter"))
     found.append(_probe("rds_instances", rds.describe_db_instances, "RDS DescribeDBInstances"))
+    budgets = endpoint.boto3_client("budgets", config=once)
+    ce = endpoint.boto3_client("ce", config=once)
+    eks = endpoint.boto3_client("eks", config=once)
+    analyzer = endpoint.boto3_client("accessanalyzer", config=once)
+    securityhub = endpoint.boto3_client("securityhub", config=once)
+    ssm = endpoint.boto3_client("ssm", config=once)
+    def budget_round_trip() -> None:
+        account = "123456789012"
+        name = f"tfharness-probe-{suffix}"
+        budgets.create_budget(AccountId=account, Budget={
+            "BudgetName": name, "BudgetType": "COST", "TimeUnit": "MONTHLY",
+            "BudgetLimit": {"Amount": "1", "Unit": "USD"}})
+        try:  # the provider reads a budget back with DescribeBudget after creating it
+            budgets.describe_budget(AccountId=account, BudgetName=name)
+            budgets.describe_notifications_for_budget(AccountId=account, BudgetName=name)
+        finally:
+            budgets.delete_budget(AccountId=account, BudgetName=name)
+
+    found.append(_probe("budgets", budget_round_trip, "an AWS Budgets create/read round trip"))
+    found.append(_answers("cost_anomaly_detection", ce.get_anomaly_monitors,
+                          "Cost Anomaly Detection"))
+    found.append(_answers("eks_addons",
+                          lambda: eks.list_addons(clusterName=f"probe-{suffix}"),
+                          "EKS add-ons"))
+    found.append(_answers("access_analyzer", analyzer.list_analyzers, "IAM Access Analyzer"))
+    found.append(_answers("security_hub_configuration",
+                          lambda: securityhub.describe_hub(), "Security Hub DescribeHub"))
+    found.append(_answers("ssm_patch_baselines", ssm.describe_patch_baselines,
+                          "SSM patch baselines"))
     if kind == "aws":
         found.append(Capability("lambda_execution", True, "real Lambda runs code"))
         found.append(Capability("alarm_evaluation", True, "real CloudWatch evaluates alarms"))

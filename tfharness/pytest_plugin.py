@@ -111,11 +111,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             items[:] = selected
         _STATE["affected"] = sorted(affected)
     _STATE["expected"] = sorted({c for c in map(_component_of, items) if c})
-    _STATE["deployed"] = sorted({
-        component for item in items
-        if item.get_closest_marker("integration")
-        and (component := component_for_test_file(Path(str(item.fspath)).name))
-    })
+    deployed: dict[str, set[str] | None] = {}
+    for item in items:
+        if not item.get_closest_marker("integration"):
+            continue
+        component = component_for_test_file(Path(str(item.fspath)).name)
+        if component is None:
+            continue
+        needs = {name for marker in item.iter_markers("requires") for name in marker.args}
+        # What every test of a component needs, the component itself needs to be applied.
+        deployed[component] = needs if deployed.get(component) is None \
+            else deployed[component] & needs
+    _STATE["deployed"] = {c: sorted(n or ()) for c, n in deployed.items()}
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +176,9 @@ def _required_capabilities(request: pytest.FixtureRequest) -> None:
     if marker is None:
         return
     found: dict[str, Capability] = request.getfixturevalue("capabilities")
+    unknown = [name for name in marker.args if name not in found]
+    if unknown:
+        pytest.fail(f"unknown capabilities {unknown}; known: {sorted(found)}", pytrace=False)
     missing = [found[name] for name in marker.args if not found[name].available]
     if missing:
         pytest.skip("; ".join(f"needs {c.name}: {c.reason}" for c in missing))
@@ -210,10 +220,14 @@ def fleet_wiring() -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def fleet(deploy, fleet_wiring: dict[str, dict[str, str]]) -> Iterator[Fleet]:
+def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
+          capabilities: dict[str, Capability]) -> Iterator[Fleet]:
     """Every component under integration test (and what they are wired to), applied
-    concurrently once and destroyed at the end."""
-    components = set(_STATE.get("deployed", []))
+    concurrently once and destroyed at the end. A component whose every test needs a
+    capability the target lacks is not applied (its tests skip, saying why)."""
+    deployed: dict[str, list[str]] = dict(_STATE.get("deployed", {}))
+    components = {c for c, needs in deployed.items()
+                  if all(capabilities[n].available for n in needs if n in capabilities)}
     pending = list(components)
     while pending:
         for ref in fleet_wiring.get(pending.pop(), {}).values():

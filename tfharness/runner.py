@@ -37,6 +37,7 @@ from tfharness.toolchain import cli_config, terraform_binary
 # tftest logs every failed command at CRITICAL; the harness reports failures itself.
 logging.getLogger("tftest").addHandler(logging.NullHandler())
 logging.getLogger("tftest").propagate = False
+logging.getLogger("tftest").setLevel(logging.CRITICAL + 1)
 
 INPUTS_FILE = "scenario.auto.tfvars.json"
 PLAN_FILE = "scenario.tfplan"
