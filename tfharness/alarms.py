@@ -270,3 +270,48 @@ def put_and_read_back(logs, log_group: str, stream: str,
         if not page["events"] or token is None or token == kwargs.get("nextToken"):
             return held
         kwargs["nextToken"] = token
+
+
+# EventBridge patterns -------------------------------------------------------------------------
+
+def eventbridge_matches(pattern: Any, event: Any) -> bool:
+    """Whether an EventBridge event pattern matches an event, for the pattern features the
+    components use: value lists, ``exists``, ``prefix``, ``anything-but``, ``$or``, and event
+    arrays (a value or object pattern matches when any element matches). For targets that do
+    not answer TestEventPattern; where the target does, tests ask it instead."""
+    if not isinstance(pattern, dict):
+        raise AssertionError(f"an event pattern is an object, got {pattern!r}")
+    if not isinstance(event, dict):
+        return False
+    for key, sub in pattern.items():
+        if key == "$or":
+            if not any(eventbridge_matches(alternative, event) for alternative in sub):
+                return False
+        elif isinstance(sub, dict):
+            value = event.get(key)
+            candidates = value if isinstance(value, list) else [value]
+            if not any(eventbridge_matches(sub, c) for c in candidates):
+                return False
+        elif isinstance(sub, list):
+            if not any(_value_matches(f, key in event, event.get(key)) for f in sub):
+                return False
+        else:
+            raise AssertionError(f"pattern key {key}: expected a list or an object, got {sub!r}")
+    return True
+
+
+def _value_matches(rule: Any, present: bool, value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    if isinstance(rule, dict):
+        [(name, argument)] = rule.items()
+        if name == "exists":
+            return present is bool(argument)
+        if not present:
+            return False
+        if name == "prefix":
+            return any(isinstance(v, str) and v.startswith(argument) for v in values)
+        if name == "anything-but":
+            excluded = argument if isinstance(argument, list) else [argument]
+            return all(v not in excluded for v in values)
+        raise AssertionError(f"EventBridge filter {name!r} is not evaluated here")
+    return present and any(v == rule for v in values)

@@ -21,6 +21,9 @@ locals {
   create_alarms    = var.enable_security_group_logging && var.enable_security_group_alarms
   create_sns_topic = local.create_alarms && var.alarm_sns_topic_arn == null
   alarm_topic_arn  = local.create_alarms ? coalesce(var.alarm_sns_topic_arn, try(aws_sns_topic.alarms[0].arn, null)) : null
+  alarm_subscriptions = local.create_alarms ? {
+    for s in var.alarm_subscriptions : "${s.protocol}:${s.endpoint}" => s
+  } : {}
 
   security_group_api_calls = [
     "AuthorizeSecurityGroupIngress",
@@ -278,6 +281,14 @@ resource "aws_sns_topic" "alarms" {
   kms_master_key_id = aws_kms_key.audit[0].arn
 
   tags = local.tags
+}
+
+resource "aws_sns_topic_subscription" "alarms" {
+  for_each = local.alarm_subscriptions
+
+  topic_arn = local.alarm_topic_arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
 }
 
 resource "aws_cloudwatch_metric_alarm" "public_ingress" {

@@ -185,6 +185,25 @@ variable "alarm_sns_topic_arn" {
   }
 }
 
+variable "alarm_subscriptions" {
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default     = []
+  description = "Who the public-ingress alarm notifies: SNS subscriptions ({protocol, endpoint}) added to the alarm topic (created or given). Email endpoints must confirm the subscription before they receive anything."
+
+  validation {
+    condition     = alltrue([for s in var.alarm_subscriptions : contains(["email", "email-json", "http", "https", "sqs", "lambda", "sms"], s.protocol)])
+    error_message = "alarm_subscriptions: protocol must be one of email, email-json, http, https, sqs, lambda, sms."
+  }
+
+  validation {
+    condition     = length(distinct([for s in var.alarm_subscriptions : "${s.protocol}:${s.endpoint}"])) == length(var.alarm_subscriptions)
+    error_message = "alarm_subscriptions: list each {protocol, endpoint} once."
+  }
+}
+
 variable "alarm_period" {
   type        = number
   default     = 300

@@ -98,6 +98,9 @@ locals {
     key => "[${join(", ", [for f in local.flow_log_pattern_fields : lookup(detector.conditions, f, f)])}]"
   }
   flow_log_alarm_detectors = local.create_flow_logs_alarms ? local.flow_log_detectors : {}
+  flow_logs_alarm_subscriptions = local.create_flow_logs_alarms ? {
+    for s in var.flow_logs_alarm_subscriptions : "${s.protocol}:${s.endpoint}" => s
+  } : {}
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +321,14 @@ resource "aws_sns_topic" "flow_logs_alarms" {
   kms_master_key_id = aws_kms_key.flow_logs[0].arn
 
   tags = local.tags
+}
+
+resource "aws_sns_topic_subscription" "flow_logs_alarms" {
+  for_each = local.flow_logs_alarm_subscriptions
+
+  topic_arn = local.flow_logs_sns_topic_arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
 }
 
 resource "aws_cloudwatch_log_metric_filter" "flow_logs" {

@@ -262,6 +262,25 @@ variable "flow_logs_alarm_sns_topic_arn" {
   }
 }
 
+variable "flow_logs_alarm_subscriptions" {
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default     = []
+  description = "Who the flow-log alarms notify: SNS subscriptions ({protocol, endpoint}) added to the alarm topic (created or given). Email endpoints must confirm the subscription before they receive anything."
+
+  validation {
+    condition     = alltrue([for s in var.flow_logs_alarm_subscriptions : contains(["email", "email-json", "http", "https", "sqs", "lambda", "sms"], s.protocol)])
+    error_message = "flow_logs_alarm_subscriptions: protocol must be one of email, email-json, http, https, sqs, lambda, sms."
+  }
+
+  validation {
+    condition     = length(distinct([for s in var.flow_logs_alarm_subscriptions : "${s.protocol}:${s.endpoint}"])) == length(var.flow_logs_alarm_subscriptions)
+    error_message = "flow_logs_alarm_subscriptions: list each {protocol, endpoint} once."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Flow-log S3 archive
 # ---------------------------------------------------------------------------------------------

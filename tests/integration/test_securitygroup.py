@@ -1,0 +1,412 @@
+"""securitygroup on the integration target: the group and its rules in the vpc component's VPC,
+the audit (EventBridge -> encrypted log groups -> metric filters) and the public-ingress alarm.
+
+The fleet applies the `integration` scenario (tests/scenarios/securitygroup.yaml) with vpc_id
+and vpc_cidr_block wired from the applied vpc. The Alarms end-to-end check sends realistic
+CloudTrail AuthorizeSecurityGroupIngress events (0.0.0.0/0, ::/0, a private CIDR, a refused
+call) through the EventBridge patterns the target holds (TestEventPattern), puts each into the
+log group its rule targets, reads it back, and plays it through the metric filters and the
+alarm the target holds (tfharness.alarms). The fleet destroys everything at session end.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from tfharness.alarms import eventbridge_matches, put_and_read_back, security_alarms, simulate
+from tfharness.deploy import RUN_TAG
+from tfharness.probes import eventually
+
+pytestmark = pytest.mark.integration
+
+COMPONENT = "securitygroup"
+PREFIX = "app-dev"
+ACCOUNT = "123456789012"  # the emulator's account
+REGION = "us-east-1"
+NAMESPACE = f"SecurityGroups/{PREFIX}"
+LOG_GROUPS = {
+    "changes": f"/aws/events/{PREFIX}/security-group-changes",
+    "public_ingress": f"/aws/events/{PREFIX}/security-group-public-ingress",
+}
+RULES = {
+    "changes": f"{PREFIX}-security-group-changes",
+    "public_ingress": f"{PREFIX}-security-group-public-ingress",
+}
+ALARM = f"{PREFIX}-security-group-public-ingress"
+SUBSCRIPTION = ("email", "security-alerts@example.com")
+HOUR = 3600
+
+
+@pytest.fixture(autouse=True)
+def _verify_seconds(fleet):
+    start = time.perf_counter()
+    yield
+    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
+
+
+@pytest.fixture(scope="module")
+def deployed(fleet):
+    return fleet.deployment(COMPONENT)
+
+
+@pytest.fixture(scope="module")
+def vpc(fleet):
+    return fleet.deployment("vpc")
+
+
+@pytest.fixture(scope="module")
+def clients(endpoint):
+    return {s: endpoint.boto3_client(s) for s in ("ec2", "logs", "kms", "sns", "cloudwatch",
+                                                  "events")}
+
+
+def tags_of(items: list[dict] | None) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in items or []}
+
+
+def policy_doc(value) -> dict:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def log_group_arn(name: str) -> str:
+    return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
+
+
+# The group and its rules ----------------------------------------------------------------------
+
+def test_group_is_in_the_applied_vpc(deployed, vpc, clients, integration_run):
+    group = clients["ec2"].describe_security_groups(
+        GroupIds=[deployed.outputs["security_group_id"]])["SecurityGroups"][0]
+    assert group["VpcId"] == vpc.outputs["vpc_id"]
+    assert group["GroupName"] == PREFIX == deployed.outputs["security_group_name"]
+    tags = tags_of(group.get("Tags"))
+    assert tags[RUN_TAG] == integration_run.run_id and tags["Name"] == PREFIX
+
+
+def test_rules_are_what_the_templates_expand_to(deployed, clients, integration_run):
+    group_id = deployed.outputs["security_group_id"]
+    rules = clients["ec2"].describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
+
+    def source(rule: dict) -> str:
+        return (rule.get("CidrIpv4") or rule.get("CidrIpv6") or rule.get("PrefixListId")
+                or ("self" if rule.get("ReferencedGroupInfo", {}).get("GroupId") == group_id
+                    else rule.get("ReferencedGroupInfo", {}).get("GroupId")))
+
+    held = {(r["IsEgress"], r["IpProtocol"], r.get("FromPort"), r.get("ToPort"), source(r))
+            for r in rules}
+    assert held == {
+        (False, "tcp", 443, 443, "10.0.0.0/16"),      # https_from_vpc: the wired VPC CIDR
+        (False, "tcp", 22, 22, "10.0.0.0/20"),        # ssh_from_bastion
+        (False, "tcp", 5432, 5432, "10.0.128.0/20"),  # postgres_from_app, both app subnets
+        (False, "tcp", 5432, 5432, "10.0.144.0/20"),
+        (True, "tcp", 443, 443, "0.0.0.0/0"),         # the default egress
+    }
+    by_id = {r["SecurityGroupRuleId"]: r for r in rules}
+    assert set(deployed.outputs["ingress_rule_ids"].values()) == {
+        i for i, r in by_id.items() if not r["IsEgress"]}
+    assert set(deployed.outputs["egress_rule_ids"].values()) == {
+        i for i, r in by_id.items() if r["IsEgress"]}
+    for key, rule_id in deployed.outputs["ingress_rule_ids"].items():
+        tags = tags_of(by_id[rule_id].get("Tags"))
+        assert tags[RUN_TAG] == integration_run.run_id and tags["Name"] == key
+        assert by_id[rule_id].get("Description"), f"{key} has no description"
+    assert deployed.outputs["public_ingress_rules"] == []
+
+
+# Audit --------------------------------------------------------------------------------------
+
+def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients,
+                                                            integration_run):
+    logs, kms = clients["logs"], clients["kms"]
+    key_arn = deployed.outputs["audit_kms_key_arn"]
+    for name in LOG_GROUPS.values():
+        group = next(g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+                     if g["logGroupName"] == name)
+        assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 90, name
+        tags = logs.list_tags_for_resource(resourceArn=log_group_arn(name))["tags"]
+        assert tags[RUN_TAG] == integration_run.run_id, name
+    assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
+    assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["KeyManager"] == "CUSTOMER"
+    key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
+    assert key_tags[RUN_TAG] == integration_run.run_id
+    policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
+    [logs_use] = [s for s in policy["Statement"]
+                  if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"]
+    allowed = logs_use["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+    assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
+        log_group_arn(n) for n in LOG_GROUPS.values())
+
+
+def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(clients):
+    policies = clients["logs"].describe_resource_policies()["resourcePolicies"]
+    [held] = [p for p in policies if p["policyName"] == f"{PREFIX}-security-group-audit"]
+    [statement] = policy_doc(held["policyDocument"])["Statement"]
+    services = statement["Principal"]["Service"]
+    assert sorted([services] if isinstance(services, str) else services) == [
+        "delivery.logs.amazonaws.com", "events.amazonaws.com"]
+    assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert sorted(statement["Resource"]) == sorted(
+        f"{log_group_arn(n)}:*" for n in LOG_GROUPS.values())
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
+def test_eventbridge_rules_target_their_log_groups(deployed, clients, integration_run):
+    events = clients["events"]
+    for key, name in RULES.items():
+        rule = events.describe_rule(Name=name)
+        assert rule["State"] == "ENABLED" and rule.get("EventBusName", "default") == "default"
+        pattern = json.loads(rule["EventPattern"])
+        assert pattern["source"] == ["aws.ec2"]
+        assert pattern["detail-type"] == ["AWS API Call via CloudTrail"]
+        [target] = events.list_targets_by_rule(Rule=name)["Targets"]
+        assert target["Arn"].removesuffix(":*") == log_group_arn(LOG_GROUPS[key])
+        tags = tags_of(events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"])
+        assert tags[RUN_TAG] == integration_run.run_id
+    changes = json.loads(events.describe_rule(Name=RULES["changes"])["EventPattern"])
+    assert sorted(changes["detail"]["eventName"]) == sorted([
+        "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
+        "CreateSecurityGroup", "DeleteSecurityGroup"])
+    assert deployed.outputs["event_rule_arn"].endswith(f":rule/{RULES['changes']}")
+    assert deployed.outputs["public_ingress_event_rule_arn"].endswith(
+        f":rule/{RULES['public_ingress']}")
+
+
+# Alarms end to end --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def wirings(deployed, clients):
+    return {key: security_alarms(clients["cloudwatch"], clients["logs"], clients["sns"], name)
+            for key, name in LOG_GROUPS.items()}
+
+
+def test_public_ingress_filter_feeds_an_alarm_that_notifies_the_subscribed_topic(
+        deployed, wirings, clients, integration_run):
+    topic = deployed.outputs["alarm_sns_topic_arn"]
+    [public] = wirings["public_ingress"]
+    assert (public.filter_name, public.namespace, public.metric_name) == (
+        f"{PREFIX}-public-ingress", NAMESPACE, "PublicIngressOpened")
+    assert (public.metric_value, public.default_value) == ("1", 0.0)
+    [alarm] = public.alarms
+    assert alarm.name == ALARM == deployed.outputs["public_ingress_alarm_name"]
+    assert (alarm.namespace, alarm.metric_name) == (public.namespace, public.metric_name)
+    assert (alarm.statistic, alarm.period, alarm.evaluation_periods, alarm.comparison,
+            alarm.threshold) == ("Sum", 300, 1, "GreaterThanOrEqualToThreshold", 1.0)
+    assert alarm.treat_missing_data == "notBreaching"
+    assert alarm.alarm_actions == alarm.ok_actions == (topic,)
+    assert alarm.subscriptions == {topic: (SUBSCRIPTION,)}
+
+    sns = clients["sns"]
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert attributes["KmsMasterKeyId"] == deployed.outputs["audit_kms_key_arn"]
+    assert tags_of(sns.list_tags_for_resource(ResourceArn=topic)["Tags"])[RUN_TAG] == \
+        integration_run.run_id
+    [described] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
+    tags = tags_of(clients["cloudwatch"].list_tags_for_resource(
+        ResourceARN=described["AlarmArn"])["Tags"])
+    assert tags[RUN_TAG] == integration_run.run_id
+
+
+def test_the_change_count_is_an_activity_metric_without_an_alarm(wirings):
+    """SecurityGroupChanges counts every successful change (dashboards, audits); alarming on
+    it would page on every deployment, so by design only PublicIngressOpened alarms."""
+    [changes] = wirings["changes"]
+    assert (changes.namespace, changes.metric_name) == (NAMESPACE, "SecurityGroupChanges")
+    assert changes.alarms == ()
+
+
+def cloudtrail_event(when: int, group_id: str, *, ipv4: list[str] = (), ipv6: list[str] = (),
+                     name: str = "AuthorizeSecurityGroupIngress",
+                     error: str | None = None) -> dict:
+    """An EC2 security-group call as CloudTrail delivers it to EventBridge."""
+    stamp = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request_id = str(uuid.uuid4())
+    permission = {
+        "ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "groups": {},
+        "ipRanges": {"items": [{"cidrIp": c} for c in ipv4]} if ipv4 else {},
+        "ipv6Ranges": {"items": [{"cidrIpv6": c} for c in ipv6]} if ipv6 else {},
+        "prefixListIds": {},
+    }
+    detail = {
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "AssumedRole", "principalId": "AROAEXAMPLEID:deployer",
+            "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/platform-deployer/deployer",
+            "accountId": ACCOUNT,
+            "sessionContext": {"sessionIssuer": {
+                "type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/platform-deployer",
+                "accountId": ACCOUNT, "userName": "platform-deployer"}},
+        },
+        "eventTime": stamp, "eventSource": "ec2.amazonaws.com", "eventName": name,
+        "awsRegion": REGION, "sourceIPAddress": "198.51.100.77",
+        "userAgent": "aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64",
+        "requestParameters": {"groupId": group_id,
+                              "ipPermissions": {"items": [
+                                  permission,
+                                  {"ipProtocol": "tcp", "fromPort": 8080, "toPort": 8080,
+                                   "groups": {}, "ipv6Ranges": {}, "prefixListIds": {},
+                                   "ipRanges": {"items": [{"cidrIp": "10.0.0.0/16"}]}},
+                              ]}},
+        "responseElements": None if error else {"requestId": request_id, "_return": True},
+        "requestID": request_id, "eventID": str(uuid.uuid4()), "readOnly": False,
+        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
+        "eventCategory": "Management",
+    }
+    if error:
+        detail["errorCode"] = error
+        detail["errorMessage"] = "You are not authorized to perform this operation."
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.ec2", "account": ACCOUNT, "time": stamp, "region": REGION,
+            "resources": [], "detail": detail}
+
+
+# case -> (CloudTrail call, the rules that route it, whether the public-ingress alarm trips)
+CASES = {
+    "open_ipv4": (dict(ipv4=["0.0.0.0/0"]), {"changes", "public_ingress"}, True),
+    "open_ipv6": (dict(ipv6=["::/0"]), {"changes", "public_ingress"}, True),
+    "private_cidr": (dict(ipv4=["10.20.0.0/16"]), {"changes"}, False),
+    "refused_open": (dict(ipv4=["0.0.0.0/0"], error="Client.UnauthorizedOperation"),
+                     {"changes"}, False),
+    "revoke_open": (dict(ipv4=["0.0.0.0/0"], name="RevokeSecurityGroupIngress"),
+                    {"changes"}, False),
+}
+# case -> what the change-count metric records (refused calls changed nothing)
+CHANGES_COUNTED = {"open_ipv4", "open_ipv6", "private_cidr", "revoke_open"}
+
+
+def target_test_event_pattern(events) -> str | None:
+    """None when the target answers TestEventPattern, else why not (moto 5.2.5 answers with
+    an empty body: the operation is a stub)."""
+    probe = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "probe",
+             "source": "tfharness.probe", "account": ACCOUNT, "time": "2026-01-01T00:00:00Z",
+             "region": REGION, "resources": [], "detail": {}}
+    try:
+        answer = events.test_event_pattern(EventPattern='{"source": ["tfharness.probe"]}',
+                                           Event=json.dumps(probe))
+    except Exception as error:  # any refusal means the target cannot evaluate patterns
+        return f"the target refused TestEventPattern ({str(error).splitlines()[0][:120]})"
+    if answer.get("Result") is not True:
+        return ("the target does not evaluate TestEventPattern (answered without a Result: "
+                "the operation is a stub)")
+    return None
+
+
+@pytest.fixture(scope="module")
+def routed(deployed, clients, integration_run):
+    """Each case in an hour of its own in the last day, sent through the rules' patterns as
+    the target holds them (DescribeRule), put into the log group of every rule that matched,
+    and read back. The target decides the routing where it answers TestEventPattern; else
+    tfharness.alarms.eventbridge_matches does, over the same patterns read back."""
+    events = clients["events"]
+    patterns = {k: events.describe_rule(Name=n)["EventPattern"] for k, n in RULES.items()}
+    target_cannot = target_test_event_pattern(events)
+
+    def matches(pattern: str, event: str) -> bool:
+        if target_cannot:
+            return eventbridge_matches(json.loads(pattern), json.loads(event))
+        return events.test_event_pattern(EventPattern=pattern, Event=event)["Result"]
+
+    base = (int(time.time()) // HOUR - len(CASES) - 2) * HOUR
+    hours, matched, per_group, sent_events = {}, {}, {k: [] for k in LOG_GROUPS}, {}
+    for number, (case, (call, _, _)) in enumerate(CASES.items()):
+        when = base + number * HOUR + 120
+        event = json.dumps(cloudtrail_event(when, deployed.outputs["security_group_id"], **call))
+        hours[base + number * HOUR] = case
+        sent_events[case] = event
+        matched[case] = {k for k, p in patterns.items() if matches(p, event)}
+        for key in matched[case]:
+            per_group[key].append((when, event))
+    stream = f"tfharness-{integration_run.run_id}"
+    held = {key: put_and_read_back(clients["logs"], LOG_GROUPS[key], stream, sent)
+            for key, sent in per_group.items() if sent}
+    for key, sent in per_group.items():
+        assert sorted(m for _, m in held.get(key, [])) == sorted(m for _, m in sent), key
+    return {"hours": hours, "matched": matched, "held": held, "patterns": patterns,
+            "events": sent_events, "target_cannot": target_cannot}
+
+
+def test_eventbridge_routes_only_public_openings_to_the_public_group(routed):
+    assert routed["matched"] == {case: rules for case, (_, rules, _) in CASES.items()}
+
+
+def test_the_target_routes_like_the_matcher(routed, clients):
+    """Where the target evaluates event patterns itself, it agrees with the local matcher."""
+    if routed["target_cannot"]:
+        pytest.skip(routed["target_cannot"])
+    for case, event in routed["events"].items():
+        for key, pattern in routed["patterns"].items():
+            local = eventbridge_matches(json.loads(pattern), json.loads(event))
+            held = clients["events"].test_event_pattern(EventPattern=pattern, Event=event)
+            assert held["Result"] == local, (case, key)
+
+
+def test_public_ingress_alarm_trips_for_0_0_0_0_and_ipv6_any_only(routed, wirings):
+    def case_of(timestamp: float) -> str:
+        return routed["hours"][int(timestamp) // HOUR * HOUR]
+
+    public_events = routed["held"]["public_ingress"]
+    public = simulate(public_events, wirings["public_ingress"])
+    tripped = {case_of(p) for p in public.breaching[ALARM]}
+    assert tripped == {case for case, (_, _, trips) in CASES.items() if trips}
+    assert all(v == 1 for v in public.datapoints[ALARM].values())
+    assert public.tripped[ALARM]
+
+    changes_events = routed["held"]["changes"]
+    changes = simulate(changes_events, wirings["changes"])
+    counted = {case_of(ts) for i, (ts, _) in enumerate(changes_events)
+               if changes.metrics_fed(i) == {"SecurityGroupChanges"}}
+    assert counted == CHANGES_COUNTED
+    assert changes.tripped == {}, "no alarm watches the change count"
+
+
+@pytest.mark.requires("metric_filter_evaluation")
+def test_the_target_evaluates_the_audit_filters_like_the_evaluator(routed, wirings, clients):
+    for key, held in routed["held"].items():
+        messages = [m for _, m in held]
+        for wiring in wirings[key]:
+            answer = clients["logs"].test_metric_filter(filterPattern=wiring.pattern,
+                                                        logEventMessages=messages)
+            expected = {i + 1 for i, m in enumerate(messages) if wiring.compiled().matches(m)}
+            assert {m["eventNumber"] for m in answer["matches"]} == expected, wiring.metric_name
+
+
+@pytest.mark.requires("alarm_evaluation")
+def test_the_target_raises_the_alarm_on_a_live_public_opening(deployed, clients,
+                                                             integration_run):
+    """Where the target evaluates alarms (real AWS): a 0.0.0.0/0 opening logged now puts the
+    public-ingress alarm into ALARM within a few periods."""
+    now = int(time.time())
+    event = json.dumps(cloudtrail_event(now, deployed.outputs["security_group_id"],
+                                        ipv4=["0.0.0.0/0"]))
+    put_and_read_back(clients["logs"], LOG_GROUPS["public_ingress"],
+                      f"tfharness-{integration_run.run_id}-live", [(now, event)])
+
+    def in_alarm() -> None:
+        [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
+        assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
+
+    eventually(in_alarm, timeout=900, max_wait=30)
+
+
+def drift(plan) -> str:
+    """What a non-empty re-plan would change: address, action and the attributes that differ."""
+    lines = []
+    for change in plan.managed:
+        if change.action in ("no-op", "read"):
+            continue
+        before, after = change.before or {}, change.after or {}
+        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        lines.append(f"{change.address} ({change.action}): "
+                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+    return "\n".join(lines)
+
+
+def test_replan_after_apply_is_clean(deployed):
+    pending = deployed.workspace.changes_pending()
+    assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"
