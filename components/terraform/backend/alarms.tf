@@ -78,7 +78,7 @@ resource "aws_cloudwatch_event_target" "backup_job_problems" {
 }
 
 resource "aws_backup_vault_notifications" "this" {
-  count = local.create_backup_alarms ? 1 : 0
+  count = local.create_vault_notices ? 1 : 0
 
   backup_vault_name   = aws_backup_vault.this[0].name
   sns_topic_arn       = local.backup_sns_topic_arn

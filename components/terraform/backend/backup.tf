@@ -55,7 +55,7 @@ data "aws_iam_policy_document" "backup_vault" {
 }
 
 resource "aws_backup_vault_policy" "this" {
-  count = local.create_backup ? 1 : 0
+  count = local.create_vault_policy ? 1 : 0
 
   backup_vault_name = aws_backup_vault.this[0].name
   policy            = data.aws_iam_policy_document.backup_vault[0].json
@@ -162,7 +162,7 @@ resource "aws_backup_plan" "this" {
 }
 
 resource "aws_backup_selection" "locks" {
-  count = local.create_backup ? 1 : 0
+  count = local.create_selections ? 1 : 0
 
   name         = "${local.name_prefix}-locks"
   plan_id      = aws_backup_plan.this[0].id

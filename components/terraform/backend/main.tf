@@ -12,7 +12,10 @@ locals {
   create_backup_alarms     = var.enable_backup_vault && var.enable_backup_alarms
   create_backup_topic      = local.create_backup_alarms && var.backup_sns_topic_arn == null
   create_vault_lock        = local.create_backup && var.enable_backup_vault_lock
-  create_tag_selection     = local.create_backup && var.backup_selection_tag != null
+  create_vault_policy      = local.create_backup && var.enable_backup_vault_policy
+  create_selections        = local.create_backup && var.enable_backup_selections
+  create_tag_selection     = local.create_selections && var.backup_selection_tag != null
+  create_vault_notices     = local.create_backup_alarms && var.enable_backup_vault_notifications
   manage_region_settings   = local.create_backup && var.backup_manage_region_settings
   create_state_access_logs = var.state_bucket_access_log_bucket != null
 

@@ -275,6 +275,24 @@ variable "backup_vault_policy_exempt_principal_arns" {
   }
 }
 
+variable "enable_backup_vault_policy" {
+  type        = bool
+  default     = true
+  description = "Attach the vault access policy that denies destructive actions. False only for emulators without vault access policies (README \"Emulator switches\")."
+}
+
+variable "enable_backup_selections" {
+  type        = bool
+  default     = true
+  description = "Assign the lock table (and backup_selection_tag) to the backup plan. False only for emulators without backup selections (README \"Emulator switches\")."
+}
+
+variable "enable_backup_vault_notifications" {
+  type        = bool
+  default     = true
+  description = "Send the vault's backup_vault_notification_events to the backup topic. False only for emulators without vault notifications (README \"Emulator switches\")."
+}
+
 variable "enable_backup_vault_lock" {
   type        = bool
   default     = false

@@ -25,6 +25,7 @@ locals {
     { for p in local.default_parameters : p.name => p },
     { for p in var.parameters : p.name => p },
   )
+  parameter_group_parameters = var.enable_parameter_group_parameters ? local.parameters : {}
 }
 
 ################################################################################
@@ -83,7 +84,7 @@ resource "aws_db_parameter_group" "this" {
   description = "${local.name_prefix} ${local.parameter_group_family}: TLS required, slow statements logged"
 
   dynamic "parameter" {
-    for_each = local.parameters
+    for_each = local.parameter_group_parameters
     content {
       name         = parameter.value.name
       value        = parameter.value.value

@@ -183,6 +183,12 @@ variable "parameters" {
   description = "Extra DB parameter group settings, added to the secure defaults (TLS required, slow query logging)."
 }
 
+variable "enable_parameter_group_parameters" {
+  type        = bool
+  default     = true
+  description = "Set the parameter group's parameters (the secure defaults plus parameters). False leaves the group at the engine family's defaults; only for emulators that cannot read parameters back (README \"Emulator switches\")."
+}
+
 ################################################################################
 # Network
 ################################################################################
