@@ -39,7 +39,7 @@ from tfharness.runner import Template
 from tfharness.scenarios import Scenario
 from tfharness.standard import AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION, PROVIDER_TF
 from tfharness.timings import Timings
-from tfharness.toolchain import terraform_binary
+from tfharness.toolchain import init_lock, terraform_binary
 
 Outcome = Plan | Rejection
 
@@ -248,7 +248,7 @@ class Batch:
         (self.dir / "main.tf.json").write_text(json.dumps(render_root(members), indent=1))
         tf = tftest.TerraformTest(str(self.dir), binary=terraform_binary(), env=self.env)
         if not self._initialised:  # later rounds only drop modules: no new init needed
-            with self.timings.measure("init", self.subject):
+            with init_lock(), self.timings.measure("init", self.subject):
                 try:
                     tf.execute_command("init", "-backend=false", "-input=false", "-no-color")
                 except tftest.TerraformTestError as error:

@@ -32,7 +32,7 @@ from tfharness.errors import ScenarioFileError, TerraformFailed, UnexpectedPlanF
 from tfharness.plan import Plan
 from tfharness.scenarios import encode_inputs
 from tfharness.timings import Timings
-from tfharness.toolchain import cli_config, terraform_binary
+from tfharness.toolchain import cli_config, init_lock, terraform_binary
 
 # tftest logs every failed command at CRITICAL; the harness reports failures itself.
 logging.getLogger("tftest").addHandler(logging.NullHandler())
@@ -136,7 +136,7 @@ class Template:
 
     def _init(self) -> None:
         tf = tftest.TerraformTest(str(self.dir), binary=terraform_binary(), env=self.env)
-        with self.timings.measure("init", self.component.name):
+        with init_lock(), self.timings.measure("init", self.component.name):
             try:
                 tf.init(backend=False, input=False, color=False)
             except tftest.TerraformTestError as error:
@@ -170,7 +170,7 @@ class Workspace:
         self.tf = tftest.TerraformTest(str(self.dir), binary=terraform_binary(), env=self.env)
         self.timings = template.timings
         if standalone:
-            with self.timings.measure("init", label):
+            with init_lock(), self.timings.measure("init", label):
                 self._raise_unless_ok("init", self.run("init", "-backend=false", "-input=false",
                                                        "-no-color"))
 

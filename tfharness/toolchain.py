@@ -14,10 +14,14 @@ mirrors, then this machine image's ``/opt/tf-plugins``.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,6 +117,24 @@ class CliConfig:
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",
         }
+
+
+_INIT_THREADS = threading.Lock()
+
+
+@contextmanager
+def init_lock() -> Iterator[None]:
+    """Serialise `terraform init`: the shared plugin cache is not safe for concurrent installs
+    (two inits at once fail with "failed to create directory ...: file exists"). A file lock
+    covers other processes, a thread lock this one."""
+    path = cache_root() / "init.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _INIT_THREADS, path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def render_cli_config(mirror: Path | None, plugin_cache: Path) -> str:
