@@ -132,14 +132,71 @@ def probe_all(endpoint: Endpoint, kind: str) -> dict[str, Capability]:
             budgets.delete_budget(AccountId=account, BudgetName=name)
 
     found.append(_probe("budgets", budget_round_trip, "an AWS Budgets create/read round trip"))
+
+    def budget_subscribers() -> None:
+        # The provider reads every notification's subscribers back after creating a budget.
+        account = "123456789012"
+        name = f"tfharness-probe-subscribers-{suffix}"
+        notification = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN",
+                        "Threshold": 80, "ThresholdType": "PERCENTAGE"}
+        budgets.create_budget(AccountId=account, Budget={
+            "BudgetName": name, "BudgetType": "COST", "TimeUnit": "MONTHLY",
+            "BudgetLimit": {"Amount": "1", "Unit": "USD"}},
+            NotificationsWithSubscribers=[{"Notification": notification, "Subscribers": [
+                {"SubscriptionType": "EMAIL", "Address": "probe@example.com"}]}])
+        try:
+            budgets.describe_subscribers_for_notification(
+                AccountId=account, BudgetName=name, Notification=notification)
+        finally:
+            budgets.delete_budget(AccountId=account, BudgetName=name)
+
+    found.append(_probe("budget_notifications", budget_subscribers,
+                        "AWS Budgets DescribeSubscribersForNotification"))
+
+    def backup_tag_reads() -> None:
+        # The Go SDK asks ListTags without the trailing slash boto3 sends; moto 5.2.5 then
+        # answers an empty tag set, so tagged vaults and plans never re-plan clean there.
+        vault_name = f"tfharness-probe-tags-{suffix}"
+        arn = backup.create_backup_vault(BackupVaultName=vault_name,
+                                         BackupVaultTags={"probe": "yes"})["BackupVaultArn"]
+
+        def like_the_go_sdk(request, **_) -> None:
+            request.url = request.url.rstrip("/")
+
+        client = endpoint.boto3_client("backup", config=once)
+        client.meta.events.register("before-sign.backup.ListTags", like_the_go_sdk)
+        try:
+            tags = client.list_tags(ResourceArn=arn)["Tags"]
+            if tags.get("probe") != "yes":
+                raise RuntimeError(f"ListTags without a trailing slash answered {tags} "
+                                   "for a tagged vault")
+        finally:
+            backup.delete_backup_vault(BackupVaultName=vault_name)
+
+    found.append(_probe("backup_tag_reads", backup_tag_reads,
+                        "reading backup vault tags the way the provider does"))
     found.append(_answers("cost_anomaly_detection", ce.get_anomaly_monitors,
                           "Cost Anomaly Detection"))
     found.append(_answers("eks_addons",
                           lambda: eks.list_addons(clusterName=f"probe-{suffix}"),
                           "EKS add-ons"))
     found.append(_answers("access_analyzer", analyzer.list_analyzers, "IAM Access Analyzer"))
-    found.append(_answers("security_hub_configuration",
-                          lambda: securityhub.describe_hub(), "Security Hub DescribeHub"))
+
+    def hub_configuration() -> None:
+        # aws_securityhub_account calls UpdateSecurityHubConfiguration (control finding
+        # generator, auto-enabled controls); standards subscriptions read GetEnabledStandards.
+        # An AWS error (hub not enabled) is an answer; an HTML error page is not.
+        for call in (securityhub.update_security_hub_configuration,
+                     securityhub.get_enabled_standards):
+            try:
+                call()
+            except ClientError as error:
+                reason = _refused(error)
+                if reason.startswith("not implemented") or "NotImplemented" in reason:
+                    raise
+
+    found.append(_probe("security_hub_configuration", hub_configuration,
+                        "Security Hub UpdateSecurityHubConfiguration/GetEnabledStandards"))
     found.append(_answers("ssm_patch_baselines", ssm.describe_patch_baselines,
                           "SSM patch baselines"))
     if kind == "aws":

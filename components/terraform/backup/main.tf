@@ -2,6 +2,8 @@ locals {
   create_notifications   = var.enable_notifications
   create_vault_lock      = var.enable_vault_lock
   create_restore_testing = var.enable_restore_testing
+  create_vault_policy    = var.create_vault_policy
+  create_selections      = var.create_backup_selections
   enable_copy            = var.copy_destination_vault_arn != null
 
   # ARN patterns a selection matches, per resource type; the tag condition narrows them further.
@@ -62,6 +64,8 @@ data "aws_iam_policy_document" "vault" {
 }
 
 resource "aws_backup_vault_policy" "this" {
+  count = local.create_vault_policy ? 1 : 0
+
   backup_vault_name = aws_backup_vault.this.name
   policy            = data.aws_iam_policy_document.vault.json
 }
@@ -128,7 +132,7 @@ resource "aws_backup_plan" "this" {
 }
 
 resource "aws_backup_selection" "this" {
-  for_each = var.backup_plans
+  for_each = local.create_selections ? var.backup_plans : {}
 
   name         = "${local.name_prefix}-${each.key}"
   plan_id      = aws_backup_plan.this[each.key].id

@@ -1,6 +1,8 @@
 # Vault job events -> encrypted SNS topic -> email subscribers.
 
 locals {
+  create_vault_notifications = local.create_notifications && var.create_vault_notifications
+
   # Built from its parts so the topic policy is known at plan time.
   notifications_topic_name = "${local.name_prefix}-backup-events"
   notifications_topic_arn  = "arn:${local.partition}:sns:${var.region}:${local.account_id}:${local.notifications_topic_name}"
@@ -57,7 +59,7 @@ resource "aws_sns_topic_policy" "notifications" {
 }
 
 resource "aws_backup_vault_notifications" "this" {
-  count = local.create_notifications ? 1 : 0
+  count = local.create_vault_notifications ? 1 : 0
 
   backup_vault_name   = aws_backup_vault.this.name
   sns_topic_arn       = aws_sns_topic.notifications[0].arn

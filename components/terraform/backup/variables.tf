@@ -299,3 +299,25 @@ variable "vault_tags" {
   default     = {}
   description = "Extra tags for the backup vault."
 }
+
+# ---------------------------------------------------------------------------------------------
+# Emulator switches: leave on in AWS; the integration tier turns off what its emulator lacks
+# ---------------------------------------------------------------------------------------------
+
+variable "create_vault_policy" {
+  type        = bool
+  default     = true
+  description = "Attach the vault access policy that denies recovery point deletion. Leave true in AWS; false only for targets without PutBackupVaultAccessPolicy (e.g. moto)."
+}
+
+variable "create_backup_selections" {
+  type        = bool
+  default     = true
+  description = "Create the tag-based backup selections of the plans. Leave true in AWS (without them the plans back nothing up); false only for targets without backup selections (e.g. moto)."
+}
+
+variable "create_vault_notifications" {
+  type        = bool
+  default     = true
+  description = "Send the vault's events to the notification topic (with enable_notifications). Leave true in AWS; false only for targets without PutBackupVaultNotifications (e.g. moto)."
+}

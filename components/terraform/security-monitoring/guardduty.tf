@@ -23,7 +23,7 @@ resource "aws_guardduty_detector" "this" {
 }
 
 resource "aws_guardduty_detector_feature" "this" {
-  for_each = local.create_guardduty ? local.guardduty_features : {}
+  for_each = local.create_guardduty_features ? local.guardduty_features : {}
 
   detector_id = aws_guardduty_detector.this[0].id
   name        = each.key

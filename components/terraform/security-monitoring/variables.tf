@@ -247,3 +247,13 @@ variable "composite_alarm_names" {
     error_message = "composite_alarm_names must hold at most 100 alarm names of 1-255 characters without double quotes."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Emulator switches: leave on in AWS; the integration tier turns off what its emulator lacks
+# ---------------------------------------------------------------------------------------------
+
+variable "create_guardduty_features" {
+  type        = bool
+  default     = true
+  description = "Manage each GuardDuty protection feature explicitly (guardduty_features). Leave true in AWS; false only for targets that do not return detector features (e.g. moto), where the detector keeps the service defaults."
+}
