@@ -52,6 +52,7 @@ class Fleet:
                 raise HarnessError(f"{member.component} is wired to {sorted(missing)}, "
                                    "which this run does not apply")
         self.jobs = max(jobs, 1)
+        self.excluded: dict[str, str] = {}
         self.timings = timings or Timings()
         self.wall: dict[str, float] = {}
 
@@ -98,7 +99,15 @@ class Fleet:
         finally:
             member.done.set()
 
+    def exclude(self, component: str, reason: str) -> None:
+        """Record a component left out of this run (e.g. the target lacks what it needs)."""
+        self.excluded[component] = reason
+
     def deployment(self, component: str) -> Deployment:
+        if component in self.excluded:
+            import pytest
+
+            pytest.skip(f"{component} was not applied: {self.excluded[component]}")
         member = self.members.get(component)
         if member is None:
             raise HarnessError(f"{component} is not part of this integration run")

@@ -15,6 +15,7 @@ in the default plan, tests passed and failed) and per-phase timings (init, plan,
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -228,6 +229,11 @@ def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
     deployed: dict[str, list[str]] = dict(_STATE.get("deployed", {}))
     components = {c for c, needs in deployed.items()
                   if all(capabilities[n].available for n in needs if n in capabilities)}
+    excluded = {
+        c: "; ".join(f"needs {n}: {capabilities[n].reason}" for n in needs
+                     if n in capabilities and not capabilities[n].available)
+        for c, needs in deployed.items() if c not in components
+    }
     pending = list(components)
     while pending:
         for ref in fleet_wiring.get(pending.pop(), {}).values():
@@ -238,6 +244,8 @@ def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
     jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "4"))
     fleet = Fleet(deploy, [(c, integration_scenario(c)) for c in sorted(components)],
                   jobs=jobs, wiring=fleet_wiring)
+    for component, reason in excluded.items():
+        fleet.exclude(component, reason)
     _STATE["fleet"] = fleet
     fleet.up()
     try:
@@ -247,6 +255,20 @@ def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
         if errors:
             pytest.fail("teardown left resources behind (run `nox -s sweep`):\n"
                         + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _verify_seconds(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Charge each integration test's time to its component's `verify` column."""
+    if not request.node.get_closest_marker("integration") or "fleet" not in request.fixturenames:
+        yield
+        return
+    component = component_for_test_file(Path(str(request.node.fspath)).name)
+    start = time.perf_counter()
+    yield
+    fleet = _STATE.get("fleet")
+    if component and isinstance(fleet, Fleet) and component in fleet.members:
+        fleet.record(component, "verify", time.perf_counter() - start)
 
 
 # Summary ----------------------------------------------------------------------------------
