@@ -104,8 +104,9 @@ resource "aws_cloudwatch_log_resource_policy" "query_logs" {
 resource "aws_route53_query_log" "this" {
   for_each = local.logged_zones
 
-  zone_id                  = aws_route53_zone.this[each.key].zone_id
-  cloudwatch_log_group_arn = aws_cloudwatch_log_group.query_logs[each.key].arn
+  zone_id = aws_route53_zone.this[each.key].zone_id
+  # Emulator switch (README, "Emulator switches"): the plain ARN outside emulators.
+  cloudwatch_log_group_arn = "${aws_cloudwatch_log_group.query_logs[each.key].arn}${var.query_log_group_arn_wildcard ? ":*" : ""}"
 
   depends_on = [aws_cloudwatch_log_resource_policy.query_logs]
 }

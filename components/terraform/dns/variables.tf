@@ -105,3 +105,9 @@ variable "zone_tags" {
   default     = {}
   description = "Extra tags for the hosted zones."
 }
+
+variable "query_log_group_arn_wildcard" {
+  type        = bool
+  default     = false
+  description = "Give Route 53 the query log group's ARN with the \":*\" suffix DescribeLogGroups shows. False (default): the plain log group ARN. True only for emulators: moto 5.2.5 recognises a log group only in that form."
+}

@@ -50,13 +50,20 @@ resource "aws_eks_cluster" "this" {
     }
   }
 
-  access_config {
-    authentication_mode                         = var.authentication_mode
-    bootstrap_cluster_creator_admin_permissions = var.bootstrap_cluster_creator_admin_permissions
+  # Emulator switch (README, "Emulator switches"): always on outside emulators.
+  dynamic "access_config" {
+    for_each = var.enable_cluster_access_and_upgrade_config ? [1] : []
+    content {
+      authentication_mode                         = var.authentication_mode
+      bootstrap_cluster_creator_admin_permissions = var.bootstrap_cluster_creator_admin_permissions
+    }
   }
 
-  upgrade_policy {
-    support_type = var.support_type
+  dynamic "upgrade_policy" {
+    for_each = var.enable_cluster_access_and_upgrade_config ? [1] : []
+    content {
+      support_type = var.support_type
+    }
   }
 
   tags = merge(local.tags, { Name = local.cluster_name }, var.cluster_tags)

@@ -248,3 +248,14 @@ variable "cluster_tags" {
   default     = {}
   description = "Extra tags for the cluster."
 }
+
+variable "enable_cluster_access_and_upgrade_config" {
+  type        = bool
+  default     = true
+  description = "Send access_config (authentication_mode, bootstrap_cluster_creator_admin_permissions) and upgrade_policy (support_type) to EKS. False only for emulators that do not return them (moto 5.2.5), where a re-plan would otherwise replace the cluster; AWS then applies its own defaults."
+
+  validation {
+    condition     = var.enable_cluster_access_and_upgrade_config || (var.environment != "prod" && length(var.cluster_admin_principal_arns) == 0)
+    error_message = "enable_cluster_access_and_upgrade_config = false is for emulators only: set it to true in prod and whenever cluster_admin_principal_arns is set (access entries need authentication_mode API)."
+  }
+}
