@@ -65,3 +65,10 @@ def test_override_tags_every_resource_with_the_run_id() -> None:
     assert f'tags = {{ "{RUN_TAG}" = "run-1" }}' in text
     assert "max_retries = 2" in text and "s3_use_path_style" in text
     assert "s3_use_path_style" not in override_file("run-1", emulator=False)
+
+
+def test_override_covers_aliased_providers_too() -> None:
+    text = override_file("run-2", emulator=False, aliases=("us_east_1",))
+    assert text.count('provider "aws" {') == 2
+    assert 'alias       = "us_east_1"' in text
+    assert text.count(f'"{RUN_TAG}" = "run-2"') == 2

@@ -147,9 +147,6 @@ def test_us_east_1_resources_carry_the_component_tags(clients, query_log_key):
     assert key_tags["Name"] == f"{PREFIX}-route53-query-logs"
 
 
-@pytest.mark.xfail(reason="the harness override file adds the run-ID default_tags to the default "
-                          "aws provider only, not to the component's aliased aws.us_east_1 "
-                          "provider (tfharness/deploy.py override_file)", strict=False)
 def test_us_east_1_resources_carry_the_run_tag(clients, query_log_key, integration_run):
     group_tags = clients["logs"].list_tags_for_resource(resourceArn=QUERY_LOG_GROUP_ARN)["tags"]
     key_tags = {t["TagKey"]: t["TagValue"]
