@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 import uuid
 
 import pytest
@@ -23,12 +22,6 @@ pytestmark = pytest.mark.integration
 COMPONENT = "backend"
 PREFIX = "platform-dev"
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

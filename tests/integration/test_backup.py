@@ -11,7 +11,6 @@ the end of the session.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -30,12 +29,6 @@ PLANS = {
     "monthly": ("cron(0 5 1 * ? *)", 365),
 }
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ README's "Emulator switches"). Where the target has them (LocalStack, AWS) the f
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -37,13 +36,6 @@ BUDGETS = {
 # (notification type, threshold percent): the component's default alerts
 ALERTS = {("ACTUAL", 80.0), ("ACTUAL", 100.0), ("FORECASTED", 100.0)}
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    if COMPONENT in fleet.members:
-        fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 
 import pytest
 
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.integration
 COMPONENT = "ec2"
 PREFIX = "workers-dev"
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ has it. The fleet destroys everything at the end of the session.
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import unquote
 
 import pytest
@@ -27,12 +26,6 @@ TRUSTED = "arn:aws:iam::210987654321:root"
 OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 SUBJECTS = ["repo:acme/infra:ref:refs/heads/main", "repo:acme/infra:environment:dev"]
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ not on them; the fleet's teardown and `sweep` find them through the state instea
 from __future__ import annotations
 
 import json
-import time
 
 import boto3
 import pytest
@@ -21,12 +20,6 @@ COMPONENT = "monitoring"
 PREFIX = "core-dev"
 REGION = "eu-west-1"  # the scenario's region, not the endpoint's default
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 import uuid
 
 import pytest
@@ -28,12 +27,6 @@ PREFIX = "orders-dev"
 FUNCTION = f"{PREFIX}-rds-rotation"
 HANDLER = REPO_ROOT / "components" / "terraform" / "rds" / "lambda" / "rotation.py"
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ destroys everything at the end of the session.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -41,12 +40,6 @@ CONFIG_RULES = {
     "cloudtrail-enabled": "CLOUD_TRAIL_ENABLED",
 }
 
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")

@@ -42,12 +42,6 @@ SUBSCRIPTION = ("email", "security-alerts@example.com")
 HOUR = 3600
 
 
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
-
 
 @pytest.fixture(scope="module")
 def deployed(fleet):

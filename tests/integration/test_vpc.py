@@ -75,12 +75,6 @@ TRIPS = {
 HOUR = 3600
 
 
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
-
 
 @pytest.fixture(scope="module")
 def deployed(fleet):
