@@ -1,6 +1,7 @@
 """Which components a change affects: `--changed-since <ref>` plans only those.
 
-A component is affected when a file of it changed, or its scenario file, or its unit tests.
+A component is affected when a file of it changed, or its scenario file, its unit tests or
+its stack catalog entry (`stacks/catalog/<component>.yaml`).
 A change anywhere else that can alter every plan (the harness, the provider standard, the
 test configuration, the dependency pins) affects all of them. Documentation-only changes
 outside components affect none.
@@ -40,6 +41,9 @@ def affected_components(files: list[str]) -> set[str]:
         if parts[:2] == ("components", "terraform") and len(parts) > 2:
             if parts[2] in names:
                 affected.add(parts[2])
+            continue
+        if parts[:2] == ("stacks", "catalog") and Path(file).stem in names:
+            affected.add(Path(file).stem)
             continue
         if parts[:2] == ("tests", "scenarios"):
             stem = Path(file).stem

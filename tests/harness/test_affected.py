@@ -18,6 +18,7 @@ ALL = {c.name for c in all_components()}
     (["tests/scenarios/{a}.yaml", "tests/unit/test_{b_}.py"], "{a} {b}"),
     (["README.md", "components/terraform/{a}/README.md"], "{a}"),
     (["docs/x.md"], ""),
+    (["stacks/catalog/{a}.yaml"], "{a}"),
 ])
 def test_component_files_select_their_component(files, expected) -> None:
     a, b = sorted(ALL)[:2]
@@ -27,7 +28,8 @@ def test_component_files_select_their_component(files, expected) -> None:
 
 
 @pytest.mark.parametrize("file", ["tfharness/plan.py", "pyproject.toml", "noxfile.py",
-                                  "conftest.py", "tests/unit/test_standard.py"])
+                                  "conftest.py", "tests/unit/test_standard.py",
+                                  "stacks/deploy/prod.yaml", "atmos.yaml"])
 def test_shared_files_select_everything(file) -> None:
     assert affected_components([file]) == ALL
 
