@@ -34,16 +34,21 @@ def lint(session: nox.Session) -> None:
     session.install("ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("terraform", "fmt", "-check", "-recursive", "components", "tests",
-                external=True)
+    session.run("terraform", "fmt", "-check", "-recursive", "components", "tests", external=True)
 
 
 @nox.session(python=PYTHON)
 def unit(session: nox.Session) -> None:
     """Plan every component's scenarios and assert on them; harness self-tests."""
     install_harness(session)
-    pytest(session, "-m", "unit or harness", "tests/unit", "tests/harness",
-           "--junitxml=build/junit-unit.xml")
+    pytest(
+        session,
+        "-m",
+        "unit or harness",
+        "tests/unit",
+        "tests/harness",
+        "--junitxml=build/junit-unit.xml",
+    )
 
 
 @nox.session(python=PYTHON)
@@ -64,9 +69,15 @@ def integration(session: nox.Session) -> None:
 def validate(session: nox.Session) -> None:
     """scripts/validate-terraform.sh: fmt, validate, checkov (own environment), tflint."""
     session.install("-e", ".", "checkov==3.3.30")
-    session.run("bash", "scripts/validate-terraform.sh", external=True,
-                env={"CHECKOV": str(Path(session.bin) / "checkov"),
-                     "PYTHON": str(Path(session.bin) / "python")})
+    session.run(
+        "bash",
+        "scripts/validate-terraform.sh",
+        external=True,
+        env={
+            "CHECKOV": str(Path(session.bin) / "checkov"),
+            "PYTHON": str(Path(session.bin) / "python"),
+        },
+    )
 
 
 @nox.session(python=PYTHON, default=False)
@@ -101,8 +112,7 @@ def sweep(session: nox.Session) -> None:
 def plan(session: nox.Session) -> None:
     """The plan tier alone, e.g. for affected components: nox -s plan -- --changed-since main."""
     install_harness(session)
-    pytest(session, "-m", "unit", "tests/unit", "--junitxml=build/junit-plan.xml",
-           allow_empty=True)
+    pytest(session, "-m", "unit", "tests/unit", "--junitxml=build/junit-plan.xml", allow_empty=True)
 
 
 @nox.session(python=PYTHON, default=False)

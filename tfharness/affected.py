@@ -19,11 +19,14 @@ NEUTRAL_SUFFIXES = (".md",)
 
 def changed_files(ref: str, root: Path = REPO_ROOT) -> list[str]:
     """Files changed between `ref` and the working tree (committed, staged or not)."""
+
     def git(*args: str) -> list[str]:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
         if done.returncode != 0:
-            raise ValueError(f"git {' '.join(args)} failed: {done.stderr.strip()} "
-                             f"(is {ref!r} a commit in this repository?)")
+            raise ValueError(
+                f"git {' '.join(args)} failed: {done.stderr.strip()} "
+                f"(is {ref!r} a commit in this repository?)"
+            )
         return [line for line in done.stdout.splitlines() if line]
 
     base = git("merge-base", ref, "HEAD")[0]

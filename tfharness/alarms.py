@@ -55,17 +55,26 @@ class Alarm:
 
     @classmethod
     def from_api(cls, raw: dict[str, Any]) -> Alarm:
-        missing = [k for k in ("Statistic", "Period", "EvaluationPeriods", "Threshold",
-                               "ComparisonOperator") if raw.get(k) is None]
+        missing = [
+            k
+            for k in ("Statistic", "Period", "EvaluationPeriods", "Threshold", "ComparisonOperator")
+            if raw.get(k) is None
+        ]
         if missing:
-            raise AssertionError(f"alarm {raw.get('AlarmName')} lacks {missing} "
-                                 "(extended statistics and metric math are not simulated)")
+            raise AssertionError(
+                f"alarm {raw.get('AlarmName')} lacks {missing} "
+                "(extended statistics and metric math are not simulated)"
+            )
         return cls(
-            name=raw["AlarmName"], namespace=raw["Namespace"], metric_name=raw["MetricName"],
-            statistic=raw["Statistic"], period=int(raw["Period"]),
+            name=raw["AlarmName"],
+            namespace=raw["Namespace"],
+            metric_name=raw["MetricName"],
+            statistic=raw["Statistic"],
+            period=int(raw["Period"]),
             evaluation_periods=int(raw["EvaluationPeriods"]),
             datapoints_to_alarm=int(raw.get("DatapointsToAlarm") or raw["EvaluationPeriods"]),
-            threshold=float(raw["Threshold"]), comparison=raw["ComparisonOperator"],
+            threshold=float(raw["Threshold"]),
+            comparison=raw["ComparisonOperator"],
             treat_missing_data=raw.get("TreatMissingData") or "missing",
             alarm_actions=tuple(raw.get("AlarmActions") or ()),
             ok_actions=tuple(raw.get("OKActions") or ()),
@@ -108,8 +117,11 @@ def security_alarms(cloudwatch, logs, sns, log_group: str) -> list[Wiring]:
     """What the target holds for `log_group`: each filter's metric, its alarms, their topics'
     subscriptions. A metric no alarm watches comes back with ``alarms == ()``."""
     filters = _paged(logs, "describe_metric_filters", "metricFilters", logGroupName=log_group)
-    alarms = [Alarm.from_api(a) for a in _paged(cloudwatch, "describe_alarms", "MetricAlarms")
-              if a.get("MetricName")]
+    alarms = [
+        Alarm.from_api(a)
+        for a in _paged(cloudwatch, "describe_alarms", "MetricAlarms")
+        if a.get("MetricName")
+    ]
     subscriptions: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def subscribed(topic: str) -> tuple[tuple[str, str], ...]:
@@ -123,20 +135,35 @@ def security_alarms(cloudwatch, logs, sns, log_group: str) -> list[Wiring]:
         for transformation in item["metricTransformations"]:
             metric = (transformation["metricNamespace"], transformation["metricName"])
             watching = tuple(
-                Alarm(**{**a.__dict__, "subscriptions": {
-                    t: subscribed(t) for t in a.alarm_actions if ":sns:" in t}})
-                for a in alarms if (a.namespace, a.metric_name) == metric)
+                Alarm(
+                    **{
+                        **a.__dict__,
+                        "subscriptions": {
+                            t: subscribed(t) for t in a.alarm_actions if ":sns:" in t
+                        },
+                    }
+                )
+                for a in alarms
+                if (a.namespace, a.metric_name) == metric
+            )
             default = transformation.get("defaultValue")
-            wirings.append(Wiring(
-                filter_name=item["filterName"], log_group=item["logGroupName"],
-                pattern=item["filterPattern"], namespace=metric[0], metric_name=metric[1],
-                metric_value=str(transformation["metricValue"]),
-                default_value=None if default is None else float(default),
-                alarms=watching))
+            wirings.append(
+                Wiring(
+                    filter_name=item["filterName"],
+                    log_group=item["logGroupName"],
+                    pattern=item["filterPattern"],
+                    namespace=metric[0],
+                    metric_name=metric[1],
+                    metric_value=str(transformation["metricValue"]),
+                    default_value=None if default is None else float(default),
+                    alarms=watching,
+                )
+            )
     return wirings
 
 
 # Simulation ---------------------------------------------------------------------------------
+
 
 def metric_value(pattern: Pattern, record: str, value: str) -> float | None:
     """The datapoint a matching record publishes: a literal, or `$field` / `$.selector`
@@ -213,12 +240,17 @@ def simulate(events: Iterable[tuple[float, str]], wirings: Sequence[Wiring]) -> 
             buckets: dict[int, list[float]] = defaultdict(list)
             for timestamp, value in published[wiring.metric]:
                 buckets[int(timestamp // alarm.period) * alarm.period].append(value)
-            points = {start: _aggregate(alarm.statistic, values)
-                      for start, values in sorted(buckets.items())}
+            points = {
+                start: _aggregate(alarm.statistic, values)
+                for start, values in sorted(buckets.items())
+            }
             datapoints[alarm.name] = points
             tripped[alarm.name] = _would_alarm(alarm, points)  # refuses unknown operators
-            breaching[alarm.name] = [start for start, value in points.items()
-                                     if _COMPARE[alarm.comparison](value, alarm.threshold)]
+            breaching[alarm.name] = [
+                start
+                for start, value in points.items()
+                if _COMPARE[alarm.comparison](value, alarm.threshold)
+            ]
     return Simulation(feeds, datapoints, breaching, tripped)
 
 
@@ -231,14 +263,20 @@ def _would_alarm(alarm: Alarm, points: dict[int, float]) -> bool:
     if not points:
         return alarm.treat_missing_data == "breaching"
     first, last = min(points), max(points)
-    starts = range(first - (alarm.evaluation_periods - 1) * alarm.period, last + alarm.period,
-                   alarm.period)
+    starts = range(
+        first - (alarm.evaluation_periods - 1) * alarm.period, last + alarm.period, alarm.period
+    )
     for start in starts:
         window = [start + i * alarm.period for i in range(alarm.evaluation_periods)]
         breaching = sum(
-            1 for p in window
-            if (compare(points[p], alarm.threshold) if p in points
-                else alarm.treat_missing_data == "breaching"))
+            1
+            for p in window
+            if (
+                compare(points[p], alarm.threshold)
+                if p in points
+                else alarm.treat_missing_data == "breaching"
+            )
+        )
         if breaching >= alarm.datapoints_to_alarm:
             return True
     return False
@@ -246,8 +284,10 @@ def _would_alarm(alarm: Alarm, points: dict[int, float]) -> bool:
 
 # Log events in and out -----------------------------------------------------------------------
 
-def put_and_read_back(logs, log_group: str, stream: str,
-                      events: Sequence[tuple[float, str]]) -> list[tuple[float, str]]:
+
+def put_and_read_back(
+    logs, log_group: str, stream: str, events: Sequence[tuple[float, str]]
+) -> list[tuple[float, str]]:
     """Put (epoch seconds, message) events into a new stream of `log_group`, then read them
     back with GetLogEvents; return what the target holds, as (epoch seconds, message).
 
@@ -256,13 +296,18 @@ def put_and_read_back(logs, log_group: str, stream: str,
     ordered = sorted(events, key=lambda e: e[0])
     logs.create_log_stream(logGroupName=log_group, logStreamName=stream)
     answer = logs.put_log_events(
-        logGroupName=log_group, logStreamName=stream,
-        logEvents=[{"timestamp": int(ts * 1000), "message": message} for ts, message in ordered])
+        logGroupName=log_group,
+        logStreamName=stream,
+        logEvents=[{"timestamp": int(ts * 1000), "message": message} for ts, message in ordered],
+    )
     rejected = answer.get("rejectedLogEventsInfo")
     assert not rejected, f"{log_group}: the target refused events: {rejected}"
     held: list[tuple[float, str]] = []
-    kwargs: dict[str, Any] = {"logGroupName": log_group, "logStreamName": stream,
-                              "startFromHead": True}
+    kwargs: dict[str, Any] = {
+        "logGroupName": log_group,
+        "logStreamName": stream,
+        "startFromHead": True,
+    }
     while True:
         page = logs.get_log_events(**kwargs)
         held += [(e["timestamp"] / 1000, e["message"]) for e in page["events"]]
@@ -273,6 +318,7 @@ def put_and_read_back(logs, log_group: str, stream: str,
 
 
 # EventBridge patterns -------------------------------------------------------------------------
+
 
 def eventbridge_matches(pattern: Any, event: Any) -> bool:
     """Whether an EventBridge event pattern matches an event, for the pattern features the

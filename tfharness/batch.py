@@ -53,8 +53,8 @@ class Member:
     key: str
     scenario: Scenario
     template: Template
-    aliases: dict[str, str]          # alias -> region
-    outputs: dict[str, bool]         # output -> sensitive
+    aliases: dict[str, str]  # alias -> region
+    outputs: dict[str, bool]  # output -> sensitive
 
 
 def module_key(scenario: Scenario, index: int) -> str:
@@ -95,10 +95,11 @@ def adapt(template: Template, destination: Path) -> tuple[dict[str, str], dict[s
         alias, region = (attributes[k].strip('"') for k in ("alias", "region"))
         aliases[alias] = region
         text = block.file.read_text()
-        block.file.write_text(text[:block.start] + text[block.end:])
+        block.file.write_text(text[: block.start] + text[block.end :])
     configuration_aliases = (
         f"      configuration_aliases = [{', '.join(f'aws.{a}' for a in sorted(aliases))}]\n"
-        if aliases else ""
+        if aliases
+        else ""
     )
     provider_tf.write_text(
         "terraform {\n  required_providers {\n    aws = {\n"
@@ -114,11 +115,16 @@ def _region_alias(region: str) -> str:
 
 
 def render_root(members: list[Member]) -> dict[str, Any]:
-    regions = sorted({m.scenario.vars.get("region", "us-east-1") for m in members}
-                     | {r for m in members for r in m.aliases.values()})
+    regions = sorted(
+        {m.scenario.vars.get("region", "us-east-1") for m in members}
+        | {r for m in members for r in m.aliases.values()}
+    )
     root: dict[str, Any] = {
-        "terraform": {"required_providers": {"aws": {"source": AWS_PROVIDER_SOURCE,
-                                                     "version": AWS_PROVIDER_VERSION}}},
+        "terraform": {
+            "required_providers": {
+                "aws": {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}
+            }
+        },
         "provider": {"aws": [{"alias": _region_alias(r), "region": r} for r in regions]},
         "module": {},
     }
@@ -126,13 +132,19 @@ def render_root(members: list[Member]) -> dict[str, Any]:
     for member in members:
         region = member.scenario.vars.get("region", "us-east-1")
         providers = {"aws": f"aws.{_region_alias(region)}"}
-        providers.update({f"aws.{alias}": f"aws.{_region_alias(r)}"
-                          for alias, r in member.aliases.items()})
-        root["module"][member.key] = {"source": f"./m/{member.key}", "providers": providers,
-                                      **_escape(member.scenario.vars)}
+        providers.update(
+            {f"aws.{alias}": f"aws.{_region_alias(r)}" for alias, r in member.aliases.items()}
+        )
+        root["module"][member.key] = {
+            "source": f"./m/{member.key}",
+            "providers": providers,
+            **_escape(member.scenario.vars),
+        }
         for name, sensitive in member.outputs.items():
-            outputs[f"{member.key}__{name}"] = {"value": f"${{module.{member.key}.{name}}}",
-                                                "sensitive": sensitive}
+            outputs[f"{member.key}__{name}"] = {
+                "value": f"${{module.{member.key}.{name}}}",
+                "sensitive": sensitive,
+            }
     if outputs:
         root["output"] = outputs
     return root
@@ -151,10 +163,16 @@ def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
     prefix = f"module.{member.key}."
     changes = []
     for change in raw.get("resource_changes") or []:
-        if change.get("module_address", "") == prefix.rstrip(".") or \
-                (change.get("module_address") or "").startswith(prefix):
-            changes.append({**change, "address": _strip(change["address"], prefix),
-                            "module_address": _strip(change.get("module_address"), prefix)})
+        if change.get("module_address", "") == prefix.rstrip(".") or (
+            change.get("module_address") or ""
+        ).startswith(prefix):
+            changes.append(
+                {
+                    **change,
+                    "address": _strip(change["address"], prefix),
+                    "module_address": _strip(change.get("module_address"), prefix),
+                }
+            )
     prior_root: dict[str, Any] = {"resources": [], "child_modules": []}
     prior = ((raw.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
     for child in prior.get("child_modules") or []:
@@ -165,11 +183,14 @@ def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
         for name, change in (raw.get("output_changes") or {}).items()
         if name.startswith(f"{member.key}__")
     }
-    call = (((raw.get("configuration") or {}).get("root_module") or {})
-            .get("module_calls") or {}).get(member.key) or {}
+    call = (
+        ((raw.get("configuration") or {}).get("root_module") or {}).get("module_calls") or {}
+    ).get(member.key) or {}
     declared = (call.get("module") or {}).get("variables") or {}
-    variables = {name: {"value": member.scenario.vars.get(name, spec.get("default"))}
-                 for name, spec in declared.items()}
+    variables = {
+        name: {"value": member.scenario.vars.get(name, spec.get("default"))}
+        for name, spec in declared.items()
+    }
     return {
         "format_version": raw.get("format_version"),
         "terraform_version": raw.get("terraform_version"),
@@ -183,8 +204,9 @@ def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
 
 def _restrip_module(module: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {
-        "resources": [{**r, "address": _strip(r["address"], prefix)}
-                      for r in module.get("resources") or []],
+        "resources": [
+            {**r, "address": _strip(r["address"], prefix)} for r in module.get("resources") or []
+        ],
         "child_modules": [
             {**_restrip_module(c, prefix), "address": _strip(c.get("address"), prefix)}
             for c in module.get("child_modules") or []
@@ -203,16 +225,18 @@ def _member_of(diagnostic: Diagnostic, keys: set[str]) -> tuple[str | None, Diag
 class Batch:
     """One generated root module planning several scenarios at once."""
 
-    def __init__(self, directory: Path, env: dict[str, str], timings: Timings,
-                 subject: str) -> None:
+    def __init__(
+        self, directory: Path, env: dict[str, str], timings: Timings, subject: str
+    ) -> None:
         self.dir = directory
         self.env = env
         self.timings = timings
         self.subject = subject
         self._initialised = False
 
-    def run(self, members: list[Member],
-            standalone: Callable[[Scenario], Outcome]) -> dict[str, Outcome]:
+    def run(
+        self, members: list[Member], standalone: Callable[[Scenario], Outcome]
+    ) -> dict[str, Outcome]:
         """Plan every member; return scenario id -> Plan or Rejection."""
         results: dict[str, Outcome] = {}
         remaining = list(members)
@@ -239,8 +263,9 @@ class Batch:
                 break
             for member in remaining:
                 if member.key in failing:
-                    results[member.scenario.id] = Rejection(member.scenario.id,
-                                                            by_member[member.key])
+                    results[member.scenario.id] = Rejection(
+                        member.scenario.id, by_member[member.key]
+                    )
             remaining = [m for m in remaining if m.key not in failing]
         return results
 
@@ -252,22 +277,30 @@ class Batch:
                 try:
                     tf.execute_command("init", "-backend=false", "-input=false", "-no-color")
                 except tftest.TerraformTestError as error:
-                    raise TerraformFailed(f"{self.subject}: batch init failed:\n{error}",
-                                          command="init", returncode=1,
-                                          stderr=str(error.cmd_error or "")) from None
+                    raise TerraformFailed(
+                        f"{self.subject}: batch init failed:\n{error}",
+                        command="init",
+                        returncode=1,
+                        stderr=str(error.cmd_error or ""),
+                    ) from None
             self._initialised = True
         with self.timings.measure("plan", self.subject):
             try:
-                out = tf.execute_command("plan", "-input=false", "-no-color", "-json",
-                                         "-out=batch.tfplan")
+                out = tf.execute_command(
+                    "plan", "-input=false", "-no-color", "-json", "-out=batch.tfplan"
+                )
                 stdout, failed = out.out, False
             except tftest.TerraformTestError as error:
                 stdout, failed = str(error.args[0]), True
         diagnostics = parse_stream(stdout.splitlines(), self.dir)
         if failed:
             if not any(d.severity == "error" for d in diagnostics):
-                raise TerraformFailed(f"{self.subject}: batch plan failed without diagnostics",
-                                      command="plan", returncode=1, stderr=stdout[-4000:])
+                raise TerraformFailed(
+                    f"{self.subject}: batch plan failed without diagnostics",
+                    command="plan",
+                    returncode=1,
+                    stderr=stdout[-4000:],
+                )
             return diagnostics
         with self.timings.measure("show", self.subject):
             shown = tf.execute_command("show", "-no-color", "-json", "batch.tfplan")
@@ -279,14 +312,16 @@ class Batch:
             if key and diagnostic.severity == "warning":
                 warnings.setdefault(key, []).append(local)
         return {
-            m.key: Plan(split_plan(raw, m), label=m.scenario.id,
-                        warnings=tuple(warnings.get(m.key, ())))
+            m.key: Plan(
+                split_plan(raw, m), label=m.scenario.id, warnings=tuple(warnings.get(m.key, ()))
+            )
             for m in members
         }
 
 
-def prepare_members(batch_dir: Path, scenarios: list[tuple[Scenario, Template]]
-                    ) -> tuple[list[Member], list[Scenario], dict[str, Exception]]:
+def prepare_members(
+    batch_dir: Path, scenarios: list[tuple[Scenario, Template]]
+) -> tuple[list[Member], list[Scenario], dict[str, Exception]]:
     """Adapt each scenario's module: (batchable members, scenarios to plan alone, errors)."""
     members, alone, errors = [], [], {}
     for index, (scenario, template) in enumerate(scenarios):

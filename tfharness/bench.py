@@ -15,6 +15,7 @@ The last line is ``bench: scenarios=<n> naive_s=<x> harness_s=<y> ratio=<x/y>``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import tempfile
@@ -60,8 +61,9 @@ def tree_rss_kib(root: int) -> int:
     rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
-                          if ":\t" in line)
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
         except OSError:
             continue
         pid, ppid = int(fields["Pid"]), int(fields["PPid"])
@@ -84,15 +86,17 @@ def naive_plan(scenario: Scenario, env: dict[str, str], work: Path) -> None:
         import subprocess
         import sys
 
-        subprocess.run([sys.executable, str(copy / "lambda" / "build.py")], cwd=copy,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(copy / "lambda" / "build.py")],
+            cwd=copy,
+            check=True,
+            capture_output=True,
+        )
     (copy / INPUTS_FILE).write_text(scenario.tfvars_json())
     tf = tftest.TerraformTest(str(copy), binary=terraform_binary(), env=env)
     tf.setup(cleanup_on_exit=False)
-    try:
+    with contextlib.suppress(tftest.TerraformTestError):  # a rejection costs the same plan
         tf.plan(output=True)
-    except tftest.TerraformTestError:
-        pass  # a rejected scenario costs the same plan
     shutil.rmtree(copy, ignore_errors=True)
 
 
@@ -119,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             for scenario in scenarios:
                 naive_plan(scenario, env, work / "naive")
         naive_s = time.perf_counter() - start
-        print(f"naive:   {naive_s:8.1f} s  {naive_s / len(scenarios):6.2f} s/scenario  "
-              f"peak {naive_memory.peak_kib / 1024:7.0f} MiB")
+        print(
+            f"naive:   {naive_s:8.1f} s  {naive_s / len(scenarios):6.2f} s/scenario  "
+            f"peak {naive_memory.peak_kib / 1024:7.0f} MiB"
+        )
 
         start = time.perf_counter()
         with PeakMemory() as harness_memory:
@@ -132,12 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         harness_s = time.perf_counter() - start
         if missing:
             print(f"harness: {len(missing)} scenarios did not plan: {sorted(missing)[:5]}")
-        print(f"harness: {harness_s:8.1f} s  {harness_s / len(scenarios):6.2f} s/scenario  "
-              f"peak {harness_memory.peak_kib / 1024:7.0f} MiB  (jobs={args.jobs})")
+        print(
+            f"harness: {harness_s:8.1f} s  {harness_s / len(scenarios):6.2f} s/scenario  "
+            f"peak {harness_memory.peak_kib / 1024:7.0f} MiB  (jobs={args.jobs})"
+        )
         for line in planner.timings.report():
             print(f"  {line}")
-        print(f"bench: scenarios={len(scenarios)} naive_s={naive_s:.1f} "
-              f"harness_s={harness_s:.1f} ratio={naive_s / harness_s:.1f}")
+        print(
+            f"bench: scenarios={len(scenarios)} naive_s={naive_s:.1f} "
+            f"harness_s={harness_s:.1f} ratio={naive_s / harness_s:.1f}"
+        )
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)

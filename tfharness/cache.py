@@ -58,8 +58,12 @@ def component_fingerprint(files: list[Path], root: Path) -> str:
 
 def scenario_key(scenario: Scenario, component_digest: str) -> str:
     digest = hashlib.sha256()
-    for part in (component_digest, scenario.tfvars_json(), harness_fingerprint(),
-                 toolchain_fingerprint()):
+    for part in (
+        component_digest,
+        scenario.tfvars_json(),
+        harness_fingerprint(),
+        toolchain_fingerprint(),
+    ):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
 
@@ -71,8 +75,11 @@ def load(key: str, label: str) -> Plan | Rejection | None:
     try:
         entry = json.loads(path.read_text())
         if entry["kind"] == "plan":
-            return Plan(entry["raw"], label=label,
-                        warnings=tuple(Diagnostic(**d) for d in entry["warnings"]))
+            return Plan(
+                entry["raw"],
+                label=label,
+                warnings=tuple(Diagnostic(**d) for d in entry["warnings"]),
+            )
         return Rejection(label, [Diagnostic(**d) for d in entry["diagnostics"]])
     except (ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)  # a damaged entry is a miss, never an error
@@ -83,11 +90,16 @@ def store(key: str, outcome: Plan | Rejection) -> None:
     if not enabled():
         return
     if isinstance(outcome, Plan):
-        entry = {"kind": "plan", "raw": outcome.raw,
-                 "warnings": [dataclasses.asdict(w) for w in outcome.warnings]}
+        entry = {
+            "kind": "plan",
+            "raw": outcome.raw,
+            "warnings": [dataclasses.asdict(w) for w in outcome.warnings],
+        }
     else:
-        entry = {"kind": "rejection",
-                 "diagnostics": [dataclasses.asdict(d) for d in outcome.diagnostics]}
+        entry = {
+            "kind": "rejection",
+            "diagnostics": [dataclasses.asdict(d) for d in outcome.diagnostics],
+        }
     path = cache_dir() / f"{key}.json"
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(entry))

@@ -38,8 +38,11 @@ from tfharness.errors import HarnessError
 HOST = "127.0.0.1"
 UNPRIVILEGED_USER = "nobody"
 _SBIN = ("/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin")
-_POSTGRES_DIRS = tuple(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)) \
-    if Path("/usr/lib/postgresql").is_dir() else ()
+_POSTGRES_DIRS = (
+    tuple(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True))
+    if Path("/usr/lib/postgresql").is_dir()
+    else ()
+)
 
 
 class DatabaseUnavailable(HarnessError):
@@ -89,11 +92,12 @@ def _hand_over(path: Path) -> None:
 
 def missing_postgres() -> str | None:
     """Why PostgreSQL cannot be started here, or None when it can."""
-    missing = [n for n in ("initdb", "postgres")
-               if _which(n, extra_dirs=_POSTGRES_DIRS) is None]
+    missing = [n for n in ("initdb", "postgres") if _which(n, extra_dirs=_POSTGRES_DIRS) is None]
     if missing:
-        return (f"PostgreSQL server binaries not found ({', '.join(missing)}); install "
-                "postgresql (Debian: apt-get install postgresql) to run these tests")
+        return (
+            f"PostgreSQL server binaries not found ({', '.join(missing)}); install "
+            "postgresql (Debian: apt-get install postgresql) to run these tests"
+        )
     try:
         _privilege_drop()
     except DatabaseUnavailable as error:
@@ -104,8 +108,10 @@ def missing_postgres() -> str | None:
 def missing_mysql() -> str | None:
     """Why MariaDB/MySQL cannot be started here, or None when it can."""
     if _which("mariadbd", "mysqld") is None:
-        return ("MariaDB/MySQL server not found (mariadbd or mysqld); install it "
-                "(Debian: apt-get install mariadb-server) to run these tests")
+        return (
+            "MariaDB/MySQL server not found (mariadbd or mysqld); install it "
+            "(Debian: apt-get install mariadb-server) to run these tests"
+        )
     if _which("mariadb-install-db", "mysql_install_db") is None and _which("mysqld") is None:
         return "MariaDB is installed without mariadb-install-db; cannot initialise a data dir"
     try:
@@ -131,21 +137,37 @@ class DatabaseServer:
     _log: Path | None = field(default=None, repr=False)
 
     # Connections ------------------------------------------------------------------------
-    def connect(self, user: str | None = None, password: str | None = None,
-                database: str | None = None, timeout: int = 5) -> Any:
+    def connect(
+        self,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        timeout: int = 5,
+    ) -> Any:
         """A DB-API connection (admin unless user/password are given)."""
         user = user or self.admin_user
         password = self.admin_password if password is None else password
         if self.engine == "postgres":
             import pg8000.dbapi
 
-            return pg8000.dbapi.connect(user=user, password=password, host=self.host,
-                                        port=self.port, database=database or "postgres",
-                                        timeout=timeout)
+            return pg8000.dbapi.connect(
+                user=user,
+                password=password,
+                host=self.host,
+                port=self.port,
+                database=database or "postgres",
+                timeout=timeout,
+            )
         import pymysql
 
-        return pymysql.connect(host=self.host, port=self.port, user=user, password=password,
-                               database=database, connect_timeout=timeout)
+        return pymysql.connect(
+            host=self.host,
+            port=self.port,
+            user=user,
+            password=password,
+            database=database,
+            connect_timeout=timeout,
+        )
 
     def can_login(self, user: str, password: str, database: str | None = None) -> bool:
         """True when `user` logs in with `password` (False on an authentication failure)."""
@@ -181,8 +203,10 @@ class DatabaseServer:
         """A user owning `database`, able to change its own password (like an RDS master user)."""
         if self.engine == "postgres":
             quoted = password.replace("'", "''")
-            self.execute(f'CREATE ROLE "{user}" LOGIN PASSWORD \'{quoted}\'',
-                         f'CREATE DATABASE "{database}" OWNER "{user}"')
+            self.execute(
+                f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{quoted}'",
+                f'CREATE DATABASE "{database}" OWNER "{user}"',
+            )
         else:
             conn = self.connect()
             try:
@@ -197,8 +221,15 @@ class DatabaseServer:
 
     def secret_document(self, user: str, password: str, database: str) -> dict[str, Any]:
         """The connection document the RDS component stores in Secrets Manager."""
-        return {"engine": self.engine, "host": self.host, "port": self.port,
-                "username": user, "password": password, "dbname": database, "ssl": False}
+        return {
+            "engine": self.engine,
+            "host": self.host,
+            "port": self.port,
+            "username": user,
+            "password": password,
+            "dbname": database,
+            "ssl": False,
+        }
 
     # Lifecycle --------------------------------------------------------------------------
     @property
@@ -208,8 +239,13 @@ class DatabaseServer:
     def start(self) -> None:
         log = self._log.open("ab") if self._log else subprocess.DEVNULL
         try:
-            self._process = subprocess.Popen(self._command, stdout=log, stderr=subprocess.STDOUT,
-                                             cwd=self.root, start_new_session=True)
+            self._process = subprocess.Popen(
+                self._command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.root,
+                start_new_session=True,
+            )
         finally:
             if log is not subprocess.DEVNULL:
                 log.close()
@@ -222,8 +258,12 @@ class DatabaseServer:
                 f"{error}\n--- server log ---\n{self.log_tail()}"
             ) from error
 
-    @retry(stop=stop_after_delay(60), wait=wait_fixed(0.25),
-           retry=retry_if_exception_type(_NotReady), reraise=True)
+    @retry(
+        stop=stop_after_delay(60),
+        wait=wait_fixed(0.25),
+        retry=retry_if_exception_type(_NotReady),
+        reraise=True,
+    )
     def _wait_ready(self) -> None:
         if self._process is None or self._process.poll() is not None:
             code = None if self._process is None else self._process.returncode
@@ -281,22 +321,31 @@ def _is_auth_failure(engine: str, error: Exception) -> bool:
     if engine == "postgres":
         import pg8000.exceptions
 
-        if isinstance(error, pg8000.exceptions.DatabaseError) and error.args \
-                and isinstance(error.args[0], dict):
+        if (
+            isinstance(error, pg8000.exceptions.DatabaseError)
+            and error.args
+            and isinstance(error.args[0], dict)
+        ):
             return error.args[0].get("C") in ("28P01", "28000")
         return False
     import pymysql
 
-    return isinstance(error, pymysql.err.OperationalError) and bool(error.args) \
+    return (
+        isinstance(error, pymysql.err.OperationalError)
+        and bool(error.args)
         and error.args[0] == 1045
+    )
 
 
 def _run(command: list[str], what: str, cwd: Path) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd,
-                          timeout=180)
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, cwd=cwd, timeout=180
+    )
     if done.returncode != 0:
-        raise DatabaseStartError(f"{what} failed (exit {done.returncode}):\n"
-                                 f"{(done.stderr or done.stdout).strip()[-3000:]}")
+        raise DatabaseStartError(
+            f"{what} failed (exit {done.returncode}):\n"
+            f"{(done.stderr or done.stdout).strip()[-3000:]}"
+        )
 
 
 def _workdir(prefix: str) -> Path:
@@ -324,20 +373,58 @@ def postgres_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
         pwfile.write_text(password + "\n")
         _hand_over(pwfile)
         data = root / "data"
-        _run([*drop, initdb, "-D", str(data), "-U", admin_user, f"--pwfile={pwfile}",
-              "--auth=scram-sha-256", "-E", "UTF8", "--no-sync", "--no-instructions"],
-             "initdb", root)
+        _run(
+            [
+                *drop,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                admin_user,
+                f"--pwfile={pwfile}",
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            "initdb",
+            root,
+        )
         pwfile.unlink()
         port = free_port()
-        version = subprocess.run([postgres, "--version"], capture_output=True, text=True,
-                                 check=False).stdout.strip()
+        version = subprocess.run(
+            [postgres, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         server = DatabaseServer(
-            engine="postgres", host=HOST, port=port, admin_user=admin_user,
-            admin_password=password, root=root, version=version, _log=root / "server.log",
-            _command=[*drop, postgres, "-D", str(data), "-p", str(port),
-                      "-c", f"listen_addresses={HOST}", "-c", f"unix_socket_directories={root}",
-                      "-c", "fsync=off", "-c", "synchronous_commit=off",
-                      "-c", "full_page_writes=off", "-c", "password_encryption=scram-sha-256"],
+            engine="postgres",
+            host=HOST,
+            port=port,
+            admin_user=admin_user,
+            admin_password=password,
+            root=root,
+            version=version,
+            _log=root / "server.log",
+            _command=[
+                *drop,
+                postgres,
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-c",
+                f"listen_addresses={HOST}",
+                "-c",
+                f"unix_socket_directories={root}",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "password_encryption=scram-sha-256",
+            ],
         )
         server.start()
         yield server
@@ -364,22 +451,49 @@ def mysql_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
         socket_path = root / "mysqld.sock"
         common = ["--no-defaults", f"--datadir={data}"]
         if install_db is not None:
-            _run([*drop, install_db, *common, "--auth-root-authentication-method=normal",
-                  "--skip-test-db", "--skip-name-resolve", f"--basedir={_basedir(mysqld)}"],
-                 "mariadb-install-db", root)
+            _run(
+                [
+                    *drop,
+                    install_db,
+                    *common,
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db",
+                    "--skip-name-resolve",
+                    f"--basedir={_basedir(mysqld)}",
+                ],
+                "mariadb-install-db",
+                root,
+            )
         else:
             _run([*drop, mysqld, *common, "--initialize-insecure"], "mysqld --initialize", root)
         port = free_port()
         password = secrets.token_urlsafe(18)
-        version = subprocess.run([mysqld, "--version"], capture_output=True, text=True,
-                                 check=False).stdout.strip()
+        version = subprocess.run(
+            [mysqld, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         server = DatabaseServer(
-            engine="mysql", host=HOST, port=port, admin_user=admin_user,
-            admin_password=password, root=root, version=version, _log=root / "server.log",
-            _command=[*drop, mysqld, *common, f"--port={port}", f"--bind-address={HOST}",
-                      f"--socket={socket_path}", f"--pid-file={root / 'mysqld.pid'}",
-                      "--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
-                      "--innodb-flush-log-at-trx-commit=0", "--performance-schema=OFF"],
+            engine="mysql",
+            host=HOST,
+            port=port,
+            admin_user=admin_user,
+            admin_password=password,
+            root=root,
+            version=version,
+            _log=root / "server.log",
+            _command=[
+                *drop,
+                mysqld,
+                *common,
+                f"--port={port}",
+                f"--bind-address={HOST}",
+                f"--socket={socket_path}",
+                f"--pid-file={root / 'mysqld.pid'}",
+                "--skip-name-resolve",
+                "--skip-log-bin",
+                "--innodb-buffer-pool-size=32M",
+                "--innodb-flush-log-at-trx-commit=0",
+                "--performance-schema=OFF",
+            ],
         )
         # The admin login does not exist yet: create it over the socket as root first.
         _start_and_create_admin(server, socket_path)
@@ -400,31 +514,40 @@ def _start_and_create_admin(server: DatabaseServer, socket_path: Path) -> None:
 
     log = server._log.open("ab")
     try:
-        server._process = subprocess.Popen(server._command, stdout=log,
-                                           stderr=subprocess.STDOUT, cwd=server.root,
-                                           start_new_session=True)
+        server._process = subprocess.Popen(
+            server._command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=server.root,
+            start_new_session=True,
+        )
     finally:
         log.close()
     deadline = time.monotonic() + 60
     while True:
         if server._process.poll() is not None:
-            raise DatabaseStartError(f"mysqld exited with code {server._process.returncode}:\n"
-                                     f"{server.log_tail()}")
+            raise DatabaseStartError(
+                f"mysqld exited with code {server._process.returncode}:\n{server.log_tail()}"
+            )
         if _accepts(socket.AF_UNIX, str(socket_path)):
-            conn = pymysql.connect(unix_socket=str(socket_path), user="root", password="",
-                                   connect_timeout=5)
+            conn = pymysql.connect(
+                unix_socket=str(socket_path), user="root", password="", connect_timeout=5
+            )
             break
         if time.monotonic() > deadline:
             server.stop()
-            raise DatabaseStartError(f"mysqld did not open its socket {socket_path}:\n"
-                                     f"{server.log_tail()}")
+            raise DatabaseStartError(
+                f"mysqld did not open its socket {socket_path}:\n{server.log_tail()}"
+            )
         time.sleep(0.25)
     try:
         cursor = conn.cursor()
-        cursor.execute("CREATE USER %s@'%%' IDENTIFIED BY %s",
-                       (server.admin_user, server.admin_password))
-        cursor.execute("GRANT ALL PRIVILEGES ON *.* TO %s@'%%' WITH GRANT OPTION",
-                       (server.admin_user,))
+        cursor.execute(
+            "CREATE USER %s@'%%' IDENTIFIED BY %s", (server.admin_user, server.admin_password)
+        )
+        cursor.execute(
+            "GRANT ALL PRIVILEGES ON *.* TO %s@'%%' WITH GRANT OPTION", (server.admin_user,)
+        )
         conn.commit()
     finally:
         conn.close()

@@ -48,9 +48,11 @@ def override_file(run_id: str, *, emulator: bool, aliases: tuple[str, ...] = ())
             lines.append(f'  alias       = "{alias}"')
         lines.append("  max_retries = 2")
         if emulator:
-            lines += ["  s3_use_path_style           = true",
-                      "  skip_credentials_validation = true",
-                      "  skip_metadata_api_check     = true"]
+            lines += [
+                "  s3_use_path_style           = true",
+                "  skip_credentials_validation = true",
+                "  skip_metadata_api_check     = true",
+            ]
         lines += ["  default_tags {", f'    tags = {{ "{RUN_TAG}" = "{run_id}" }}', "  }", "}"]
     return "\n".join(lines) + "\n"
 
@@ -59,8 +61,9 @@ def override_file(run_id: str, *, emulator: bool, aliases: tuple[str, ...] = ())
 class Run:
     """One integration run: an ID, a state directory and a manifest of live deployments."""
 
-    run_id: str = field(default_factory=lambda: time.strftime("%Y%m%d%H%M%S-")
-                        + uuid.uuid4().hex[:6])
+    run_id: str = field(
+        default_factory=lambda: time.strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
+    )
     root: Path | None = None
 
     def __post_init__(self) -> None:
@@ -90,33 +93,51 @@ class Run:
 class Deployment:
     """Apply on enter, destroy on exit, whatever happened in between."""
 
-    def __init__(self, template: Template, scenario: Scenario, run: Run, *,
-                 env: dict[str, str], emulator: bool = True,
-                 extra_vars: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        template: Template,
+        scenario: Scenario,
+        run: Run,
+        *,
+        env: dict[str, str],
+        emulator: bool = True,
+        extra_vars: dict[str, Any] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.run = run
         self.key = scenario.id.replace(":", "__")
         inputs = {**scenario.vars, **(extra_vars or {})}
         template.ensure_ready()
-        aliases = tuple(sorted(
-            hcl.attributes(block.body)["alias"].strip('"')
-            for block in hcl.provider_blocks(template.dir)
-            if "alias" in hcl.attributes(block.body)
-        ))
+        aliases = tuple(
+            sorted(
+                hcl.attributes(block.body)["alias"].strip('"')
+                for block in hcl.provider_blocks(template.dir)
+                if "alias" in hcl.attributes(block.body)
+            )
+        )
         override = override_file(run.run_id, emulator=emulator, aliases=aliases)
         self.workspace = Workspace(
-            template, f"{scenario.id} [apply]", run.root / self.key, inputs,
+            template,
+            f"{scenario.id} [apply]",
+            run.root / self.key,
+            inputs,
             extra_files={"harness_override.tf": override},
-            env=env, standalone=True,
+            env=env,
+            standalone=True,
         )
         self.outputs: dict[str, Any] = {}
         self.destroyed = False
 
     def __enter__(self) -> Deployment:
-        self.run.record(self.key, {"component": self.scenario.component,
-                                   "scenario": self.scenario.name,
-                                   "workdir": str(self.workspace.dir),
-                                   "started": time.time()})
+        self.run.record(
+            self.key,
+            {
+                "component": self.scenario.component,
+                "scenario": self.scenario.name,
+                "workdir": str(self.workspace.dir),
+                "started": time.time(),
+            },
+        )
         with _destroy_on_signal(self):
             try:
                 self.workspace.apply()

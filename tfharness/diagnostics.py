@@ -31,8 +31,12 @@ KINDS = {
     "Check block assertion failed": "check",
 }
 
-_CHECKED_BY = re.compile(r"\n*This was checked by the validation rule at (?P<file>[^:]+):(?P<line>\d+),")
-_CONTEXT = re.compile(r'^(?P<block>resource|data|output|check)\s+"(?P<a>[^"]+)"(?:\s+"(?P<b>[^"]+)")?')
+_CHECKED_BY = re.compile(
+    r"\n*This was checked by the validation rule at (?P<file>[^:]+):(?P<line>\d+),"
+)
+_CONTEXT = re.compile(
+    r'^(?P<block>resource|data|output|check)\s+"(?P<a>[^"]+)"(?:\s+"(?P<b>[^"]+)")?'
+)
 _VARIABLE_BLOCK = re.compile(r'^\s*variable\s+"(?P<name>[^"]+)"\s*\{', re.MULTILINE)
 
 
@@ -140,8 +144,9 @@ class Rejection:
     def by_rule(self, rule: str) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.rule == rule]
 
-    def assert_rule(self, rule: str, message: str | None = None, *,
-                    contains: str | None = None) -> Diagnostic:
+    def assert_rule(
+        self, rule: str, message: str | None = None, *, contains: str | None = None
+    ) -> Diagnostic:
         """Assert `rule` fired, with exactly `message` (or a message containing `contains`)."""
         fired = self.by_rule(rule)
         if not fired:

@@ -32,8 +32,14 @@ DUMMY_CREDENTIALS = {
 }
 
 # Variables that could route a test to a real account; they never reach Terraform here.
-_SCRUBBED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
-             "AWS_SHARED_CREDENTIALS_FILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+_SCRUBBED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
 
 
 def free_port() -> int:
@@ -71,7 +77,10 @@ class Endpoint:
         import boto3
 
         return boto3.client(
-            service, endpoint_url=self.url, region_name=self.region, **kwargs,
+            service,
+            endpoint_url=self.url,
+            region_name=self.region,
+            **kwargs,
             aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
@@ -90,11 +99,16 @@ class MotoServer:
     def start(self) -> Endpoint:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-               "MOTO_ALLOW_NONEXISTENT_REGION": "false"}
+        env = {
+            **os.environ,
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+            "MOTO_ALLOW_NONEXISTENT_REGION": "false",
+        }
         self._process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         log.close()
         try:
@@ -108,9 +122,12 @@ class MotoServer:
             ) from error
         return Endpoint(self.url)
 
-    @retry(stop=stop_after_delay(30), wait=wait_fixed(0.2),
-           retry=retry_if_exception_type((urllib.error.URLError, ConnectionError, OSError)),
-           reraise=True)
+    @retry(
+        stop=stop_after_delay(30),
+        wait=wait_fixed(0.2),
+        retry=retry_if_exception_type((urllib.error.URLError, ConnectionError, OSError)),
+        reraise=True,
+    )
     def _wait_healthy(self) -> None:
         if self._process is not None and self._process.poll() is not None:
             raise EmulatorError(f"moto server exited with code {self._process.returncode}")
@@ -121,7 +138,9 @@ class MotoServer:
         """Run Lambda without Docker (there is no Docker engine on the test machines)."""
         body = json.dumps({"lambda": {"use_docker": False}, "batch": {"use_docker": False}})
         request = urllib.request.Request(
-            f"{self.url}/moto-api/config", data=body.encode(), method="POST",
+            f"{self.url}/moto-api/config",
+            data=body.encode(),
+            method="POST",
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=5) as response:

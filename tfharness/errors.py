@@ -40,8 +40,15 @@ class TerraformFailed(HarnessError):
     Carries the command, its exit code, Terraform's stderr and any parsed diagnostics.
     """
 
-    def __init__(self, message: str, *, command: str, returncode: int | None,
-                 stderr: str = "", diagnostics: tuple = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        command: str,
+        returncode: int | None,
+        stderr: str = "",
+        diagnostics: tuple = (),
+    ) -> None:
         super().__init__(message)
         self.command = command
         self.returncode = returncode

@@ -111,6 +111,7 @@ def _tokenize(text: str, *, where: str) -> list[_Token]:
 
 # Values and comparisons --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Value:
     """A value on the right of a comparison: a number or a (possibly wildcard) string."""
@@ -140,8 +141,9 @@ class _Value:
 
     def wildcard(self) -> re.Pattern[str]:
         assert self.string is not None
-        return re.compile("^" + ".*".join(re.escape(p) for p in self.string.split("*")) + "$",
-                          re.DOTALL)
+        return re.compile(
+            "^" + ".*".join(re.escape(p) for p in self.string.split("*")) + "$", re.DOTALL
+        )
 
 
 _NUMERIC_OPS: dict[str, Callable[[float, float], bool]] = {
@@ -181,6 +183,7 @@ def _compare(actual: Any, op: str, value: _Value, *, text_numbers: bool) -> bool
 
 
 # Boolean expressions -----------------------------------------------------------------------
+
 
 class _Expr(ABC):
     @abstractmethod
@@ -245,8 +248,9 @@ class _Test(_Expr):
             return actual is _ABSENT
         if actual is _ABSENT:
             return False
-        return {"IS NULL": actual is None, "IS TRUE": actual is True,
-                "IS FALSE": actual is False}[self.test]
+        return {"IS NULL": actual is None, "IS TRUE": actual is True, "IS FALSE": actual is False}[
+            self.test
+        ]
 
     def names(self) -> list[str]:
         return [self.name]
@@ -311,8 +315,12 @@ class _Parser:
             )
         name = self._name(token)
         following = self.peek()
-        if self.json_mode and following is not None and following.kind == "word" \
-                and following.text in ("IS", "NOT"):
+        if (
+            self.json_mode
+            and following is not None
+            and following.kind == "word"
+            and following.text in ("IS", "NOT")
+        ):
             return self._unary(name)
         op = self.take("op").text
         value = _Value.parse(self.take(), where=self.where)
@@ -367,6 +375,7 @@ def _parse_selector(text: str, *, where: str) -> tuple[str | int, ...]:
 
 
 # Patterns ----------------------------------------------------------------------------------
+
 
 class Pattern(ABC):
     """A compiled filter pattern."""
@@ -460,11 +469,13 @@ class SpaceDelimitedPattern(Pattern):
                 return None
             pairs = zip(self.slots, values, strict=True)
         else:
-            head, tail = self.slots[: self.ellipsis], self.slots[self.ellipsis + 1:]
+            head, tail = self.slots[: self.ellipsis], self.slots[self.ellipsis + 1 :]
             if len(values) < len(head) + len(tail):
                 return None
-            pairs = [*zip(head, values[: len(head)], strict=True),
-                     *zip(tail, values[len(values) - len(tail):], strict=True)]
+            pairs = [
+                *zip(head, values[: len(head)], strict=True),
+                *zip(tail, values[len(values) - len(tail) :], strict=True),
+            ]
         return {slot.name: value for slot, value in pairs if slot.name is not None}
 
     def matches(self, record: str) -> bool:
@@ -572,5 +583,8 @@ def fields_of(pattern: Pattern | str) -> list[str]:
 
 def load_records(path: str | Path) -> list[str]:
     """The log events of a fixture file: one per line; blank lines and `#` comments skipped."""
-    return [line for line in Path(path).read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line
+        for line in Path(path).read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]

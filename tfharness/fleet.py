@@ -23,6 +23,7 @@ from tfharness.deploy import Deployment
 from tfharness.errors import HarnessError
 from tfharness.timings import Timings
 
+
 @dataclass
 class Member:
     component: str
@@ -39,18 +40,25 @@ class Member:
 
 
 class Fleet:
-    def __init__(self, factory: Callable[..., Deployment],
-                 members: Iterable[tuple[str, str]], *, jobs: int = 4,
-                 wiring: Mapping[str, Mapping[str, str]] | None = None,
-                 timings: Timings | None = None) -> None:
+    def __init__(
+        self,
+        factory: Callable[..., Deployment],
+        members: Iterable[tuple[str, str]],
+        *,
+        jobs: int = 4,
+        wiring: Mapping[str, Mapping[str, str]] | None = None,
+        timings: Timings | None = None,
+    ) -> None:
         self.factory = factory
         wiring = wiring or {}
         self.members = {c: Member(c, s, dict(wiring.get(c, {}))) for c, s in members}
         for member in self.members.values():
             missing = member.needs - set(self.members)
             if missing:
-                raise HarnessError(f"{member.component} is wired to {sorted(missing)}, "
-                                   "which this run does not apply")
+                raise HarnessError(
+                    f"{member.component} is wired to {sorted(missing)}, "
+                    "which this run does not apply"
+                )
         self.jobs = max(jobs, 1)
         self.excluded: dict[str, str] = {}
         self.timings = timings or Timings()
@@ -77,8 +85,7 @@ class Fleet:
             dependency = self.members[source]
             dependency.done.wait()
             if dependency.error is not None or dependency.deployment is None:
-                raise HarnessError(f"{member.component}: needs {ref}, but {source} failed to "
-                                   f"apply")
+                raise HarnessError(f"{member.component}: needs {ref}, but {source} failed to apply")
             if output not in dependency.deployment.outputs:
                 raise HarnessError(f"{member.component}: {source} has no output {output!r}")
             values[name] = dependency.deployment.outputs[output]
@@ -112,8 +119,9 @@ class Fleet:
         if member is None:
             raise HarnessError(f"{component} is not part of this integration run")
         if member.error is not None:
-            raise HarnessError(f"{component}: apply failed, so nothing to verify:\n"
-                               f"{member.error}") from member.error
+            raise HarnessError(
+                f"{component}: apply failed, so nothing to verify:\n{member.error}"
+            ) from member.error
         assert member.deployment is not None
         return member.deployment
 
@@ -155,13 +163,19 @@ class Fleet:
         for member in sorted(self.members.values(), key=lambda m: -m.seconds.get("apply", 0)):
             s = member.seconds
             result = "apply failed" if member.error else "ok"
-            rows.append(f"{member.component:<22} {s.get('apply', 0):>8.1f} "
-                        f"{s.get('verify', 0):>9.1f} {s.get('destroy', 0):>10.1f}  {result}")
+            rows.append(
+                f"{member.component:<22} {s.get('apply', 0):>8.1f} "
+                f"{s.get('verify', 0):>9.1f} {s.get('destroy', 0):>10.1f}  {result}"
+            )
         if self.members:
-            slowest = max(self.members.values(),
-                          key=lambda m: m.seconds.get("apply", 0) + m.seconds.get("destroy", 0))
-            rows.append(f"critical path: {slowest.component} "
-                        f"({slowest.seconds.get('apply', 0) + slowest.seconds.get('destroy', 0):.0f} s"
-                        " apply+destroy); wall: " + ", ".join(
-                            f"{k} {v:.0f} s" for k, v in self.wall.items()))
+            slowest = max(
+                self.members.values(),
+                key=lambda m: m.seconds.get("apply", 0) + m.seconds.get("destroy", 0),
+            )
+            rows.append(
+                f"critical path: {slowest.component} "
+                f"({slowest.seconds.get('apply', 0) + slowest.seconds.get('destroy', 0):.0f} s"
+                " apply+destroy); wall: "
+                + ", ".join(f"{k} {v:.0f} s" for k, v in self.wall.items())
+            )
         return rows

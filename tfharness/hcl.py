@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_BLOCK_START = re.compile(r'^(?P<kind>variable|output|provider)\s+"(?P<name>[^"]+)"\s*\{',
-                          re.MULTILINE)
+_BLOCK_START = re.compile(
+    r'^(?P<kind>variable|output|provider)\s+"(?P<name>[^"]+)"\s*\{', re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Block:
     name: str
     file: Path
     start: int  # offset of the block's first character
-    end: int    # offset just past its closing brace
+    end: int  # offset just past its closing brace
     body: str
 
 
@@ -62,8 +63,9 @@ def blocks(directory: Path, kind: str) -> list[Block]:
             if match["kind"] != kind:
                 continue
             end = _matching_brace(text, match.end() - 1)
-            found.append(Block(kind, match["name"], path, match.start(), end,
-                               text[match.end():end - 1]))
+            found.append(
+                Block(kind, match["name"], path, match.start(), end, text[match.end() : end - 1])
+            )
     return found
 
 
@@ -73,8 +75,10 @@ def declared_variables(directory: Path) -> set[str]:
 
 def outputs(directory: Path) -> dict[str, bool]:
     """Output names, each with whether it is declared sensitive."""
-    return {b.name: bool(re.search(r"^\s*sensitive\s*=\s*true\s*$", b.body, re.MULTILINE))
-            for b in blocks(directory, "output")}
+    return {
+        b.name: bool(re.search(r"^\s*sensitive\s*=\s*true\s*$", b.body, re.MULTILINE))
+        for b in blocks(directory, "output")
+    }
 
 
 def provider_blocks(directory: Path) -> list[Block]:
@@ -83,4 +87,4 @@ def provider_blocks(directory: Path) -> list[Block]:
 
 def attributes(body: str) -> dict[str, str]:
     """Top-level `name = value` lines of a block body (values as written)."""
-    return dict(re.findall(r'^\s*(\w+)\s*=\s*(.+?)\s*$', body, re.MULTILINE))
+    return dict(re.findall(r"^\s*(\w+)\s*=\s*(.+?)\s*$", body, re.MULTILINE))

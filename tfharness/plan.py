@@ -56,9 +56,9 @@ def parse_path(path: str | tuple | list) -> tuple:
 
 def _walk(value: Any, parts: tuple) -> Any:
     for part in parts:
-        if isinstance(value, Mapping) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
+        if (isinstance(value, Mapping) and part in value) or (
+            isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value)
+        ):
             value = value[part]
         else:
             return _MISSING
@@ -138,8 +138,9 @@ class ResourceChange:
 class Plan(Mapping[str, ResourceChange]):
     """A parsed plan, keyed by full address, with assertion helpers."""
 
-    def __init__(self, raw: Mapping, *, label: str = "plan",
-                 warnings: tuple[Diagnostic, ...] = ()) -> None:
+    def __init__(
+        self, raw: Mapping, *, label: str = "plan", warnings: tuple[Diagnostic, ...] = ()
+    ) -> None:
         self.raw = raw
         self.label = label
         self.warnings = tuple(warnings)
@@ -148,18 +149,29 @@ class Plan(Mapping[str, ResourceChange]):
             rc = change.get("change") or {}
             after = _merge_unknown(rc.get("after"), rc.get("after_unknown"))
             self._changes[change["address"]] = ResourceChange(
-                address=change["address"], type=change["type"], name=change["name"],
-                mode=change.get("mode", "managed"), actions=tuple(rc.get("actions") or ()),
-                before=rc.get("before"), after=after, index=change.get("index"),
-                module_address=change.get("module_address"), raw=change,
+                address=change["address"],
+                type=change["type"],
+                name=change["name"],
+                mode=change.get("mode", "managed"),
+                actions=tuple(rc.get("actions") or ()),
+                before=rc.get("before"),
+                after=after,
+                index=change.get("index"),
+                module_address=change.get("module_address"),
+                raw=change,
             )
         prior = ((raw.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
         for resource in _module_resources(prior):
             if resource.get("mode") == "data" and resource["address"] not in self._changes:
                 self._changes[resource["address"]] = ResourceChange(
-                    address=resource["address"], type=resource["type"], name=resource["name"],
-                    mode="data", actions=("read",), before=None,
-                    after=resource.get("values") or {}, index=resource.get("index"),
+                    address=resource["address"],
+                    type=resource["type"],
+                    name=resource["name"],
+                    mode="data",
+                    actions=("read",),
+                    before=None,
+                    after=resource.get("values") or {},
+                    index=resource.get("index"),
                     raw=resource,
                 )
 
@@ -261,7 +273,8 @@ class Plan(Mapping[str, ResourceChange]):
     def assert_absent(self, address_or_type: str) -> None:
         """Assert no resource has this address, and none of this type if a bare type."""
         present = [
-            a for a, c in self._changes.items()
+            a
+            for a, c in self._changes.items()
             if (a == address_or_type or c.type == address_or_type) and c.mode == "managed"
         ]
         assert not present, f"{self.label}: expected no {address_or_type}, found {present}"

@@ -47,9 +47,15 @@ def batching_enabled() -> bool:
 class Planner:
     """Session-wide planning service: templates, workspaces and cached outcomes."""
 
-    def __init__(self, endpoint: Endpoint, *, root: Path | None = None,
-                 jobs: int | None = None, keep: bool | None = None,
-                 batch: bool | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        root: Path | None = None,
+        jobs: int | None = None,
+        keep: bool | None = None,
+        batch: bool | None = None,
+    ) -> None:
         terraform_binary()  # fail early, with the message that says what to install
         self.endpoint = endpoint
         self.root = root or Path(tempfile.mkdtemp(prefix="tfharness-"))
@@ -79,12 +85,23 @@ class Planner:
                 )
             return self._templates[component]
 
-    def workspace(self, scenario: Scenario, *, purpose: str = "plans",
-                  extra_files: dict[str, str] | None = None,
-                  env: dict[str, str] | None = None) -> Workspace:
+    def workspace(
+        self,
+        scenario: Scenario,
+        *,
+        purpose: str = "plans",
+        extra_files: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Workspace:
         directory = self.root / purpose / scenario.component / scenario.name
-        return Workspace(self.template(scenario.component), scenario.id, directory,
-                         scenario.vars, extra_files=extra_files, env=env)
+        return Workspace(
+            self.template(scenario.component),
+            scenario.id,
+            directory,
+            scenario.vars,
+            extra_files=extra_files,
+            env=env,
+        )
 
     # Outcomes ---------------------------------------------------------------------------
     def outcome(self, component: str, scenario: str = "default") -> Outcome:
@@ -102,7 +119,9 @@ class Planner:
             raise UnexpectedPlanFailure(
                 f"{component}:{scenario}: expected a clean plan, Terraform rejected it:\n"
                 + "\n".join(f"  - {d}" for d in outcome.errors),
-                command="plan", returncode=1, stderr=outcome.stderr,
+                command="plan",
+                returncode=1,
+                stderr=outcome.stderr,
                 diagnostics=outcome.diagnostics,
             )
         return outcome
@@ -121,8 +140,9 @@ class Planner:
         return dict(self._outcomes)
 
     # Planning ---------------------------------------------------------------------------
-    def plan_components(self, components: list[str],
-                        only: set[tuple[str, str]] | None = None) -> None:
+    def plan_components(
+        self, components: list[str], only: set[tuple[str, str]] | None = None
+    ) -> None:
         """Plan every scenario of these components not yet known (cache first).
 
         `only` restricts planning to these (component, scenario) pairs.
@@ -133,8 +153,9 @@ class Planner:
                 try:
                     names = scenario_names(component)
                     template = self.template(component)
-                    digest = cache.component_fingerprint(template.component.source_files(),
-                                                         template.component.path)
+                    digest = cache.component_fingerprint(
+                        template.component.source_files(), template.component.path
+                    )
                 except Exception as error:
                     for name in scenario_names(component) or ["default"]:
                         self._errors[(component, name)] = error
@@ -200,7 +221,8 @@ class Planner:
         keys = {s.id: k for s, k in group}
         by_id = {s.id: s for s, _ in group}
         members, alone, errors = prepare_members(
-            directory, [(s, self.template(s.component)) for s, _ in group])
+            directory, [(s, self.template(s.component)) for s, _ in group]
+        )
         for scenario_id, error in errors.items():
             self._keep(by_id[scenario_id], keys[scenario_id], error)
         for scenario in alone:

@@ -15,10 +15,18 @@ from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_expone
 
 T = TypeVar("T")
 
-TRANSIENT_CODES = frozenset({
-    "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-    "ServiceUnavailable", "InternalFailure", "ResourceNotFoundException", "NotFound",
-})
+TRANSIENT_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "ResourceNotFoundException",
+        "NotFound",
+    }
+)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -31,9 +39,12 @@ def is_transient(error: BaseException) -> bool:
 
 def eventually(check: Callable[[], T], *, timeout: float = 30.0, max_wait: float = 2.0) -> T:
     """Run `check` until it returns without a transient error; return its result."""
-    for attempt in Retrying(stop=stop_after_delay(timeout),
-                            wait=wait_exponential(multiplier=0.1, max=max_wait),
-                            retry=retry_if_exception(is_transient), reraise=True):
+    for attempt in Retrying(
+        stop=stop_after_delay(timeout),
+        wait=wait_exponential(multiplier=0.1, max=max_wait),
+        retry=retry_if_exception(is_transient),
+        reraise=True,
+    ):
         with attempt:
             return check()
     raise AssertionError("unreachable")  # pragma: no cover
@@ -46,10 +57,13 @@ def alarm_wiring(cloudwatch, logs, alarm_name: str, log_group: str) -> dict:
     alarm = alarm[0]
     filters = logs.describe_metric_filters(logGroupName=log_group)["metricFilters"]
     feeding = [
-        f for f in filters
+        f
+        for f in filters
         for t in f["metricTransformations"]
         if (t["metricNamespace"], t["metricName"]) == (alarm["Namespace"], alarm["MetricName"])
     ]
-    assert feeding, (f"alarm {alarm_name} watches {alarm['Namespace']}/{alarm['MetricName']}, "
-                     f"which no metric filter of {log_group} publishes")
+    assert feeding, (
+        f"alarm {alarm_name} watches {alarm['Namespace']}/{alarm['MetricName']}, "
+        f"which no metric filter of {log_group} publishes"
+    )
     return {"alarm": alarm, "filters": feeding}

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.capabilities import Capability, probe_all
 from tfharness.affected import affected_components, changed_files
+from tfharness.capabilities import Capability, probe_all
 from tfharness.components import all_components, component_for_test_file
 from tfharness.deploy import Deployment, Run
 from tfharness.diagnostics import Rejection
@@ -40,26 +40,41 @@ _STATE: dict[str, object] = {}
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tfharness", "Terraform component harness")
-    group.addoption("--aws-endpoint", default=os.environ.get("TFHARNESS_AWS_ENDPOINT"),
-                    help="use this AWS endpoint instead of starting an embedded moto server")
-    group.addoption("--tf-jobs", type=int, default=None,
-                    help="scenarios planned at once (default TFHARNESS_JOBS or 2)")
-    group.addoption("--changed-since", default=None, metavar="REF",
-                    help="run only the unit tests of components changed since REF "
-                         "(a harness or standard change selects all)")
-    group.addoption("--target", default=None,
-                    help="integration target: moto (default), localstack or aws "
-                         "(or TFHARNESS_TARGET)")
+    group.addoption(
+        "--aws-endpoint",
+        default=os.environ.get("TFHARNESS_AWS_ENDPOINT"),
+        help="use this AWS endpoint instead of starting an embedded moto server",
+    )
+    group.addoption(
+        "--tf-jobs",
+        type=int,
+        default=None,
+        help="scenarios planned at once (default TFHARNESS_JOBS or 2)",
+    )
+    group.addoption(
+        "--changed-since",
+        default=None,
+        metavar="REF",
+        help="run only the unit tests of components changed since REF "
+        "(a harness or standard change selects all)",
+    )
+    group.addoption(
+        "--target",
+        default=None,
+        help="integration target: moto (default), localstack or aws (or TFHARNESS_TARGET)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "requires(*capabilities): skip, saying why, on targets that lack them")
+        "markers", "requires(*capabilities): skip, saying why, on targets that lack them"
+    )
 
 
 @pytest.fixture(scope="session")
-def endpoint(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-             ) -> Iterator[Endpoint]:
+def endpoint(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Endpoint]:
     """The AWS endpoint every Terraform run and boto3 client of the session uses."""
     url = request.config.getoption("--aws-endpoint")
     if url:
@@ -121,8 +136,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         needs = {name for marker in item.iter_markers("requires") for name in marker.args}
         # What every test of a component needs, the component itself needs to be applied.
-        deployed[component] = needs if deployed.get(component) is None \
-            else deployed[component] & needs
+        deployed[component] = (
+            needs if deployed.get(component) is None else deployed[component] & needs
+        )
     _STATE["deployed"] = {c: sorted(n or ()) for c, n in deployed.items()}
 
 
@@ -198,9 +214,14 @@ def deploy(planner: Planner, integration_run: Run, target_kind: str):
     """Factory: `with deploy("vpc", "default", **extra_vars) as deployed:` applies, then destroys."""
 
     def factory(component: str, scenario: str = "default", **extra_vars) -> Deployment:
-        return Deployment(planner.template(component), load_scenario(component, scenario),
-                          integration_run, env=planner.env, emulator=target_kind != "aws",
-                          extra_vars=extra_vars)
+        return Deployment(
+            planner.template(component),
+            load_scenario(component, scenario),
+            integration_run,
+            env=planner.env,
+            emulator=target_kind != "aws",
+            extra_vars=extra_vars,
+        )
 
     return factory
 
@@ -221,18 +242,26 @@ def fleet_wiring() -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
-          capabilities: dict[str, Capability]) -> Iterator[Fleet]:
+def fleet(
+    deploy, fleet_wiring: dict[str, dict[str, str]], capabilities: dict[str, Capability]
+) -> Iterator[Fleet]:
     """Every component under integration test (and what they are wired to), applied
     concurrently once and destroyed at the end. A component whose every test needs a
     capability the target lacks is not applied (its tests skip, saying why)."""
     deployed: dict[str, list[str]] = dict(_STATE.get("deployed", {}))
-    components = {c for c, needs in deployed.items()
-                  if all(capabilities[n].available for n in needs if n in capabilities)}
+    components = {
+        c
+        for c, needs in deployed.items()
+        if all(capabilities[n].available for n in needs if n in capabilities)
+    }
     excluded = {
-        c: "; ".join(f"needs {n}: {capabilities[n].reason}" for n in needs
-                     if n in capabilities and not capabilities[n].available)
-        for c, needs in deployed.items() if c not in components
+        c: "; ".join(
+            f"needs {n}: {capabilities[n].reason}"
+            for n in needs
+            if n in capabilities and not capabilities[n].available
+        )
+        for c, needs in deployed.items()
+        if c not in components
     }
     pending = list(components)
     while pending:
@@ -242,8 +271,12 @@ def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
                 components.add(dependency)
                 pending.append(dependency)
     jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "4"))
-    fleet = Fleet(deploy, [(c, integration_scenario(c)) for c in sorted(components)],
-                  jobs=jobs, wiring=fleet_wiring)
+    fleet = Fleet(
+        deploy,
+        [(c, integration_scenario(c)) for c in sorted(components)],
+        jobs=jobs,
+        wiring=fleet_wiring,
+    )
     for component, reason in excluded.items():
         fleet.exclude(component, reason)
     _STATE["fleet"] = fleet
@@ -253,8 +286,10 @@ def fleet(deploy, fleet_wiring: dict[str, dict[str, str]],
     finally:
         errors = fleet.down()
         if errors:
-            pytest.fail("teardown left resources behind (run `nox -s sweep`):\n"
-                        + "\n".join(errors), pytrace=False)
+            pytest.fail(
+                "teardown left resources behind (run `nox -s sweep`):\n" + "\n".join(errors),
+                pytrace=False,
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -272,8 +307,7 @@ def _verify_seconds(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 # Summary ----------------------------------------------------------------------------------
-_RESULTS: dict[str, dict[str, int]] = defaultdict(lambda: {"passed": 0, "failed": 0,
-                                                           "skipped": 0})
+_RESULTS: dict[str, dict[str, int]] = defaultdict(lambda: {"passed": 0, "failed": 0, "skipped": 0})
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -296,8 +330,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     write = terminalreporter.write_line
     terminalreporter.section("tfharness: components")
     outcomes = planner.planned() if isinstance(planner, Planner) else {}
-    header = f"{'component':<22} {'scenarios':>9} {'rejected':>8} {'resources':>9} " \
-             f"{'passed':>6} {'failed':>6} {'skipped':>7}"
+    header = (
+        f"{'component':<22} {'scenarios':>9} {'rejected':>8} {'resources':>9} "
+        f"{'passed':>6} {'failed':>6} {'skipped':>7}"
+    )
     write(header)
     write("-" * len(header))
     names = sorted(set(_RESULTS) | {component for component, _ in outcomes})
@@ -307,8 +343,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         default = mine.get("default")
         resources = str(len(default.managed)) if isinstance(default, Plan) else "-"
         counts = _RESULTS.get(name, {"passed": 0, "failed": 0, "skipped": 0})
-        write(f"{name:<22} {len(mine):>9} {rejected:>8} {resources:>9} "
-              f"{counts['passed']:>6} {counts['failed']:>6} {counts['skipped']:>7}")
+        write(
+            f"{name:<22} {len(mine):>9} {rejected:>8} {resources:>9} "
+            f"{counts['passed']:>6} {counts['failed']:>6} {counts['skipped']:>7}"
+        )
     found = _STATE.get("capabilities")
     if isinstance(found, dict):
         terminalreporter.section("tfharness: target capabilities")
@@ -330,7 +368,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
             write(f"stacks resolved by {resolver()}")
         mode = "batched" if planner.batch else "one run per scenario"
-        write(f"scenarios: {len(planner.planned())} ({planner.cache_hits} from the plan cache, "
-              f"{mode}, {planner.jobs} at once)")
+        write(
+            f"scenarios: {len(planner.planned())} ({planner.cache_hits} from the plan cache, "
+            f"{mode}, {planner.jobs} at once)"
+        )
         for line in planner.timings.report():
             write(line)

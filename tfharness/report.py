@@ -1,6 +1,6 @@
 """A markdown summary of a JUnit report, per component, for a CI job summary.
 
-    python -m tfharness.report build/junit-unit.xml >> "$GITHUB_STEP_SUMMARY"
+python -m tfharness.report build/junit-unit.xml >> "$GITHUB_STEP_SUMMARY"
 """
 
 from __future__ import annotations
@@ -29,8 +29,12 @@ def summarize(junit: Path) -> str:
             counts[key]["skipped"] += 1
         else:
             counts[key]["passed"] += 1
-    lines = ["## Plan tier", "", "| component | passed | failed | skipped |",
-             "| --- | ---: | ---: | ---: |"]
+    lines = [
+        "## Plan tier",
+        "",
+        "| component | passed | failed | skipped |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for key in sorted(counts):
         c = counts[key]
         lines.append(f"| {key} | {c['passed']} | {c['failed']} | {c['skipped']} |")

@@ -44,15 +44,15 @@ class RotationStepFailed(HarnessError):
     """A rotation step raised; `step`, `token` and the handler's exception are kept."""
 
     def __init__(self, step: str, token: str, cause: BaseException) -> None:
-        super().__init__(f"rotation step {step} (token {token}) failed: "
-                         f"{type(cause).__name__}: {cause}")
+        super().__init__(
+            f"rotation step {step} (token {token}) failed: {type(cause).__name__}: {cause}"
+        )
         self.step = step
         self.token = token
         self.cause = cause
 
 
-def load_handler(path: Path | str, module_name: str = "rotation_under_test"
-                 ) -> types.ModuleType:
+def load_handler(path: Path | str, module_name: str = "rotation_under_test") -> types.ModuleType:
     """Import a handler module from its file without writing __pycache__ beside it."""
     path = Path(path).resolve()
     module = types.ModuleType(module_name)
@@ -67,8 +67,9 @@ def load_handler(path: Path | str, module_name: str = "rotation_under_test"
     return module
 
 
-def register_stand_in_function(lambda_client: Any, iam_client: Any,
-                               name: str = "tfharness-rotation-stand-in") -> str:
+def register_stand_in_function(
+    lambda_client: Any, iam_client: Any, name: str = "tfharness-rotation-stand-in"
+) -> str:
     """Create (once) a do-nothing Lambda function in the emulator; return its ARN.
 
     ``RotateSecret`` needs a rotation function ARN; the emulator only records that it was
@@ -76,19 +77,30 @@ def register_stand_in_function(lambda_client: Any, iam_client: Any,
     """
     with contextlib.suppress(lambda_client.exceptions.ResourceNotFoundException):
         return lambda_client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
-    trust = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-        "Action": "sts:AssumeRole"}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
     try:
-        role_arn = iam_client.create_role(RoleName=name,
-                                          AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        role_arn = iam_client.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(trust)
+        )["Role"]["Arn"]
     except iam_client.exceptions.EntityAlreadyExistsException:
         role_arn = iam_client.get_role(RoleName=name)["Role"]["Arn"]
     package = io.BytesIO()
     with zipfile.ZipFile(package, "w") as archive:
         archive.writestr("index.py", "def handler(event, context):\n    return None\n")
     return lambda_client.create_function(
-        FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler",
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="index.handler",
         Code={"ZipFile": package.getvalue()},
     )["FunctionArn"]
 
@@ -107,8 +119,15 @@ class Rotation:
 class Rotator:
     """Drives a rotation handler against a Secrets Manager endpoint, step by step."""
 
-    def __init__(self, client: Any, handler: Handler, *, endpoint_url: str | None = None,
-                 region: str | None = None, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        handler: Handler,
+        *,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.handler = handler
         self.endpoint_url = endpoint_url or client.meta.endpoint_url
@@ -116,13 +135,22 @@ class Rotator:
         self.env = dict(env or {})
 
     # Secrets Manager's part -------------------------------------------------------------
-    def start(self, secret_id: str, *, lambda_arn: str | None = None,
-              rotation_days: int | None = None, token: str | None = None) -> Rotation:
+    def start(
+        self,
+        secret_id: str,
+        *,
+        lambda_arn: str | None = None,
+        rotation_days: int | None = None,
+        token: str | None = None,
+    ) -> Rotation:
         """RotateSecret: stage an empty AWSPENDING version under a new token."""
         token = token or str(uuid.uuid4())
         before = self.stages(secret_id)
-        kwargs: dict[str, Any] = {"SecretId": secret_id, "ClientRequestToken": token,
-                                  "RotateImmediately": True}
+        kwargs: dict[str, Any] = {
+            "SecretId": secret_id,
+            "ClientRequestToken": token,
+            "RotateImmediately": True,
+        }
         if lambda_arn:
             kwargs["RotationLambdaARN"] = lambda_arn
         if rotation_days:
@@ -141,8 +169,10 @@ class Rotator:
         stages = self.stages(rotation.secret_id).get(rotation.token, [])
         if "AWSPENDING" in stages and "AWSCURRENT" in stages:
             self.client.update_secret_version_stage(
-                SecretId=rotation.secret_id, VersionStage="AWSPENDING",
-                RemoveFromVersionId=rotation.token)
+                SecretId=rotation.secret_id,
+                VersionStage="AWSPENDING",
+                RemoveFromVersionId=rotation.token,
+            )
         rotation.after = self.stages(rotation.secret_id)
 
     # The function's part ----------------------------------------------------------------
@@ -151,8 +181,9 @@ class Rotator:
 
     def step(self, rotation: Rotation | tuple[str, str], step: str) -> Any:
         """Invoke the handler for one step, exactly as Secrets Manager would."""
-        secret_id, token = ((rotation.secret_id, rotation.token)
-                            if isinstance(rotation, Rotation) else rotation)
+        secret_id, token = (
+            (rotation.secret_id, rotation.token) if isinstance(rotation, Rotation) else rotation
+        )
         with self.handler_environment():
             result = self.handler(self.event(secret_id, token, step), None)
         if isinstance(rotation, Rotation):
@@ -200,8 +231,7 @@ class Rotator:
     def stages(self, secret_id: str) -> dict[str, list[str]]:
         """VersionIdsToStages, without versions that have no stage left."""
         described = self.client.describe_secret(SecretId=secret_id)
-        return {v: sorted(s) for v, s in (described.get("VersionIdsToStages") or {}).items()
-                if s}
+        return {v: sorted(s) for v, s in (described.get("VersionIdsToStages") or {}).items() if s}
 
     def version_with(self, secret_id: str, stage: str) -> str | None:
         return next((v for v, s in self.stages(secret_id).items() if stage in s), None)

@@ -78,8 +78,9 @@ class Result:
 class Template:
     """A component copied, built and initialised once; the source of every workspace."""
 
-    def __init__(self, component: Component, root: Path, env: Mapping[str, str],
-                 timings: Timings) -> None:
+    def __init__(
+        self, component: Component, root: Path, env: Mapping[str, str], timings: Timings
+    ) -> None:
         self.component = component
         self.dir = root / "templates" / component.name
         self.env = dict(env)
@@ -112,7 +113,8 @@ class Template:
     def files(self) -> list[Path]:
         """The template's files, the data directory excluded."""
         return [
-            p for p in sorted(self.dir.rglob("*"))
+            p
+            for p in sorted(self.dir.rglob("*"))
             if p.is_file() and ".terraform" not in p.relative_to(self.dir).parts
         ]
 
@@ -124,14 +126,21 @@ class Template:
         if self.component.build_script is not None:
             script = self.dir / self.component.build_script.relative_to(self.component.path)
             with self.timings.measure("build", self.component.name):
-                done = subprocess.run([sys.executable, str(script)], cwd=self.dir,
-                                      capture_output=True, text=True, check=False)
+                done = subprocess.run(
+                    [sys.executable, str(script)],
+                    cwd=self.dir,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
             if done.returncode != 0:
                 raise TerraformFailed(
                     f"{self.component.name}: building its package with "
                     f"{self.component.build_script.relative_to(self.component.path)} failed:\n"
                     f"{done.stderr.strip() or done.stdout.strip()}",
-                    command="build", returncode=done.returncode, stderr=done.stderr,
+                    command="build",
+                    returncode=done.returncode,
+                    stderr=done.stderr,
                 )
 
     def _init(self) -> None:
@@ -143,16 +152,26 @@ class Template:
                 raise TerraformFailed(
                     f"{self.component.name}: terraform init failed. Is the provider mirror "
                     f"complete ({cli_config().mirror or 'registry'})?\n{error.cmd_error or error}",
-                    command="init", returncode=None, stderr=str(error.cmd_error or ""),
+                    command="init",
+                    returncode=None,
+                    stderr=str(error.cmd_error or ""),
                 ) from None
 
 
 class Workspace:
     """An isolated working copy of one component with one set of inputs."""
 
-    def __init__(self, template: Template, label: str, directory: Path,
-                 inputs: Mapping[str, Any], *, extra_files: Mapping[str, str] | None = None,
-                 env: Mapping[str, str] | None = None, standalone: bool = False) -> None:
+    def __init__(
+        self,
+        template: Template,
+        label: str,
+        directory: Path,
+        inputs: Mapping[str, Any],
+        *,
+        extra_files: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
+        standalone: bool = False,
+    ) -> None:
         """`standalone` workspaces run their own init (they outlive the session: applies)."""
         self.template = template.ensure_ready() if standalone else template.ensure_initialised()
         self.label = label
@@ -171,8 +190,9 @@ class Workspace:
         self.timings = template.timings
         if standalone:
             with init_lock(), self.timings.measure("init", label):
-                self._raise_unless_ok("init", self.run("init", "-backend=false", "-input=false",
-                                                       "-no-color"))
+                self._raise_unless_ok(
+                    "init", self.run("init", "-backend=false", "-input=false", "-no-color")
+                )
 
     @property
     def subject(self) -> str:
@@ -195,27 +215,36 @@ class Workspace:
         with self.timings.measure("plan", self.subject):
             result = self.run("plan", *flags)
         diagnostics = parse_stream(result.stdout.splitlines(), self.dir)
-        undeclared = [d.message.split(" but ")[0] for d in diagnostics
-                      if d.summary == "Value for undeclared variable"]
+        undeclared = [
+            d.message.split(" but ")[0]
+            for d in diagnostics
+            if d.summary == "Value for undeclared variable"
+        ]
         if undeclared:
             # Terraform only warns; a typo in a scenario would silently test the defaults.
             raise ScenarioFileError(
                 f"{self.label}: sets inputs the component does not declare: "
-                + "; ".join(undeclared) + ". Fix the name in the scenario file."
+                + "; ".join(undeclared)
+                + ". Fix the name in the scenario file."
             )
         if result.returncode not in (0, 2):
             if not any(d.severity == "error" for d in diagnostics):
                 raise TerraformFailed(
                     f"{self.label}: terraform plan failed without diagnostics:\n{result.stderr}",
-                    command="plan", returncode=result.returncode, stderr=result.stderr,
+                    command="plan",
+                    returncode=result.returncode,
+                    stderr=result.stderr,
                 )
             return Rejection(self.label, diagnostics, result.stderr)
         with self.timings.measure("show", self.subject):
             shown = self.run("show", "-no-color", "-json", PLAN_FILE)
         if shown.returncode != 0:
-            raise TerraformFailed(f"{self.label}: terraform show failed:\n{shown.stderr}",
-                                  command="show", returncode=shown.returncode,
-                                  stderr=shown.stderr)
+            raise TerraformFailed(
+                f"{self.label}: terraform show failed:\n{shown.stderr}",
+                command="show",
+                returncode=shown.returncode,
+                stderr=shown.stderr,
+            )
         warnings = tuple(d for d in diagnostics if d.severity == "warning")
         return Plan(json.loads(shown.stdout), label=self.label, warnings=warnings)
 
@@ -225,7 +254,9 @@ class Workspace:
             raise UnexpectedPlanFailure(
                 f"{self.label}: expected a clean plan, Terraform rejected it:\n"
                 + "\n".join(f"  - {d}" for d in outcome.errors),
-                command="plan", returncode=1, stderr=outcome.stderr,
+                command="plan",
+                returncode=1,
+                stderr=outcome.stderr,
                 diagnostics=outcome.diagnostics,
             )
         return outcome
@@ -259,14 +290,18 @@ class Workspace:
     def changes_pending(self) -> Plan | None:
         """Idempotency: None when `plan -detailed-exitcode` reports no changes, else the plan."""
         with self.timings.measure("replan", self.subject):
-            result = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode",
-                              f"-out={PLAN_FILE}")
+            result = self.run(
+                "plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}"
+            )
         if result.returncode == 0:
             return None
         if result.returncode != 2:
-            raise TerraformFailed(f"{self.label}: re-plan failed:\n{result.stderr or result.stdout}",
-                                  command="plan", returncode=result.returncode,
-                                  stderr=result.stderr)
+            raise TerraformFailed(
+                f"{self.label}: re-plan failed:\n{result.stderr or result.stdout}",
+                command="plan",
+                returncode=result.returncode,
+                stderr=result.stderr,
+            )
         shown = self.run("show", "-no-color", "-json", PLAN_FILE)
         return Plan(json.loads(shown.stdout), label=f"{self.label} (re-plan)")
 
@@ -278,7 +313,9 @@ class Workspace:
         detail = "\n".join(f"  - {d}" for d in errors) or result.stderr or result.stdout[-4000:]
         raise TerraformFailed(
             f"{self.label}: terraform {command} failed (exit {result.returncode}):\n{detail}",
-            command=command, returncode=result.returncode, stderr=result.stderr,
+            command=command,
+            returncode=result.returncode,
+            stderr=result.stderr,
             diagnostics=tuple(diagnostics),
         )
 

@@ -139,8 +139,9 @@ def load_scenario(component: str, name: str = "default") -> Scenario:
 
     if name.startswith(STACK_PREFIX):
         stack = name.removeprefix(STACK_PREFIX)
-        return Scenario(component, name, component_vars(stack, component),
-                        f"inputs of the {stack} stack")
+        return Scenario(
+            component, name, component_vars(stack, component), f"inputs of the {stack} stack"
+        )
     path = scenario_file(component)
     if not path.is_file():
         raise UnknownScenario(

@@ -79,8 +79,10 @@ def _merged(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
 def _stack_path(stack: str) -> Path:
     path = stacks_root() / "deploy" / f"{stack}.yaml"
     if not path.is_file():
-        raise UnknownScenario(f"no stack {stack!r}: known stacks are "
-                              f"{', '.join(deploy_stacks()) or '(none)'} under {path.parent}")
+        raise UnknownScenario(
+            f"no stack {stack!r}: known stacks are "
+            f"{', '.join(deploy_stacks()) or '(none)'} under {path.parent}"
+        )
     return path
 
 
@@ -103,8 +105,11 @@ def _atmos() -> str | None:
 def resolver() -> str:
     """Who turns stacks into inputs, for the run summary."""
     binary = _atmos()
-    return f"atmos ({binary})" if binary else \
-        "tfharness.stacks (atmos is not installed: imports and deep-merged vars resolved here)"
+    return (
+        f"atmos ({binary})"
+        if binary
+        else "tfharness.stacks (atmos is not installed: imports and deep-merged vars resolved here)"
+    )
 
 
 def component_vars(stack: str, component: str) -> dict[str, Any]:
@@ -113,12 +118,17 @@ def component_vars(stack: str, component: str) -> dict[str, Any]:
 
     binary = _atmos()
     if binary:
-        done = subprocess.run([binary, "describe", "component", component, "-s", stack,
-                               "--format", "json"], capture_output=True, text=True,
-                              cwd=stacks_root().parent, check=False)
+        done = subprocess.run(
+            [binary, "describe", "component", component, "-s", stack, "--format", "json"],
+            capture_output=True,
+            text=True,
+            cwd=stacks_root().parent,
+            check=False,
+        )
         if done.returncode != 0:
-            raise ScenarioFileError(f"atmos describe component {component} -s {stack}: "
-                                    f"{done.stderr.strip()}")
+            raise ScenarioFileError(
+                f"atmos describe component {component} -s {stack}: {done.stderr.strip()}"
+            )
         return json.loads(done.stdout).get("vars") or {}
     merged = _merged(_stack_path(stack))
     components = (merged.get("components") or {}).get("terraform") or {}

@@ -25,7 +25,7 @@ from tfharness.toolchain import cli_config, terraform_binary
 @dataclass
 class SweepReport:
     destroyed: dict[str, int] = field(default_factory=dict)  # workdir -> resources destroyed
-    failed: dict[str, str] = field(default_factory=dict)     # workdir -> error
+    failed: dict[str, str] = field(default_factory=dict)  # workdir -> error
     tagged_left: dict[str, list[str]] = field(default_factory=dict)  # run ID -> ARNs
 
     @property
@@ -45,8 +45,9 @@ def _resources_in_state(workdir: Path) -> int:
     if not state.is_file():
         return 0
     data = json.loads(state.read_text() or "{}")
-    return sum(len(r.get("instances", [])) for r in data.get("resources", [])
-               if r.get("mode") == "managed")
+    return sum(
+        len(r.get("instances", [])) for r in data.get("resources", []) if r.get("mode") == "managed"
+    )
 
 
 def tagged_resources(endpoint: Endpoint, run_id: str) -> list[str]:
@@ -59,7 +60,8 @@ def tagged_resources(endpoint: Endpoint, run_id: str) -> list[str]:
     client = endpoint.boto3_client("resourcegroupstaggingapi")
     arns: list[str] = []
     for page in client.get_paginator("get_resources").paginate(
-            TagFilters=[{"Key": RUN_TAG, "Values": [run_id]}]):
+        TagFilters=[{"Key": RUN_TAG, "Values": [run_id]}]
+    ):
         arns += [m["ResourceARN"] for m in page.get("ResourceTagMappingList", [])]
     return [arn for arn in arns if not _being_deleted(endpoint, arn)]
 
@@ -72,14 +74,16 @@ def _being_deleted(endpoint: Endpoint, arn: str) -> bool:
     if service == "secretsmanager":
         try:
             return "DeletedDate" in endpoint.boto3_client("secretsmanager").describe_secret(
-                SecretId=arn)
+                SecretId=arn
+            )
         except endpoint.boto3_client("secretsmanager").exceptions.ResourceNotFoundException:
             return True
     return False
 
 
-def sweep(endpoint: Endpoint, root: Path | None = None, *, run_id: str | None = None
-          ) -> SweepReport:
+def sweep(
+    endpoint: Endpoint, root: Path | None = None, *, run_id: str | None = None
+) -> SweepReport:
     root = root or runs_root()
     report = SweepReport()
     env = {**cli_config().env(), **endpoint.env()}

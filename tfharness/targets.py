@@ -39,8 +39,10 @@ class Target:
 def selected_kind(option: str | None = None) -> str:
     kind = (option or os.environ.get("TFHARNESS_TARGET") or "moto").lower()
     if kind not in TARGETS:
-        raise HarnessError(f"unknown target {kind!r}: choose one of {', '.join(TARGETS)} "
-                           "(--target or TFHARNESS_TARGET).")
+        raise HarnessError(
+            f"unknown target {kind!r}: choose one of {', '.join(TARGETS)} "
+            "(--target or TFHARNESS_TARGET)."
+        )
     return kind
 
 

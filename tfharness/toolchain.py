@@ -181,8 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description="Terraform and provider set-up of the harness")
-    parser.add_argument("--cli-config", action="store_true",
-                        help="write the harness's CLI config and print its path")
+    parser.add_argument(
+        "--cli-config",
+        action="store_true",
+        help="write the harness's CLI config and print its path",
+    )
     args = parser.parse_args(argv)
     if args.cli_config:
         print(cli_config().path)

@@ -24,8 +24,7 @@ def fixture_catalog(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tiny_planner(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[Planner]:
+def tiny_planner(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planner]:
     """A Planner over the fixture catalog, shared by one test module."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))

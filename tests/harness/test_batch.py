@@ -23,32 +23,42 @@ pytestmark = pytest.mark.harness
 def summary(outcome: Plan | Rejection):
     if isinstance(outcome, Rejection):
         return ("rejected", sorted((d.rule, d.message) for d in outcome.errors))
-    return ("planned",
-            {a: (c.action, c.after) for a, c in outcome.items() if c.mode == "managed"},
-            sorted((w.rule, w.message) for w in outcome.warnings),
-            outcome.outputs)
+    return (
+        "planned",
+        {a: (c.action, c.after) for a, c in outcome.items() if c.mode == "managed"},
+        sorted((w.rule, w.message) for w in outcome.warnings),
+        outcome.outputs,
+    )
 
 
-def test_batched_outcomes_equal_standalone_outcomes(tiny_planner: Planner, endpoint: Endpoint,
-                                                    tmp_path: Path, fixture_catalog,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batched_outcomes_equal_standalone_outcomes(
+    tiny_planner: Planner,
+    endpoint: Endpoint,
+    tmp_path: Path,
+    fixture_catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
     alone = Planner(endpoint, root=tmp_path / "alone", batch=False, keep=True)
     assert tiny_planner.batch
     for name in scenario_names("tiny"):
-        assert summary(tiny_planner.outcome("tiny", name)) == summary(alone.outcome("tiny", name)), name
+        assert summary(tiny_planner.outcome("tiny", name)) == summary(
+            alone.outcome("tiny", name)
+        ), name
 
 
-def test_a_failing_scenario_does_not_hide_the_others(tiny_planner: Planner,
-                                                     fixture_catalog) -> None:
+def test_a_failing_scenario_does_not_hide_the_others(
+    tiny_planner: Planner, fixture_catalog
+) -> None:
     outcomes = {name: tiny_planner.outcome("tiny", name) for name in scenario_names("tiny")}
     rejected = sorted(n for n, o in outcomes.items() if isinstance(o, Rejection))
     assert rejected == ["bad_retention", "prod_topic_without_name", "two_rules"]
     assert sorted(outcomes["two_rules"].rules) == ["var.environment", "var.retention_days"]
 
 
-def test_adapted_module_takes_its_provider_from_the_root(tiny_planner: Planner, tmp_path: Path,
-                                                         fixture_catalog) -> None:
+def test_adapted_module_takes_its_provider_from_the_root(
+    tiny_planner: Planner, tmp_path: Path, fixture_catalog
+) -> None:
     template = tiny_planner.template("tiny").ensure_ready()
     aliases, outputs = adapt(template, tmp_path / "m")
     provider_tf = (tmp_path / "m" / "provider.tf").read_text()
@@ -57,18 +67,24 @@ def test_adapted_module_takes_its_provider_from_the_root(tiny_planner: Planner, 
     assert outputs == {"log_group_name": False, "topic_arn": False}
 
 
-def test_aliased_provider_becomes_a_configuration_alias(tiny_planner: Planner, tmp_path: Path,
-                                                        fixture_catalog) -> None:
+def test_aliased_provider_becomes_a_configuration_alias(
+    tiny_planner: Planner, tmp_path: Path, fixture_catalog
+) -> None:
     template = tiny_planner.template("tiny").ensure_ready()
     extra = template.dir / "providers-global.tf"
     extra.write_text('provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}\n')
     try:
         aliases, _ = adapt(template, tmp_path / "m")
         assert aliases == {"us_east_1": "us-east-1"}
-        assert "configuration_aliases = [aws.us_east_1]" in (tmp_path / "m" / "provider.tf").read_text()
+        assert (
+            "configuration_aliases = [aws.us_east_1]"
+            in (tmp_path / "m" / "provider.tf").read_text()
+        )
         assert 'provider "aws"' not in (tmp_path / "m" / "providers-global.tf").read_text()
-        extra.write_text('provider "aws" {\n  alias  = "x"\n  region = "us-east-1"\n'
-                         '  assume_role {\n    role_arn = "r"\n  }\n}\n')
+        extra.write_text(
+            'provider "aws" {\n  alias  = "x"\n  region = "us-east-1"\n'
+            '  assume_role {\n    role_arn = "r"\n  }\n}\n'
+        )
         with pytest.raises(Unbatchable, match="more than alias/region"):
             adapt(template, tmp_path / "m2")
     finally:
@@ -79,8 +95,13 @@ def test_root_escapes_template_markers_in_inputs() -> None:
     from tfharness.batch import Member
     from tfharness.scenarios import Scenario
 
-    member = Member("s000_x", Scenario("x", "y", {"region": "eu-west-1", "s": "${x} %{y}"}),
-                    None, {}, {"o": True})
+    member = Member(
+        "s000_x",
+        Scenario("x", "y", {"region": "eu-west-1", "s": "${x} %{y}"}),
+        None,
+        {},
+        {"o": True},
+    )
     root = render_root([member])
     assert root["module"]["s000_x"]["s"] == "$${x} %%{y}"
     assert root["module"]["s000_x"]["providers"] == {"aws": "aws.r_eu_west_1"}
@@ -92,14 +113,32 @@ def test_split_plan_strips_the_module_prefix() -> None:
     from tfharness.scenarios import Scenario
 
     member = Member("s001_a", Scenario("a", "b", {"n": 1}), None, {}, {})
-    raw = {"resource_changes": [
-        {"address": "module.s001_a.aws_kms_key.this", "module_address": "module.s001_a",
-         "type": "aws_kms_key", "name": "this", "change": {"actions": ["create"], "after": {}}},
-        {"address": "module.s002_b.aws_kms_key.this", "module_address": "module.s002_b",
-         "type": "aws_kms_key", "name": "this", "change": {"actions": ["create"], "after": {}}},
-    ], "output_changes": {"s001_a__x": {"after": 1}, "s002_b__x": {"after": 2}},
-        "configuration": {"root_module": {"module_calls": {"s001_a": {"module": {
-            "variables": {"n": {}, "m": {"default": 5}}}}}}}}
+    raw = {
+        "resource_changes": [
+            {
+                "address": "module.s001_a.aws_kms_key.this",
+                "module_address": "module.s001_a",
+                "type": "aws_kms_key",
+                "name": "this",
+                "change": {"actions": ["create"], "after": {}},
+            },
+            {
+                "address": "module.s002_b.aws_kms_key.this",
+                "module_address": "module.s002_b",
+                "type": "aws_kms_key",
+                "name": "this",
+                "change": {"actions": ["create"], "after": {}},
+            },
+        ],
+        "output_changes": {"s001_a__x": {"after": 1}, "s002_b__x": {"after": 2}},
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "s001_a": {"module": {"variables": {"n": {}, "m": {"default": 5}}}}
+                }
+            }
+        },
+    }
     plan = Plan(split_plan(raw, member))
     assert list(plan) == ["aws_kms_key.this"]
     assert plan["aws_kms_key.this"].module_address is None
@@ -108,13 +147,15 @@ def test_split_plan_strips_the_module_prefix() -> None:
 
 
 def test_cache_serves_unchanged_scenarios_and_never_a_stale_plan(
-        endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     components = tmp_path / "components"
     shutil.copytree(FIXTURES / "components" / "tiny", components / "tiny")
     scenarios = tmp_path / "scenarios"
     scenarios.mkdir()
     (scenarios / "tiny.yaml").write_text(
-        "default:\n  vars: {region: us-east-1, environment: dev, name: tiny}\n")
+        "default:\n  vars: {region: us-east-1, environment: dev, name: tiny}\n"
+    )
     monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(components))
     monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(scenarios))
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE_DIR", str(tmp_path / "cache"))

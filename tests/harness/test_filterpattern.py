@@ -22,12 +22,18 @@ pytestmark = pytest.mark.harness
 FLOW_LOGS = Path(__file__).parent / "fixtures" / "flow-logs"
 
 # The default (version 2) flow-log format, as in AWS's documentation examples.
-V2 = ("version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, "
-      "packets, bytes, start, end, action, log_status")
-ACCEPT_SSH = ("2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 "
-              "4249 1418530010 1418530070 ACCEPT OK")
-REJECT_RDP = ("2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 "
-              "4249 1418530010 1418530070 REJECT OK")
+V2 = (
+    "version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, "
+    "packets, bytes, start, end, action, log_status"
+)
+ACCEPT_SSH = (
+    "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 "
+    "4249 1418530010 1418530070 ACCEPT OK"
+)
+REJECT_RDP = (
+    "2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 "
+    "4249 1418530010 1418530070 REJECT OK"
+)
 NODATA = "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA"
 SKIPDATA = "2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA"
 
@@ -41,6 +47,7 @@ def space(conditions: dict[str, str]) -> SpaceDelimitedPattern:
 
 
 # Space-delimited patterns -------------------------------------------------------------------
+
 
 def test_bare_field_names_match_any_record_of_the_right_width() -> None:
     pattern = compile_pattern(f"[{V2}]")
@@ -80,14 +87,17 @@ def test_quoted_number_is_a_string_comparison() -> None:
     assert space({"dstport": "dstport=22.0"}).matches(ACCEPT_SSH)
 
 
-@pytest.mark.parametrize(("condition", "ssh", "rdp"), [
-    ("bytes>4248", True, True),
-    ("bytes>4249", False, False),
-    ("bytes>=4249", True, True),
-    ("bytes<4250", True, True),
-    ("bytes<=4248", False, False),
-    ("bytes!=4249", False, False),
-])
+@pytest.mark.parametrize(
+    ("condition", "ssh", "rdp"),
+    [
+        ("bytes>4248", True, True),
+        ("bytes>4249", False, False),
+        ("bytes>=4249", True, True),
+        ("bytes<4250", True, True),
+        ("bytes<=4248", False, False),
+        ("bytes!=4249", False, False),
+    ],
+)
 def test_numeric_comparisons(condition: str, ssh: bool, rdp: bool) -> None:
     pattern = space({"bytes": condition})
     assert pattern.matches(ACCEPT_SSH) is ssh
@@ -114,8 +124,8 @@ def test_and_or_and_parentheses_within_a_slot() -> None:
 
 def test_and_binds_tighter_than_or() -> None:
     pattern = space({"dstport": 'dstport=22 || dstport=3389 && action="ACCEPT"'})
-    assert pattern.matches(ACCEPT_SSH)          # dstport=22
-    assert not pattern.matches(REJECT_RDP)      # 3389 but REJECT
+    assert pattern.matches(ACCEPT_SSH)  # dstport=22
+    assert not pattern.matches(REJECT_RDP)  # 3389 but REJECT
 
 
 def test_conditions_in_several_slots_must_all_hold() -> None:
@@ -136,11 +146,18 @@ def test_ellipsis_skips_any_number_of_fields() -> None:
 
 
 def test_quoted_and_bracketed_record_text_is_one_field() -> None:
-    assert split_record('1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326') \
-        == ["1.2.3.4", "-", "-", "10/Oct/2000:13:55:36 -0700", "GET /a.gif HTTP/1.0", "200", "2326"]
-    pattern = compile_pattern("[ip, user, username, timestamp, request=*gif*, status_code=2*, bytes>1000]")
-    assert pattern.matches('1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326')
-    assert not pattern.matches('1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a.png HTTP/1.0" 200 2326')
+    assert split_record(
+        '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326'
+    ) == ["1.2.3.4", "-", "-", "10/Oct/2000:13:55:36 -0700", "GET /a.gif HTTP/1.0", "200", "2326"]
+    pattern = compile_pattern(
+        "[ip, user, username, timestamp, request=*gif*, status_code=2*, bytes>1000]"
+    )
+    assert pattern.matches(
+        '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326'
+    )
+    assert not pattern.matches(
+        '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a.png HTTP/1.0" 200 2326'
+    )
 
 
 def test_fields_of_lists_named_fields_in_order() -> None:
@@ -163,46 +180,64 @@ def test_filter_keeps_matching_records_in_order() -> None:
 
 # JSON patterns ------------------------------------------------------------------------------
 
-EVENT = json.dumps({
-    "source": "aws.ec2",
-    "detail-type": "AWS API Call via CloudTrail",
-    "detail": {
-        "eventName": "AuthorizeSecurityGroupIngress",
-        "eventSource": "ec2.amazonaws.com",
-        "readOnly": False,
-        "userIdentity": {"type": "IAMUser", "userName": "alice"},
-        "requestParameters": {"groupId": "sg-0123", "ipPermissions": {"items": [
-            {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
-             "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}},
-        ]}},
-        "responseElements": None,
-    },
-})
+EVENT = json.dumps(
+    {
+        "source": "aws.ec2",
+        "detail-type": "AWS API Call via CloudTrail",
+        "detail": {
+            "eventName": "AuthorizeSecurityGroupIngress",
+            "eventSource": "ec2.amazonaws.com",
+            "readOnly": False,
+            "userIdentity": {"type": "IAMUser", "userName": "alice"},
+            "requestParameters": {
+                "groupId": "sg-0123",
+                "ipPermissions": {
+                    "items": [
+                        {
+                            "ipProtocol": "tcp",
+                            "fromPort": 22,
+                            "toPort": 22,
+                            "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]},
+                        },
+                    ]
+                },
+            },
+            "responseElements": None,
+        },
+    }
+)
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ('{ $.detail.eventName = "AuthorizeSecurityGroupIngress" }', True),
-    ("{ $.detail.eventName = AuthorizeSecurityGroupIngress }", True),
-    ('{ $.detail.eventName = "Authorize*" }', True),
-    ('{ $.detail.eventName != "Revoke*" }', True),
-    ('{ $.detail.eventName = "RevokeSecurityGroupIngress" }', False),
-    ('{ $.detail-type = "AWS API Call via CloudTrail" }', True),
-    ('{ $.detail.requestParameters.ipPermissions.items[0].fromPort = 22 }', True),
-    ('{ $.detail.requestParameters.ipPermissions.items[0].fromPort >= 1024 }', False),
-    ('{ $.detail.requestParameters.ipPermissions.items[0].ipRanges.items[0].cidrIp = "0.0.0.0/0" }',
-     True),
-    ('{ $.detail.requestParameters.ipPermissions.items[1].fromPort = 22 }', False),
-    ('{ $.detail.requestParameters.ipPermissions.items[0].fromPort = "22" }', False),
-    ('{ $.detail.errorCode NOT EXISTS }', True),
-    ('{ $.detail.eventName NOT EXISTS }', False),
-    ('{ $.detail.responseElements IS NULL }', True),
-    ('{ $.detail.readOnly IS FALSE }', True),
-    ('{ $.detail.readOnly IS TRUE }', False),
-    ('{ $.detail.errorCode != "x" }', False),
-    ('{ ($.source = "aws.ec2") && ($.detail.eventName = "Create*" || $.detail.userIdentity.userName = alice) }',
-     True),
-    ('{ $.source = "aws.s3" || ($.detail.eventName = "X" && $.source = "aws.ec2") }', False),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ('{ $.detail.eventName = "AuthorizeSecurityGroupIngress" }', True),
+        ("{ $.detail.eventName = AuthorizeSecurityGroupIngress }", True),
+        ('{ $.detail.eventName = "Authorize*" }', True),
+        ('{ $.detail.eventName != "Revoke*" }', True),
+        ('{ $.detail.eventName = "RevokeSecurityGroupIngress" }', False),
+        ('{ $.detail-type = "AWS API Call via CloudTrail" }', True),
+        ("{ $.detail.requestParameters.ipPermissions.items[0].fromPort = 22 }", True),
+        ("{ $.detail.requestParameters.ipPermissions.items[0].fromPort >= 1024 }", False),
+        (
+            '{ $.detail.requestParameters.ipPermissions.items[0].ipRanges.items[0].cidrIp = "0.0.0.0/0" }',
+            True,
+        ),
+        ("{ $.detail.requestParameters.ipPermissions.items[1].fromPort = 22 }", False),
+        ('{ $.detail.requestParameters.ipPermissions.items[0].fromPort = "22" }', False),
+        ("{ $.detail.errorCode NOT EXISTS }", True),
+        ("{ $.detail.eventName NOT EXISTS }", False),
+        ("{ $.detail.responseElements IS NULL }", True),
+        ("{ $.detail.readOnly IS FALSE }", True),
+        ("{ $.detail.readOnly IS TRUE }", False),
+        ('{ $.detail.errorCode != "x" }', False),
+        (
+            '{ ($.source = "aws.ec2") && ($.detail.eventName = "Create*" || $.detail.userIdentity.userName = alice) }',
+            True,
+        ),
+        ('{ $.source = "aws.s3" || ($.detail.eventName = "X" && $.source = "aws.ec2") }', False),
+    ],
+)
 def test_json_patterns(pattern: str, expected: bool) -> None:
     compiled = compile_pattern(pattern)
     assert isinstance(compiled, JsonPattern)
@@ -216,50 +251,54 @@ def test_json_pattern_never_matches_text_that_is_not_json() -> None:
 
 
 def test_fields_of_a_json_pattern_lists_its_selectors() -> None:
-    assert fields_of('{ ($.a = 1) && ($.b.c NOT EXISTS) || $.a = 2 }') == ["$.a", "$.b.c"]
+    assert fields_of("{ ($.a = 1) && ($.b.c NOT EXISTS) || $.a = 2 }") == ["$.a", "$.b.c"]
 
 
 # Refusals -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("pattern", "reason"), [
-    ("", "empty pattern matches every event"),
-    ("   ", "empty pattern matches every event"),
-    ("ERROR", "only space-delimited"),
-    ('"Access Denied"', "only space-delimited"),
-    ("?ERROR ?WARN", "only space-delimited"),
-    ("%ERROR [0-9]+%", "only space-delimited"),
-    ("[]", "empty slot"),
-    ("[a, , b]", "empty slot"),
-    ("[a, ..., b, ...]", "more than one ..."),
-    ("[a, a]", "used twice"),
-    ("[a, b=1 && c=2]", "not a field of the pattern"),
-    ("[a b]", "expected a comparison"),
-    ("[account-id, b]", "starts with its field name"),
-    ("[a, (b=1 || b=2)]", "starts with its field name"),
-    ("[a, b=%x[0-9]%]", "regular expressions"),
-    ("[a, 1b=2]", "slot starts with its field name"),
-    ("[a, b<abc]", "needs a number"),
-    ('[a, b>="x"]', "needs a number"),
-    ("[a, b=]", "ends too early"),
-    ("[a, b=1 &&]", "ends too early"),
-    ("[a, (b=1]", "unbalanced ("),
-    ("[a, b=1)]", "unbalanced )"),
-    ('[a, b="x]', "unterminated string"),
-    ("[a, b=1 c=2]", "unexpected"),
-    ("{}", "empty JSON pattern"),
-    ("{ $.a[*].b = 1 }", "wildcard selectors are not supported"),
-    ("{ $.* = 1 }", "wildcard selectors are not supported"),
-    ("{ a.b = 1 }", "starts with $"),
-    ("{ $ = 1 }", "selects nothing"),
-    ("{ $.a = }", "ends too early"),
-    ("{ $.a IS MISSING }", "supported tests are"),
-    ("{ $.a EXISTS }", "expected op"),
-    ('{ $.a < "x" }', "needs a number"),
-    ("{ $.a = 1 && }", "ends too early"),
-    ("{ ($.a = 1 }", "ends too early"),
-    ("{ ($.a = 1 $.b = 2) }", "expected rparen"),
-    ("{ $.a = %regex% }", "regular expressions"),
-])
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("", "empty pattern matches every event"),
+        ("   ", "empty pattern matches every event"),
+        ("ERROR", "only space-delimited"),
+        ('"Access Denied"', "only space-delimited"),
+        ("?ERROR ?WARN", "only space-delimited"),
+        ("%ERROR [0-9]+%", "only space-delimited"),
+        ("[]", "empty slot"),
+        ("[a, , b]", "empty slot"),
+        ("[a, ..., b, ...]", "more than one ..."),
+        ("[a, a]", "used twice"),
+        ("[a, b=1 && c=2]", "not a field of the pattern"),
+        ("[a b]", "expected a comparison"),
+        ("[account-id, b]", "starts with its field name"),
+        ("[a, (b=1 || b=2)]", "starts with its field name"),
+        ("[a, b=%x[0-9]%]", "regular expressions"),
+        ("[a, 1b=2]", "slot starts with its field name"),
+        ("[a, b<abc]", "needs a number"),
+        ('[a, b>="x"]', "needs a number"),
+        ("[a, b=]", "ends too early"),
+        ("[a, b=1 &&]", "ends too early"),
+        ("[a, (b=1]", "unbalanced ("),
+        ("[a, b=1)]", "unbalanced )"),
+        ('[a, b="x]', "unterminated string"),
+        ("[a, b=1 c=2]", "unexpected"),
+        ("{}", "empty JSON pattern"),
+        ("{ $.a[*].b = 1 }", "wildcard selectors are not supported"),
+        ("{ $.* = 1 }", "wildcard selectors are not supported"),
+        ("{ a.b = 1 }", "starts with $"),
+        ("{ $ = 1 }", "selects nothing"),
+        ("{ $.a = }", "ends too early"),
+        ("{ $.a IS MISSING }", "supported tests are"),
+        ("{ $.a EXISTS }", "expected op"),
+        ('{ $.a < "x" }', "needs a number"),
+        ("{ $.a = 1 && }", "ends too early"),
+        ("{ ($.a = 1 }", "ends too early"),
+        ("{ ($.a = 1 $.b = 2) }", "expected rparen"),
+        ("{ $.a = %regex% }", "regular expressions"),
+    ],
+)
 def test_refuses_what_it_cannot_evaluate(pattern: str, reason: str) -> None:
     with pytest.raises(FilterPatternError) as raised:
         compile_pattern(pattern)
@@ -274,14 +313,21 @@ def test_refuses_a_non_string() -> None:
 
 # The flow-log fixtures ----------------------------------------------------------------------
 
+
 def fixture_records() -> dict[str, list[str]]:
     return {path.name: load_records(path) for path in sorted(FLOW_LOGS.glob("*.log"))}
 
 
 def test_flow_log_fixtures_share_one_width_and_cover_every_case() -> None:
     records = fixture_records()
-    assert set(records) >= {"ssh.log", "rdp.log", "port-scan.log", "large-transfer.log",
-                            "https.log", "nodata-skipdata.log"}
+    assert set(records) >= {
+        "ssh.log",
+        "rdp.log",
+        "port-scan.log",
+        "large-transfer.log",
+        "https.log",
+        "nodata-skipdata.log",
+    }
     widths = {len(split_record(r)) for rs in records.values() for r in rs}
     assert widths == {18}, "every fixture record has the vpc component's 18 fields"
     statuses = {split_record(r)[13] for rs in records.values() for r in rs}

@@ -15,13 +15,17 @@ pytestmark = pytest.mark.harness
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return Plan(json.loads((RECORDED / "tiny-with_topic.plan.json").read_text()),
-                label="tiny:with_topic")
+    return Plan(
+        json.loads((RECORDED / "tiny-with_topic.plan.json").read_text()), label="tiny:with_topic"
+    )
 
 
 def test_resources_are_keyed_by_full_address(plan: Plan) -> None:
-    assert set(plan) >= {"aws_kms_key.this", "aws_cloudwatch_log_group.this",
-                         "aws_sns_topic.this[0]"}
+    assert set(plan) >= {
+        "aws_kms_key.this",
+        "aws_cloudwatch_log_group.this",
+        "aws_sns_topic.this[0]",
+    }
     assert plan["aws_sns_topic.this[0]"].index == 0
     assert plan["aws_sns_topic.this[0]"].type == "aws_sns_topic"
 
@@ -50,8 +54,11 @@ def test_actions(plan: Plan) -> None:
     plan.assert_actions("aws_kms_key.this", "create")
     assert plan.count("create") == 3
     assert not plan.is_empty
-    with pytest.raises(AssertionError, match=r"aws_kms_key.this: action: got 'create', "
-                                             r"expected 'delete'"):
+    with pytest.raises(
+        AssertionError,
+        match=r"aws_kms_key.this: action: got 'create', "
+        r"expected 'delete'",
+    ):
         plan.assert_actions("aws_kms_key.this", "delete")
 
 
@@ -61,8 +68,9 @@ def test_attribute_values_and_paths(plan: Plan) -> None:
     assert plan["aws_kms_key.this"]["enable_key_rotation"] is True
     with pytest.raises(AssertionError) as error:
         plan.assert_attr("aws_cloudwatch_log_group.this", "retention_in_days", 90)
-    assert str(error.value) == ("aws_cloudwatch_log_group.this: retention_in_days: "
-                                "got 30, expected 90")
+    assert str(error.value) == (
+        "aws_cloudwatch_log_group.this: retention_in_days: got 30, expected 90"
+    )
     with pytest.raises(AssertionError, match="no_such_attr: missing"):
         plan.assert_attr("aws_kms_key.this", "no_such_attr", 1)
 
@@ -75,8 +83,10 @@ def test_unknown_after_apply(plan: Plan) -> None:
 
 
 def test_tags_are_a_subset_check(plan: Plan) -> None:
-    plan.assert_tags("aws_cloudwatch_log_group.this",
-                     {"Environment": "dev", "Team": "platform", "Name": "tiny-dev"})
+    plan.assert_tags(
+        "aws_cloudwatch_log_group.this",
+        {"Environment": "dev", "Team": "platform", "Name": "tiny-dev"},
+    )
     with pytest.raises(AssertionError, match="Environment"):
         plan.assert_tags("aws_cloudwatch_log_group.this", {"Environment": "prod"})
 
@@ -94,10 +104,13 @@ def test_outputs_and_variables(plan: Plan) -> None:
     assert plan.variables["topic_display_name"] is None
 
 
-@pytest.mark.parametrize(("path", "parts"), [
-    ("a.b[0].c", ("a", "b", 0, "c")),
-    ("a.b.0.c", ("a", "b", 0, "c")),
-    (("x", 1), ("x", 1)),
-])
+@pytest.mark.parametrize(
+    ("path", "parts"),
+    [
+        ("a.b[0].c", ("a", "b", 0, "c")),
+        ("a.b.0.c", ("a", "b", 0, "c")),
+        (("x", 1), ("x", 1)),
+    ],
+)
 def test_path_syntax(path, parts) -> None:
     assert parse_path(path) == parts

@@ -45,9 +45,11 @@ def test_toggle_adds_the_topic(tiny_planner: Planner, fixture_catalog) -> None:
 
 def test_negative_scenarios_name_the_rule(tiny_planner: Planner, fixture_catalog) -> None:
     tiny_planner.rejection("tiny", "bad_retention").assert_rule(
-        "var.retention_days", "retention_days must be one of 1, 7, 30, 90 or 365.")
+        "var.retention_days", "retention_days must be one of 1, 7, 30, 90 or 365."
+    )
     tiny_planner.rejection("tiny", "prod_topic_without_name").assert_rule(
-        "aws_sns_topic.this", "A prod topic needs a display name: set topic_display_name.")
+        "aws_sns_topic.this", "A prod topic needs a display name: set topic_display_name."
+    )
 
 
 def test_check_blocks_surface_as_plan_warnings(tiny_planner: Planner, fixture_catalog) -> None:
@@ -55,8 +57,9 @@ def test_check_blocks_surface_as_plan_warnings(tiny_planner: Planner, fixture_ca
     assert [w.rule for w in plan.warnings] == ["check.retention_in_prod"]
 
 
-def test_outcome_of_the_wrong_kind_raises_typed_errors(tiny_planner: Planner,
-                                                       fixture_catalog) -> None:
+def test_outcome_of_the_wrong_kind_raises_typed_errors(
+    tiny_planner: Planner, fixture_catalog
+) -> None:
     with pytest.raises(UnexpectedPlanFailure) as failure:
         tiny_planner.plan("tiny", "bad_retention")
     assert "retention_days must be one of" in str(failure.value)
@@ -81,16 +84,20 @@ def test_every_scenario_is_planned_once(tiny_planner: Planner, fixture_catalog) 
     assert isinstance(tiny_planner.outcome("tiny", "two_rules"), Rejection)
 
 
-def test_nothing_is_written_into_the_component(before, tiny_planner: Planner,
-                                               fixture_catalog) -> None:
+def test_nothing_is_written_into_the_component(
+    before, tiny_planner: Planner, fixture_catalog
+) -> None:
     tiny_planner.plan("tiny")
     assert snapshot(TINY) == before
     assert not (TINY / ".terraform").exists()
 
 
 def test_undeclared_input_is_an_error(tiny_planner: Planner, fixture_catalog) -> None:
-    scenario = Scenario("tiny", "typo", {"region": "us-east-1", "environment": "dev",
-                                         "name": "tiny", "retention_dayz": 7})
+    scenario = Scenario(
+        "tiny",
+        "typo",
+        {"region": "us-east-1", "environment": "dev", "name": "tiny", "retention_dayz": 7},
+    )
     workspace = tiny_planner.workspace(scenario)
     with pytest.raises(ScenarioFileError, match=r'does not declare.*"retention_dayz"'):
         workspace.try_plan()
@@ -107,7 +114,8 @@ def test_unknown_scenario_lists_the_known(tiny_planner: Planner, fixture_catalog
 
 
 def test_unknown_plan_options_are_rejected(tiny_planner: Planner, fixture_catalog) -> None:
-    workspace = tiny_planner.workspace(Scenario("tiny", "opts", {
-        "region": "us-east-1", "environment": "dev", "name": "tiny"}))
+    workspace = tiny_planner.workspace(
+        Scenario("tiny", "opts", {"region": "us-east-1", "environment": "dev", "name": "tiny"})
+    )
     with pytest.raises(TypeError, match=r"unknown plan options \['refrsh'\]"):
         workspace.try_plan(refrsh=False)

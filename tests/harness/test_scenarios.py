@@ -25,23 +25,31 @@ def scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_extends_deep_merges_and_overrides(scenarios) -> None:
-    scenarios("c1", """
+    scenarios(
+        "c1",
+        """
 default:
   vars: {region: us-east-1, nested: {a: 1, b: {x: true}}, list: [1, 2]}
 prod:
   extends: default
   description: prod
   vars: {nested: {b: {y: null}}, list: [3]}
-""")
+""",
+    )
     prod = load_scenario("c1", "prod")
-    assert prod.vars == {"region": "us-east-1", "nested": {"a": 1, "b": {"x": True, "y": None}},
-                         "list": [3]}
+    assert prod.vars == {
+        "region": "us-east-1",
+        "nested": {"a": 1, "b": {"x": True, "y": None}},
+        "list": [3],
+    }
     assert prod.description == "prod"
     assert scenario_names("c1") == ["default", "prod"]
 
 
 def test_inputs_keep_their_types(scenarios) -> None:
-    scenarios("c2", "default:\n  vars: {yes_flag: true, no_flag: false, none: null, n: 3, s: '3'}\n")
+    scenarios(
+        "c2", "default:\n  vars: {yes_flag: true, no_flag: false, none: null, n: 3, s: '3'}\n"
+    )
     text = load_scenario("c2").tfvars_json()
     assert json.loads(text) == {"yes_flag": True, "no_flag": False, "none": None, "n": 3, "s": "3"}
     assert '"yes_flag": true' in text and '"none": null' in text
@@ -49,8 +57,11 @@ def test_inputs_keep_their_types(scenarios) -> None:
 
 def test_unknown_scenario_lists_known_ones(scenarios) -> None:
     scenarios("c3", "default:\n  vars: {}\nprod:\n  vars: {}\n")
-    with pytest.raises(UnknownScenario, match=r"no scenario 'staging'.*Known scenarios: "
-                                              r"default, prod"):
+    with pytest.raises(
+        UnknownScenario,
+        match=r"no scenario 'staging'.*Known scenarios: "
+        r"default, prod",
+    ):
         load_scenario("c3", "staging")
 
 
@@ -83,12 +94,15 @@ def test_invalid_yaml_is_reported(scenarios) -> None:
         load_scenario("c7")
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ({"when": datetime.date(2024, 1, 1)}, r"vars.when is a date .* quote it in the YAML"),
-    ({"ratio": float("nan")}, r"vars.ratio is nan, which Terraform cannot take"),
-    ({"m": {1: "a"}}, r"vars.m has the key 1 of type int: map keys must be strings"),
-    ({"l": [1, b"x"]}, r"vars.l\[1\] is a bytes"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"when": datetime.date(2024, 1, 1)}, r"vars.when is a date .* quote it in the YAML"),
+        ({"ratio": float("nan")}, r"vars.ratio is nan, which Terraform cannot take"),
+        ({"m": {1: "a"}}, r"vars.m has the key 1 of type int: map keys must be strings"),
+        ({"l": [1, b"x"]}, r"vars.l\[1\] is a bytes"),
+    ],
+)
 def test_inputs_that_cannot_be_json_say_which_and_why(value, message) -> None:
     with pytest.raises(InputEncodingError, match=message):
         encode_inputs(value, where="c:s")

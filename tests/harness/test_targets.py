@@ -47,10 +47,13 @@ def test_endpoint_env_never_reaches_a_real_account() -> None:
     assert env["AWS_EC2_METADATA_DISABLED"] == "true"
 
 
-@pytest.mark.parametrize(("account", "allowed", "message"), [
-    ("111111111111", set(), "TFHARNESS_AWS_ALLOWED_ACCOUNTS is empty"),
-    ("111111111111", {"222222222222"}, "account 111111111111, which is not in"),
-])
+@pytest.mark.parametrize(
+    ("account", "allowed", "message"),
+    [
+        ("111111111111", set(), "TFHARNESS_AWS_ALLOWED_ACCOUNTS is empty"),
+        ("111111111111", {"222222222222"}, "account 111111111111, which is not in"),
+    ],
+)
 def test_real_aws_refuses_accounts_off_the_allow_list(account, allowed, message) -> None:
     with pytest.raises(UnsafeTarget, match=message):
         check_aws_account(account, allowed)

@@ -15,12 +15,20 @@ pytestmark = pytest.mark.harness
 
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
-    for cached in (toolchain.terraform_binary, toolchain.find_provider_mirror,
-                   toolchain.cli_config, toolchain.terraform_version):
+    for cached in (
+        toolchain.terraform_binary,
+        toolchain.find_provider_mirror,
+        toolchain.cli_config,
+        toolchain.terraform_version,
+    ):
         cached.cache_clear()
     yield
-    for cached in (toolchain.terraform_binary, toolchain.find_provider_mirror,
-                   toolchain.cli_config, toolchain.terraform_version):
+    for cached in (
+        toolchain.terraform_binary,
+        toolchain.find_provider_mirror,
+        toolchain.cli_config,
+        toolchain.terraform_version,
+    ):
         cached.cache_clear()
 
 
@@ -35,8 +43,9 @@ def test_missing_terraform_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
         toolchain.terraform_binary()
 
 
-def test_named_mirror_without_aws_is_an_error(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_named_mirror_without_aws_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TFHARNESS_PROVIDER_MIRROR", str(tmp_path))
     with pytest.raises(ProviderMirrorError, match=r"holds no registry.terraform.io/hashicorp/aws"):
         toolchain.find_provider_mirror()
@@ -57,8 +66,9 @@ def test_packed_mirror_versions_are_read(tmp_path: Path) -> None:
 
 def test_usual_places_are_searched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TFHARNESS_PROVIDER_MIRROR", raising=False)
-    monkeypatch.setattr(toolchain, "MIRROR_CANDIDATES", (str(tmp_path / "none"),
-                                                         str(make_mirror(tmp_path / "m"))))
+    monkeypatch.setattr(
+        toolchain, "MIRROR_CANDIDATES", (str(tmp_path / "none"), str(make_mirror(tmp_path / "m")))
+    )
     assert toolchain.find_provider_mirror() == tmp_path / "m"
 
 
@@ -79,8 +89,9 @@ def test_mirror_config_installs_only_from_the_mirror(tmp_path: Path) -> None:
     assert "filesystem_mirror" in text and "direct" not in text
 
 
-def test_cli_config_env_points_terraform_at_it(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_config_env_points_terraform_at_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TFHARNESS_CACHE_DIR", str(tmp_path))
     env = toolchain.cli_config().env()
     assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "terraformrc")

@@ -68,10 +68,19 @@ def test_certificate_is_tagged_with_the_run_and_its_name(deployed, clients, inte
 def test_validation_records_output_is_what_acm_asks_for(deployed, certificate):
     """Without zone_id the records are published elsewhere from the validation_records output:
     it must hold exactly the CNAMEs ACM asks for, and the component created none itself."""
-    wanted = {(o["DomainName"], o["ResourceRecord"]["Name"], o["ResourceRecord"]["Type"],
-               o["ResourceRecord"]["Value"]) for o in certificate["DomainValidationOptions"]}
-    given = {(r["domain_name"], r["name"], r["type"], r["value"])
-             for r in deployed.outputs["validation_records"]}
+    wanted = {
+        (
+            o["DomainName"],
+            o["ResourceRecord"]["Name"],
+            o["ResourceRecord"]["Type"],
+            o["ResourceRecord"]["Value"],
+        )
+        for o in certificate["DomainValidationOptions"]
+    }
+    given = {
+        (r["domain_name"], r["name"], r["type"], r["value"])
+        for r in deployed.outputs["validation_records"]
+    }
     assert given == wanted
     assert {r["type"] for r in deployed.outputs["validation_records"]} == {"CNAME"}
     # example.com and *.example.com are proven by one record: two distinct names for 3 domains.
@@ -86,10 +95,14 @@ def test_expiry_alarm_watches_this_certificate(deployed, clients, integration_ru
     [alarm] = cloudwatch.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
     assert alarm["AlarmArn"] == deployed.outputs["expiry_alarm_arn"]
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/CertificateManager", "DaysToExpiry")
-    assert alarm["Dimensions"] == [{"Name": "CertificateArn",
-                                    "Value": deployed.outputs["certificate_arn"]}]
-    assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == \
-        ("Minimum", 86400, 1)
+    assert alarm["Dimensions"] == [
+        {"Name": "CertificateArn", "Value": deployed.outputs["certificate_arn"]}
+    ]
+    assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == (
+        "Minimum",
+        86400,
+        1,
+    )
     assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("LessThanThreshold", 30.0)
     assert alarm["TreatMissingData"] == "notBreaching"
     assert alarm["AlarmActions"] == alarm["OKActions"] == [], "dev: no actions configured"
@@ -104,8 +117,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     for name, change in (plan.raw.get("output_changes") or {}).items():
         if change.get("actions") != ["no-op"]:
             lines.append(f"output.{name}: {change.get('before')!r} -> {change.get('after')!r}")
@@ -117,12 +132,21 @@ def test_replan_after_apply_is_clean(deployed, target_kind):
     if pending is None:
         return
     changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
-    outputs = {name: change for name, change in (pending.raw.get("output_changes") or {}).items()
-               if change.get("actions") != ["no-op"]}
+    outputs = {
+        name: change
+        for name, change in (pending.raw.get("output_changes") or {}).items()
+        if change.get("actions") != ["no-op"]
+    }
     status = outputs.get("certificate_status") or {}
-    if target_kind == "moto" and not changed and set(outputs) == {"certificate_status"} and (
-            status.get("before"), status.get("after")) == ("PENDING_VALIDATION", "ISSUED"):
-        pytest.skip("re-plan differs only by the certificate_status output: moto 5.2.5 issues a "
-                    "certificate 60 s after the request, without validation records; every "
-                    "resource is clean")
+    if (
+        target_kind == "moto"
+        and not changed
+        and set(outputs) == {"certificate_status"}
+        and (status.get("before"), status.get("after")) == ("PENDING_VALIDATION", "ISSUED")
+    ):
+        pytest.skip(
+            "re-plan differs only by the certificate_status output: moto 5.2.5 issues a "
+            "certificate 60 s after the request, without validation records; every "
+            "resource is clean"
+        )
     raise AssertionError(f"re-plan after apply is not empty:\n{drift(pending)}")

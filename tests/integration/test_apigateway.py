@@ -56,8 +56,7 @@ def clients(endpoint):
 
 @pytest.fixture(scope="module")
 def stage(deployed, clients) -> dict:
-    return clients["apigateway"].get_stage(restApiId=deployed.outputs["api_id"],
-                                           stageName=STAGE)
+    return clients["apigateway"].get_stage(restApiId=deployed.outputs["api_id"], stageName=STAGE)
 
 
 def policy_doc(value) -> dict:
@@ -75,8 +74,9 @@ def test_rest_api_is_regional_and_tagged(deployed, clients, integration_run):
     assert out["api_execution_arn"] == f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{api['id']}"
     assert out["stage_name"] == STAGE
     assert out["stage_arn"] == f"arn:aws:apigateway:{REGION}::/restapis/{api['id']}/stages/{STAGE}"
-    assert out["stage_invoke_url"] == \
-        f"https://{api['id']}.execute-api.{REGION}.amazonaws.com/{STAGE}"
+    assert (
+        out["stage_invoke_url"] == f"https://{api['id']}.execute-api.{REGION}.amazonaws.com/{STAGE}"
+    )
     assert out.get("custom_domain_target_domain_name") is None, "no custom domain"
 
 
@@ -84,19 +84,24 @@ def test_health_route_is_imported_from_the_openapi_body(deployed, clients):
     apigateway, api_id = clients["apigateway"], deployed.outputs["api_id"]
     resources = {r["path"]: r for r in apigateway.get_resources(restApiId=api_id)["items"]}
     assert set(resources) == {"/", "/health"}
-    method = apigateway.get_method(restApiId=api_id, resourceId=resources["/health"]["id"],
-                                   httpMethod="GET")
+    method = apigateway.get_method(
+        restApiId=api_id, resourceId=resources["/health"]["id"], httpMethod="GET"
+    )
     assert set(method["methodResponses"]) == {"200"}
     integration = method["methodIntegration"]
     assert integration["type"].upper() == "HTTP_PROXY"
     assert (integration["httpMethod"], integration["uri"]) == (
-        "GET", "https://health.example.com/health")
+        "GET",
+        "https://health.example.com/health",
+    )
 
 
-def test_stage_traces_logs_and_serves_the_current_deployment(deployed, clients, stage,
-                                                             integration_run):
-    deployments = clients["apigateway"].get_deployments(
-        restApiId=deployed.outputs["api_id"])["items"]
+def test_stage_traces_logs_and_serves_the_current_deployment(
+    deployed, clients, stage, integration_run
+):
+    deployments = clients["apigateway"].get_deployments(restApiId=deployed.outputs["api_id"])[
+        "items"
+    ]
     assert [d["id"] for d in deployments] == [stage["deploymentId"]]
     assert deployments[0]["description"] == f"{PREFIX} deployment"
     assert stage["tracingEnabled"] is True
@@ -116,33 +121,45 @@ def test_every_method_is_throttled_logged_and_never_traces_bodies(stage):
     assert settings["cachingEnabled"] is False and settings["cacheDataEncrypted"] is True
 
 
-def test_access_and_execution_log_groups_are_encrypted_and_kept_a_year(deployed, clients,
-                                                                      integration_run):
+def test_access_and_execution_log_groups_are_encrypted_and_kept_a_year(
+    deployed, clients, integration_run
+):
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["kms_key_arn"]
     execution = f"API-Gateway-Execution-Logs_{deployed.outputs['api_id']}/{STAGE}"
     assert deployed.outputs["access_log_group_name"] == ACCESS_LOG_GROUP
     for name in (ACCESS_LOG_GROUP, execution):
-        [group] = [g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-                   if g["logGroupName"] == name]
+        [group] = [
+            g
+            for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+            if g["logGroupName"] == name
+        ]
         assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 365, name
         arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
-        assert logs.list_tags_for_resource(resourceArn=arn)["tags"][RUN_TAG] == \
-            integration_run.run_id, name
+        assert (
+            logs.list_tags_for_resource(resourceArn=arn)["tags"][RUN_TAG] == integration_run.run_id
+        ), name
 
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
     assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["KeyManager"] == "CUSTOMER"
-    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == \
-        [f"alias/{PREFIX}-apigateway-logs"]
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == [
+        f"alias/{PREFIX}-apigateway-logs"
+    ]
     key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
-    [logs_use] = [s for s in policy["Statement"]
-                  if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"]
+    [logs_use] = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
+    ]
     allowed = logs_use["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
-    assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted([
-        ACCESS_LOG_GROUP_ARN,
-        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:API-Gateway-Execution-Logs_*"])
+    assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
+        [
+            ACCESS_LOG_GROUP_ARN,
+            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:API-Gateway-Execution-Logs_*",
+        ]
+    )
 
 
 def test_no_account_cloudwatch_role_unless_asked(clients):
@@ -159,8 +176,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

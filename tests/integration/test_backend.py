@@ -23,7 +23,6 @@ COMPONENT = "backend"
 PREFIX = "platform-dev"
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)

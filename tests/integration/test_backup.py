@@ -30,7 +30,6 @@ PLANS = {
 }
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -55,13 +54,16 @@ def as_list(value) -> list:
 
 # Vault and key ------------------------------------------------------------------------------
 
-def test_vault_is_encrypted_with_the_component_key_and_tagged(deployed, clients,
-                                                               integration_run):
+
+def test_vault_is_encrypted_with_the_component_key_and_tagged(deployed, clients, integration_run):
     backup, out = clients["backup"], deployed.outputs
     assert out["backup_vault_name"] == PREFIX
     vault = backup.describe_backup_vault(BackupVaultName=PREFIX)
-    assert vault["BackupVaultArn"] == out["backup_vault_arn"] == \
-        f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:{PREFIX}"
+    assert (
+        vault["BackupVaultArn"]
+        == out["backup_vault_arn"]
+        == f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:{PREFIX}"
+    )
     assert vault["EncryptionKeyArn"] == out["kms_key_arn"]
     tags = backup.list_tags(ResourceArn=out["backup_vault_arn"])["Tags"]
     assert tags[RUN_TAG] == integration_run.run_id
@@ -78,21 +80,22 @@ def test_vault_lock_is_in_governance_mode_with_the_planned_range(deployed, clien
         assert 7 <= delete_after <= 3650, "every plan's retention lies inside the lock range"
 
 
-def test_key_rotates_and_lets_only_backup_of_this_account_use_it(deployed, clients,
-                                                                  integration_run):
+def test_key_rotates_and_lets_only_backup_of_this_account_use_it(
+    deployed, clients, integration_run
+):
     kms, key_arn = clients["kms"], deployed.outputs["kms_key_arn"]
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
     assert key["KeyManager"] == "CUSTOMER" and key["Enabled"] is True
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
     key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
-    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == \
-        [f"alias/{PREFIX}-backup"]
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == [
+        f"alias/{PREFIX}-backup"
+    ]
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert set(by_sid) == {"AccountAdministration", "BackupPublishesToEncryptedTopic"}
-    assert by_sid["AccountAdministration"]["Principal"] == \
-        {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert by_sid["AccountAdministration"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     service = by_sid["BackupPublishesToEncryptedTopic"]
     assert service["Principal"] == {"Service": "backup.amazonaws.com"}
     assert sorted(as_list(service["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -101,8 +104,8 @@ def test_key_rotates_and_lets_only_backup_of_this_account_use_it(deployed, clien
 
 # Plans and rules ----------------------------------------------------------------------------
 
-def test_each_tier_has_one_plan_with_its_schedule_and_retention(deployed, clients,
-                                                                integration_run):
+
+def test_each_tier_has_one_plan_with_its_schedule_and_retention(deployed, clients, integration_run):
     backup, out = clients["backup"], deployed.outputs
     assert set(out["backup_plan_ids"]) == set(PLANS)
     assert out["backup_selection_tag"] == {"key": "backup", "values": sorted(PLANS)}
@@ -117,17 +120,24 @@ def test_each_tier_has_one_plan_with_its_schedule_and_retention(deployed, client
         assert rule["ScheduleExpression"] == schedule
         assert (rule["StartWindowMinutes"], rule["CompletionWindowMinutes"]) == (60, 360)
         assert rule["Lifecycle"].get("DeleteAfterDays") == delete_after
-        assert "MoveToColdStorageAfterDays" not in rule["Lifecycle"], \
+        assert "MoveToColdStorageAfterDays" not in rule["Lifecycle"], (
             f"{tier}: no cold storage in dev (EC2/RDS cannot go there)"
+        )
         assert not rule.get("EnableContinuousBackup")
         assert not rule.get("CopyActions"), "no cross-region copy configured"
-        assert rule["RecoveryPointTags"] == {"BackupPlan": tier, "Environment": "dev",
-                                             "ManagedBy": "terraform"}
+        assert rule["RecoveryPointTags"] == {
+            "BackupPlan": tier,
+            "Environment": "dev",
+            "ManagedBy": "terraform",
+        }
         tags = backup.list_tags(ResourceArn=out["backup_plan_arns"][tier])["Tags"]
         assert tags[RUN_TAG] == integration_run.run_id
         assert tags["Name"] == f"{PREFIX}-{tier}"
-    names = {p["BackupPlanName"] for p in backup.list_backup_plans()["BackupPlansList"]
-             if p["BackupPlanName"].startswith(f"{PREFIX}-")}
+    names = {
+        p["BackupPlanName"]
+        for p in backup.list_backup_plans()["BackupPlansList"]
+        if p["BackupPlanName"].startswith(f"{PREFIX}-")
+    }
     assert names == {f"{PREFIX}-{tier}" for tier in PLANS}, "no plan beyond the three tiers"
 
 
@@ -143,8 +153,9 @@ def test_backup_role_trusts_only_backup_of_this_account(deployed, clients, integ
     assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
     assert statement["Action"] == "sts:AssumeRole"
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
-    attached = {p["PolicyArn"] for p in
-                iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]}
+    attached = {
+        p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+    }
     assert attached == {
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
@@ -154,8 +165,8 @@ def test_backup_role_trusts_only_backup_of_this_account(deployed, clients, integ
 
 # Notifications topic ------------------------------------------------------------------------
 
-def test_notification_topic_is_encrypted_scoped_and_subscribed(deployed, clients,
-                                                               integration_run):
+
+def test_notification_topic_is_encrypted_scoped_and_subscribed(deployed, clients, integration_run):
     sns, topic = clients["sns"], deployed.outputs["sns_topic_arn"]
     assert topic == f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-backup-events"
     attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
@@ -173,32 +184,42 @@ def test_notification_topic_is_encrypted_scoped_and_subscribed(deployed, clients
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == \
-        [("email", "platform-alerts@example.com")]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
+        ("email", "platform-alerts@example.com")
+    ]
     tags = tags_of(sns.list_tags_for_resource(ResourceArn=topic)["Tags"])
     assert tags[RUN_TAG] == integration_run.run_id
 
 
 # What the integration scenario leaves out, each in a deployment of its own -----------------
 
+
 def _own_deployment(deploy, name: str, **switches):
     """The integration scenario under another name (no clash with the fleet's vault, plans and
     role), without the lock and the topic, with the given switches."""
-    return deploy(COMPONENT, "integration", name=name, enable_vault_lock=False,
-                  enable_notifications=False, **switches)
+    return deploy(
+        COMPONENT,
+        "integration",
+        name=name,
+        enable_vault_lock=False,
+        enable_notifications=False,
+        **switches,
+    )
 
 
 @pytest.mark.requires("backup_vault_policy")
 def test_vault_policy_denies_recovery_point_deletion_to_everyone(deploy, clients):
     with _own_deployment(deploy, "orgpolicy", create_vault_policy=True) as own:
         held = clients["backup"].get_backup_vault_access_policy(
-            BackupVaultName=own.outputs["backup_vault_name"])
+            BackupVaultName=own.outputs["backup_vault_name"]
+        )
         [statement] = policy_doc(held["Policy"])["Statement"]
         assert statement["Sid"] == "DenyRecoveryPointDeletion"
         assert statement["Effect"] == "Deny"
         assert statement["Principal"] in ("*", {"AWS": "*"})
-        assert {"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"} <= \
-            set(as_list(statement["Action"]))
+        assert {"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"} <= set(
+            as_list(statement["Action"])
+        )
         assert "Condition" not in statement, "nobody is exempt by default"
         assert own.workspace.changes_pending() is None
 
@@ -210,17 +231,20 @@ def test_selections_pick_resources_by_tier_tag(deploy, clients):
         for tier, plan_id in own.outputs["backup_plan_ids"].items():
             [listed] = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
             selection = backup.get_backup_selection(
-                BackupPlanId=plan_id, SelectionId=listed["SelectionId"])["BackupSelection"]
+                BackupPlanId=plan_id, SelectionId=listed["SelectionId"]
+            )["BackupSelection"]
             assert selection["SelectionName"] == f"orgselect-dev-{tier}"
             assert selection["IamRoleArn"] == own.outputs["backup_role_arn"]
             assert "arn:aws:dynamodb:*:*:table/*" in selection["Resources"]
             assert not any(r.startswith("arn:aws:s3") for r in selection["Resources"])
             assert selection["Conditions"]["StringEquals"] == [
-                {"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": tier}]
+                {"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": tier}
+            ]
         assert own.workspace.changes_pending() is None
 
 
 # Re-plan ------------------------------------------------------------------------------------
+
 
 def drift(plan) -> str:
     """What a non-empty re-plan would change: address, action and the attributes that differ."""
@@ -230,8 +254,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 
@@ -254,9 +280,14 @@ def test_replan_after_apply_is_clean(deployed, clients, capabilities):
         return
     changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
     tag_reads = capabilities["backup_tag_reads"]
-    if not tag_reads.available and changed and all(_tags_misread(c, clients["backup"])
-                                                   for c in changed):
-        pytest.skip(f"re-plan differs only by vault/plan tags the provider cannot read back "
-                    f"({tag_reads.reason}): {', '.join(c.address for c in changed)}; the "
-                    "target holds exactly the planned tags, everything else is clean")
+    if (
+        not tag_reads.available
+        and changed
+        and all(_tags_misread(c, clients["backup"]) for c in changed)
+    ):
+        pytest.skip(
+            f"re-plan differs only by vault/plan tags the provider cannot read back "
+            f"({tag_reads.reason}): {', '.join(c.address for c in changed)}; the "
+            "target holds exactly the planned tags, everything else is clean"
+        )
     raise AssertionError(f"re-plan after apply is not empty:\n{drift(pending)}")

@@ -17,8 +17,10 @@ import pytest
 
 from tfharness.deploy import RUN_TAG
 
-pytestmark = [pytest.mark.integration,
-              pytest.mark.requires("budgets", "budget_notifications", "cost_anomaly_detection")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.requires("budgets", "budget_notifications", "cost_anomaly_detection"),
+]
 
 COMPONENT = "cost-optimization"
 PREFIX = "finops-dev"
@@ -27,15 +29,18 @@ TOPIC = f"{PREFIX}-cost-alerts"
 BUDGETS = {
     "total": (f"{PREFIX}-monthly-total", 1000, None),
     "service-Amazon Elastic Compute Cloud - Compute": (
-        f"{PREFIX}-amazon-elastic-compute-cloud-compute", 400,
-        "Amazon Elastic Compute Cloud - Compute"),
+        f"{PREFIX}-amazon-elastic-compute-cloud-compute",
+        400,
+        "Amazon Elastic Compute Cloud - Compute",
+    ),
     "service-Amazon Relational Database Service": (
-        f"{PREFIX}-amazon-relational-database-service", 250,
-        "Amazon Relational Database Service"),
+        f"{PREFIX}-amazon-relational-database-service",
+        250,
+        "Amazon Relational Database Service",
+    ),
 }
 # (notification type, threshold percent): the component's default alerts
 ALERTS = {("ACTUAL", 80.0), ("ACTUAL", 100.0), ("FORECASTED", 100.0)}
-
 
 
 @pytest.fixture
@@ -64,8 +69,9 @@ def policy_doc(value) -> dict:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def test_alerts_topic_is_encrypted_and_only_cost_services_publish(deployed, clients, account,
-                                                                   integration_run):
+def test_alerts_topic_is_encrypted_and_only_cost_services_publish(
+    deployed, clients, account, integration_run
+):
     sns, kms = clients["sns"], clients["kms"]
     topic = deployed.outputs["sns_topic_arn"]
     assert topic.endswith(f":{account}:{TOPIC}")
@@ -74,18 +80,21 @@ def test_alerts_topic_is_encrypted_and_only_cost_services_publish(deployed, clie
     assert attributes["KmsMasterKeyId"] == key_arn
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
     by_sid = {s["Sid"]: s for s in policy_doc(attributes["Policy"])["Statement"]}
-    assert set(by_sid) == {"BudgetsPublish", "CostAnomalyDetectionPublish",
-                           "DenyInsecureTransport"}
+    assert set(by_sid) == {"BudgetsPublish", "CostAnomalyDetectionPublish", "DenyInsecureTransport"}
     assert by_sid["BudgetsPublish"]["Principal"] == {"Service": "budgets.amazonaws.com"}
-    assert by_sid["CostAnomalyDetectionPublish"]["Principal"] == \
-        {"Service": "costalerts.amazonaws.com"}
+    assert by_sid["CostAnomalyDetectionPublish"]["Principal"] == {
+        "Service": "costalerts.amazonaws.com"
+    }
     for sid in ("BudgetsPublish", "CostAnomalyDetectionPublish"):
         assert by_sid[sid]["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == \
-        [("email", "oncall@example.com")]
-    assert tags_of(sns.list_tags_for_resource(ResourceArn=topic)["Tags"])[RUN_TAG] == \
-        integration_run.run_id
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
+        ("email", "oncall@example.com")
+    ]
+    assert (
+        tags_of(sns.list_tags_for_resource(ResourceArn=topic)["Tags"])[RUN_TAG]
+        == integration_run.run_id
+    )
 
 
 def test_budgets_have_the_planned_limits_and_service_filters(deployed, clients, account):
@@ -104,37 +113,42 @@ def test_every_budget_alerts_the_topic_and_the_emails(deployed, clients, account
     budgets, topic = clients["budgets"], deployed.outputs["sns_topic_arn"]
     for name, _, _ in BUDGETS.values():
         notifications = budgets.describe_notifications_for_budget(
-            AccountId=account, BudgetName=name)["Notifications"]
+            AccountId=account, BudgetName=name
+        )["Notifications"]
         assert {(n["NotificationType"], float(n["Threshold"])) for n in notifications} == ALERTS
         for notification in notifications:
             assert notification["ComparisonOperator"] == "GREATER_THAN"
             assert notification.get("ThresholdType", "PERCENTAGE") == "PERCENTAGE"
             subscribers = budgets.describe_subscribers_for_notification(
-                AccountId=account, BudgetName=name, Notification=notification)["Subscribers"]
+                AccountId=account, BudgetName=name, Notification=notification
+            )["Subscribers"]
             assert {(s["SubscriptionType"], s["Address"]) for s in subscribers} == {
-                ("SNS", topic), ("EMAIL", "finops@example.com")}, name
+                ("SNS", topic),
+                ("EMAIL", "finops@example.com"),
+            }, name
 
 
-def test_anomalies_per_service_alert_the_topic_immediately(deployed, clients,
-                                                           integration_run):
+def test_anomalies_per_service_alert_the_topic_immediately(deployed, clients, integration_run):
     ce, topic = clients["ce"], deployed.outputs["sns_topic_arn"]
     monitor_arn = deployed.outputs["anomaly_monitor_arn"]
     [monitor] = ce.get_anomaly_monitors(MonitorArnList=[monitor_arn])["AnomalyMonitors"]
     assert monitor["MonitorName"] == f"{PREFIX}-services"
     assert (monitor["MonitorType"], monitor["MonitorDimension"]) == ("DIMENSIONAL", "SERVICE")
     [subscription] = ce.get_anomaly_subscriptions(
-        SubscriptionArnList=[deployed.outputs["anomaly_subscription_arn"]])["AnomalySubscriptions"]
+        SubscriptionArnList=[deployed.outputs["anomaly_subscription_arn"]]
+    )["AnomalySubscriptions"]
     assert subscription["SubscriptionName"] == f"{PREFIX}-anomalies"
     assert subscription["Frequency"] == "IMMEDIATE"
     assert subscription["MonitorArnList"] == [monitor_arn]
-    assert [(s["Type"], s["Address"]) for s in subscription["Subscribers"]] == \
-        [("SNS", topic)]
+    assert [(s["Type"], s["Address"]) for s in subscription["Subscribers"]] == [("SNS", topic)]
     dimension = subscription["ThresholdExpression"]["Dimensions"]
     assert dimension["Key"] == "ANOMALY_TOTAL_IMPACT_ABSOLUTE"
     assert dimension["MatchOptions"] == ["GREATER_THAN_OR_EQUAL"]
     assert [float(v) for v in dimension["Values"]] == [100.0]
-    tags = {t["Key"]: t["Value"] for t in ce.list_tags_for_resource(
-        ResourceArn=monitor_arn)["ResourceTags"]}
+    tags = {
+        t["Key"]: t["Value"]
+        for t in ce.list_tags_for_resource(ResourceArn=monitor_arn)["ResourceTags"]
+    }
     assert tags[RUN_TAG] == integration_run.run_id
 
 
@@ -146,8 +160,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

@@ -46,8 +46,13 @@ def zone_id(deployed) -> str:
 
 @pytest.fixture(scope="module")
 def query_log_key(deployed, clients) -> str:
-    [group] = [g for g in clients["logs"].describe_log_groups(
-        logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"] if g["logGroupName"] == QUERY_LOG_GROUP]
+    [group] = [
+        g
+        for g in clients["logs"].describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)[
+            "logGroups"
+        ]
+        if g["logGroupName"] == QUERY_LOG_GROUP
+    ]
     return group["kmsKeyId"]
 
 
@@ -68,8 +73,11 @@ def test_public_zone_is_what_was_planned(deployed, clients, zone_id, integration
     assert not held.get("VPCs"), "a public zone has no VPC"
     assert held["DelegationSet"]["NameServers"] == deployed.outputs["zone_name_servers"]["public"]
     assert deployed.outputs["zone_arns"]["public"] == f"arn:aws:route53:::hostedzone/{zone_id}"
-    tags = tags_of(route53.list_tags_for_resource(ResourceType="hostedzone",
-                                                  ResourceId=zone_id)["ResourceTagSet"]["Tags"])
+    tags = tags_of(
+        route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)[
+            "ResourceTagSet"
+        ]["Tags"]
+    )
     assert tags[RUN_TAG] == integration_run.run_id
     assert tags["Name"] == ZONE and tags["Environment"] == "dev"
     assert deployed.outputs.get("dnssec_kms_key_arn") is None, "DNSSEC off"
@@ -85,8 +93,10 @@ def test_records_resolve_as_planned(deployed, clients, zone_id):
     apex = ours[(f"{ZONE}.", "A")]
     assert "TTL" not in apex and "ResourceRecords" not in apex, "an alias has no TTL or values"
     assert apex["AliasTarget"]["HostedZoneId"] == "Z32O12XQLNTSW2"
-    assert apex["AliasTarget"]["DNSName"].rstrip(".") == \
-        "dualstack.my-alb-123456.eu-west-1.elb.amazonaws.com"
+    assert (
+        apex["AliasTarget"]["DNSName"].rstrip(".")
+        == "dualstack.my-alb-123456.eu-west-1.elb.amazonaws.com"
+    )
     assert apex["AliasTarget"]["EvaluateTargetHealth"] is True
     assert deployed.outputs["record_fqdns"] == {"www": f"www.{ZONE}", "apex": ZONE}
 
@@ -94,31 +104,41 @@ def test_records_resolve_as_planned(deployed, clients, zone_id):
 def test_zone_queries_are_logged_to_the_us_east_1_group(deployed, clients, zone_id):
     assert deployed.outputs["query_log_group_arns"] == {"public": QUERY_LOG_GROUP_ARN}
     # Filtering by HostedZoneId fails on moto 5.2.5 (NoSuchHostedZone): list all, then filter.
-    configs = [c for c in clients["route53"].list_query_logging_configs()["QueryLoggingConfigs"]
-               if c["HostedZoneId"] == zone_id]
+    configs = [
+        c
+        for c in clients["route53"].list_query_logging_configs()["QueryLoggingConfigs"]
+        if c["HostedZoneId"] == zone_id
+    ]
     assert len(configs) == 1, "exactly one query logging configuration for the zone"
     # query_log_group_arn_wildcard (emulator switch) adds ":*"; the group is the same.
     assert configs[0]["CloudWatchLogsLogGroupArn"].removesuffix(":*") == QUERY_LOG_GROUP_ARN
 
 
-def test_query_log_group_is_encrypted_with_a_rotating_key_and_kept_a_year(clients,
-                                                                          query_log_key):
+def test_query_log_group_is_encrypted_with_a_rotating_key_and_kept_a_year(clients, query_log_key):
     logs, kms = clients["logs"], clients["kms"]
-    [group] = [g for g in logs.describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"]
-               if g["logGroupName"] == QUERY_LOG_GROUP]
+    [group] = [
+        g
+        for g in logs.describe_log_groups(logGroupNamePrefix=QUERY_LOG_GROUP)["logGroups"]
+        if g["logGroupName"] == QUERY_LOG_GROUP
+    ]
     assert group["retentionInDays"] == 365
     assert group["arn"].removesuffix(":*") == QUERY_LOG_GROUP_ARN, "in us-east-1"
     key = kms.describe_key(KeyId=query_log_key)["KeyMetadata"]
     assert key["Arn"].startswith("arn:aws:kms:us-east-1:"), "Route 53 logs only to us-east-1"
     assert key["KeyManager"] == "CUSTOMER" and key["Enabled"] is True
     assert kms.get_key_rotation_status(KeyId=query_log_key)["KeyRotationEnabled"] is True
-    assert [a["AliasName"] for a in kms.list_aliases(KeyId=query_log_key)["Aliases"]] == \
-        [f"alias/{PREFIX}-route53-query-logs"]
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=query_log_key)["Aliases"]] == [
+        f"alias/{PREFIX}-route53-query-logs"
+    ]
     policy = policy_doc(kms.get_key_policy(KeyId=query_log_key, PolicyName="default")["Policy"])
-    [logs_use] = [s for s in policy["Statement"]
-                  if s.get("Principal", {}).get("Service") == "logs.us-east-1.amazonaws.com"]
+    [logs_use] = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal", {}).get("Service") == "logs.us-east-1.amazonaws.com"
+    ]
     assert logs_use["Condition"] == {
-        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": QUERY_LOG_GROUPS_ARN}}
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": QUERY_LOG_GROUPS_ARN}
+    }
 
 
 def test_only_route53_for_this_account_may_write_query_logs(clients):
@@ -129,7 +149,9 @@ def test_only_route53_for_this_account_may_write_query_logs(clients):
     assert statement["Principal"] == {"Service": "route53.amazonaws.com"}
     actions = statement["Action"]
     assert sorted([actions] if isinstance(actions, str) else actions) == [
-        "logs:CreateLogStream", "logs:PutLogEvents"]
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ]
     assert statement["Resource"] == QUERY_LOG_GROUPS_ARN
     assert statement["Condition"] == {
         "StringEquals": {"aws:SourceAccount": ACCOUNT},
@@ -142,15 +164,18 @@ def test_us_east_1_resources_carry_the_component_tags(clients, query_log_key):
     group_tags = logs.list_tags_for_resource(resourceArn=QUERY_LOG_GROUP_ARN)["tags"]
     assert group_tags["Name"] == f"{PREFIX}-public-query-logs"
     assert group_tags["Environment"] == "dev" and group_tags["ManagedBy"] == "terraform"
-    key_tags = {t["TagKey"]: t["TagValue"]
-                for t in kms.list_resource_tags(KeyId=query_log_key)["Tags"]}
+    key_tags = {
+        t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=query_log_key)["Tags"]
+    }
     assert key_tags["Name"] == f"{PREFIX}-route53-query-logs"
 
 
 def test_us_east_1_resources_carry_the_run_tag(clients, query_log_key, integration_run):
     group_tags = clients["logs"].list_tags_for_resource(resourceArn=QUERY_LOG_GROUP_ARN)["tags"]
-    key_tags = {t["TagKey"]: t["TagValue"]
-                for t in clients["kms"].list_resource_tags(KeyId=query_log_key)["Tags"]}
+    key_tags = {
+        t["TagKey"]: t["TagValue"]
+        for t in clients["kms"].list_resource_tags(KeyId=query_log_key)["Tags"]
+    }
     assert group_tags.get(RUN_TAG) == integration_run.run_id
     assert key_tags.get(RUN_TAG) == integration_run.run_id
 
@@ -162,8 +187,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

@@ -20,7 +20,6 @@ COMPONENT = "ec2"
 PREFIX = "workers-dev"
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)

@@ -36,8 +36,8 @@ def clients(endpoint):
 @pytest.fixture(scope="module")
 def cluster(deployed, clients) -> dict:
     [found] = clients["ecs"].describe_clusters(
-        clusters=[deployed.outputs["cluster_arn"]],
-        include=["CONFIGURATIONS", "SETTINGS", "TAGS"])["clusters"]
+        clusters=[deployed.outputs["cluster_arn"]], include=["CONFIGURATIONS", "SETTINGS", "TAGS"]
+    )["clusters"]
     return found
 
 
@@ -49,17 +49,19 @@ def as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def test_cluster_has_container_insights_and_fargate_capacity(deployed, cluster,
-                                                             integration_run):
+def test_cluster_has_container_insights_and_fargate_capacity(deployed, cluster, integration_run):
     assert cluster["clusterName"] == CLUSTER == deployed.outputs["cluster_name"]
     assert cluster["status"] == "ACTIVE"
     assert {s["name"]: s["value"] for s in cluster["settings"]} == {"containerInsights": "enabled"}
     assert sorted(cluster["capacityProviders"]) == ["FARGATE", "FARGATE_SPOT"]
     assert sorted(deployed.outputs["capacity_providers"]) == ["FARGATE", "FARGATE_SPOT"]
-    strategy = {s["capacityProvider"]: (s["weight"], s.get("base", 0))
-                for s in cluster["defaultCapacityProviderStrategy"]}
-    assert strategy == {"FARGATE": (1, 1), "FARGATE_SPOT": (3, 0)}, \
+    strategy = {
+        s["capacityProvider"]: (s["weight"], s.get("base", 0))
+        for s in cluster["defaultCapacityProviderStrategy"]
+    }
+    assert strategy == {"FARGATE": (1, 1), "FARGATE_SPOT": (3, 0)}, (
         "one task on FARGATE first, then 1:3 FARGATE:FARGATE_SPOT"
+    )
     tags = {t["key"]: t["value"] for t in cluster["tags"]}
     assert tags[RUN_TAG] == integration_run.run_id
     assert tags["Name"] == CLUSTER and tags["Environment"] == "dev"
@@ -77,46 +79,70 @@ def test_exec_sessions_are_encrypted_and_logged_to_the_encrypted_group(deployed,
 def test_exec_log_group_and_key(deployed, clients, integration_run):
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["kms_key_arn"]
-    [group] = [g for g in logs.describe_log_groups(logGroupNamePrefix=EXEC_LOG_GROUP)["logGroups"]
-               if g["logGroupName"] == EXEC_LOG_GROUP]
+    [group] = [
+        g
+        for g in logs.describe_log_groups(logGroupNamePrefix=EXEC_LOG_GROUP)["logGroups"]
+        if g["logGroupName"] == EXEC_LOG_GROUP
+    ]
     assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 365
-    assert logs.list_tags_for_resource(resourceArn=EXEC_LOG_GROUP_ARN)["tags"][RUN_TAG] == \
-        integration_run.run_id
+    assert (
+        logs.list_tags_for_resource(resourceArn=EXEC_LOG_GROUP_ARN)["tags"][RUN_TAG]
+        == integration_run.run_id
+    )
 
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
     assert key["KeyManager"] == "CUSTOMER" and key["Enabled"] is True
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
-    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == \
-        [f"alias/{CLUSTER}-ecs-exec"]
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == [
+        f"alias/{CLUSTER}-ecs-exec"
+    ]
     key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
-    [logs_use] = [s for s in policy["Statement"]
-                  if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"]
+    [logs_use] = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
+    ]
     assert logs_use["Condition"] == {
-        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": EXEC_LOG_GROUP_ARN}}
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": EXEC_LOG_GROUP_ARN}
+    }
 
 
 def test_exec_policy_grants_only_what_ecs_exec_needs(deployed, clients, integration_run):
     iam, arn = clients["iam"], deployed.outputs["exec_policy_arn"]
     policy = iam.get_policy(PolicyArn=arn)["Policy"]
     assert policy["PolicyName"] == f"{CLUSTER}-ecs-exec"
-    assert {t["Key"]: t["Value"] for t in policy.get("Tags", [])}[RUN_TAG] == \
-        integration_run.run_id
-    document = policy_doc(iam.get_policy_version(
-        PolicyArn=arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"])
+    assert {t["Key"]: t["Value"] for t in policy.get("Tags", [])}[RUN_TAG] == integration_run.run_id
+    document = policy_doc(
+        iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])[
+            "PolicyVersion"
+        ]["Document"]
+    )
     statements = {s["Sid"]: s for s in document["Statement"]}
-    assert set(statements) == {"SsmMessageChannels", "SessionEncryption", "SessionLogs",
-                               "SessionLogGroupLookup"}
+    assert set(statements) == {
+        "SsmMessageChannels",
+        "SessionEncryption",
+        "SessionLogs",
+        "SessionLogGroupLookup",
+    }
     assert all(s["Effect"] == "Allow" for s in statements.values())
     assert sorted(as_list(statements["SsmMessageChannels"]["Action"])) == [
-        "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    ]
     assert sorted(as_list(statements["SessionEncryption"]["Action"])) == [
-        "kms:Decrypt", "kms:GenerateDataKey"]
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    ]
     assert statements["SessionEncryption"]["Resource"] == deployed.outputs["kms_key_arn"]
     assert sorted(as_list(statements["SessionLogs"]["Action"])) == [
-        "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ]
     assert statements["SessionLogs"]["Resource"] == f"{EXEC_LOG_GROUP_ARN}:*"
     assert as_list(statements["SessionLogGroupLookup"]["Action"]) == ["logs:DescribeLogGroups"]
     # "*" only where the actions support no resource-level permissions.
@@ -131,8 +157,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

@@ -58,8 +58,9 @@ def as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def test_control_plane_is_private_in_the_vpc_private_subnets(deployed, cluster, network,
-                                                              integration_run):
+def test_control_plane_is_private_in_the_vpc_private_subnets(
+    deployed, cluster, network, integration_run
+):
     assert cluster["name"] == CLUSTER == deployed.outputs["cluster_name"]
     assert cluster["arn"] == deployed.outputs["cluster_arn"]
     assert cluster["status"] == "ACTIVE"
@@ -74,8 +75,9 @@ def test_control_plane_is_private_in_the_vpc_private_subnets(deployed, cluster, 
     assert cluster["tags"]["Name"] == CLUSTER and cluster["tags"]["Environment"] == "dev"
 
 
-def test_secrets_are_envelope_encrypted_with_a_rotating_key(deployed, cluster, clients,
-                                                            integration_run):
+def test_secrets_are_envelope_encrypted_with_a_rotating_key(
+    deployed, cluster, clients, integration_run
+):
     [config] = cluster["encryptionConfig"]
     assert config["resources"] == ["secrets"]
     key_arn = config["provider"]["keyArn"]
@@ -83,36 +85,52 @@ def test_secrets_are_envelope_encrypted_with_a_rotating_key(deployed, cluster, c
     kms = clients["kms"]
     assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["KeyManager"] == "CUSTOMER"
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
-    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == \
-        [f"alias/{CLUSTER}-eks-secrets"]
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == [
+        f"alias/{CLUSTER}-eks-secrets"
+    ]
     key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
 
 
-def test_every_control_plane_log_goes_to_the_encrypted_group(deployed, cluster, clients,
-                                                             integration_run):
-    enabled = {t for entry in cluster["logging"]["clusterLogging"] if entry.get("enabled")
-               for t in entry["types"]}
+def test_every_control_plane_log_goes_to_the_encrypted_group(
+    deployed, cluster, clients, integration_run
+):
+    enabled = {
+        t
+        for entry in cluster["logging"]["clusterLogging"]
+        if entry.get("enabled")
+        for t in entry["types"]
+    }
     assert enabled == LOG_TYPES
     logs, kms = clients["logs"], clients["kms"]
     assert deployed.outputs["cluster_log_group_name"] == LOG_GROUP
-    [group] = [g for g in logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
-               if g["logGroupName"] == LOG_GROUP]
+    [group] = [
+        g
+        for g in logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
+        if g["logGroupName"] == LOG_GROUP
+    ]
     assert group["retentionInDays"] == 365
     key_arn = group["kmsKeyId"]
     assert key_arn != deployed.outputs["secrets_kms_key_arn"], "logs have their own key"
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
-    assert logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"][RUN_TAG] == \
-        integration_run.run_id
+    assert (
+        logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"][RUN_TAG]
+        == integration_run.run_id
+    )
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
-    [logs_use] = [s for s in policy["Statement"]
-                  if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"]
+    [logs_use] = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
+    ]
     assert logs_use["Condition"] == {
-        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}
+    }
 
 
-def test_cluster_role_trusts_eks_and_may_use_only_the_secrets_key(deployed, clients,
-                                                                  integration_run):
+def test_cluster_role_trusts_eks_and_may_use_only_the_secrets_key(
+    deployed, clients, integration_run
+):
     iam = clients["iam"]
     name = deployed.outputs["cluster_role_arn"].rsplit("/", 1)[1]
     assert name == f"{CLUSTER}-eks-cluster"
@@ -125,15 +143,21 @@ def test_cluster_role_trusts_eks_and_may_use_only_the_secrets_key(deployed, clie
     attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == ["secrets-encryption"]
-    [statement] = policy_doc(iam.get_role_policy(
-        RoleName=name, PolicyName="secrets-encryption")["PolicyDocument"])["Statement"]
+    [statement] = policy_doc(
+        iam.get_role_policy(RoleName=name, PolicyName="secrets-encryption")["PolicyDocument"]
+    )["Statement"]
     assert sorted(as_list(statement["Action"])) == [
-        "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"]
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:ListGrants",
+    ]
     assert statement["Resource"] == deployed.outputs["secrets_kms_key_arn"]
 
 
-def test_irsa_provider_trusts_the_cluster_issuer_for_sts(deployed, cluster, clients,
-                                                         integration_run):
+def test_irsa_provider_trusts_the_cluster_issuer_for_sts(
+    deployed, cluster, clients, integration_run
+):
     issuer = cluster["identity"]["oidc"]["issuer"]
     assert issuer == deployed.outputs["cluster_oidc_issuer_url"]
     arn = deployed.outputs["oidc_provider_arn"]
@@ -159,8 +183,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

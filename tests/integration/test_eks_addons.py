@@ -27,10 +27,16 @@ PREFIX = "core-dev"
 ADDONS = {"vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"}
 # add-on -> (role output, service account it runs as, the AWS managed policy of its role)
 ROLES = {
-    "aws-ebs-csi-driver": ("ebs_csi_driver_role_arn", "kube-system:ebs-csi-controller-sa",
-                           "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"),
-    "vpc-cni": ("vpc_cni_role_arn", "kube-system:aws-node",
-                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"),
+    "aws-ebs-csi-driver": (
+        "ebs_csi_driver_role_arn",
+        "kube-system:ebs-csi-controller-sa",
+        "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+    ),
+    "vpc-cni": (
+        "vpc_cni_role_arn",
+        "kube-system:aws-node",
+        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    ),
 }
 
 
@@ -54,8 +60,10 @@ def clients(endpoint):
 def addons(deployed, cluster, clients) -> dict[str, dict]:
     eks = clients["eks"]
     names = eks.list_addons(clusterName=cluster["cluster_name"])["addons"]
-    return {name: eks.describe_addon(clusterName=cluster["cluster_name"],
-                                     addonName=name)["addon"] for name in names}
+    return {
+        name: eks.describe_addon(clusterName=cluster["cluster_name"], addonName=name)["addon"]
+        for name in names
+    }
 
 
 def tags_of(items: list[dict] | None) -> dict[str, str]:
@@ -66,8 +74,9 @@ def policy_doc(value) -> dict:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def test_every_enabled_addon_is_active_at_the_version_output(deployed, cluster, addons,
-                                                             integration_run):
+def test_every_enabled_addon_is_active_at_the_version_output(
+    deployed, cluster, addons, integration_run
+):
     assert set(addons) == ADDONS == set(deployed.outputs["addon_versions"])
     for name, addon in addons.items():
         assert addon["status"] == "ACTIVE", f"{name}: {addon.get('health')}"
@@ -84,8 +93,9 @@ def test_unpinned_addons_run_the_default_version_for_the_cluster(cluster, addons
     cluster's Kubernetes version, which must be one it lists as compatible."""
     eks = clients["eks"]
     for name, addon in addons.items():
-        offered = eks.describe_addon_versions(addonName=name,
-                                              kubernetesVersion=cluster["cluster_version"])
+        offered = eks.describe_addon_versions(
+            addonName=name, kubernetesVersion=cluster["cluster_version"]
+        )
         compatible, default = set(), set()
         for info in offered["addons"]:
             for version in info["addonVersions"]:
@@ -106,7 +116,8 @@ def test_service_account_roles_are_attached_only_where_needed(deployed, addons):
 
 @pytest.mark.parametrize("addon", sorted(ROLES))
 def test_service_account_role_trusts_one_service_account_via_the_cluster_oidc(
-        addon, deployed, cluster, clients, integration_run):
+    addon, deployed, cluster, clients, integration_run
+):
     output, service_account, managed_policy = ROLES[addon]
     iam = clients["iam"]
     name = deployed.outputs[output].rsplit("/", 1)[1]
@@ -118,14 +129,17 @@ def test_service_account_role_trusts_one_service_account_via_the_cluster_oidc(
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert statement["Principal"] == {"Federated": cluster["oidc_provider_arn"]}
     issuer = cluster["cluster_oidc_issuer_url"].removeprefix("https://").rstrip("/")
-    assert statement["Condition"] == {"StringEquals": {
-        f"{issuer}:sub": f"system:serviceaccount:{service_account}",
-        f"{issuer}:aud": "sts.amazonaws.com",
-    }}
+    assert statement["Condition"] == {
+        "StringEquals": {
+            f"{issuer}:sub": f"system:serviceaccount:{service_account}",
+            f"{issuer}:aud": "sts.amazonaws.com",
+        }
+    }
     attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [managed_policy]
-    assert iam.list_role_policies(RoleName=name)["PolicyNames"] == [], \
+    assert iam.list_role_policies(RoleName=name)["PolicyNames"] == [], (
         "no inline policy without ebs_csi_driver_kms_key_arns"
+    )
 
 
 def drift(plan) -> str:
@@ -135,8 +149,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

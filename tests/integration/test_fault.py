@@ -39,11 +39,12 @@ def own_moto(tmp_path: Path):
 
 
 def test_lifecycle_apply_replan_destroy(tiny_catalog, own_moto, tmp_path: Path) -> None:
-    server, endpoint = own_moto
+    _server, endpoint = own_moto
     planner = Planner(endpoint, root=tmp_path / "work", keep=True)
     run = Run(root=tmp_path / "run")
-    deployment = Deployment(planner.template("tiny"), load_scenario("tiny", "with_topic"), run,
-                            env=planner.env)
+    deployment = Deployment(
+        planner.template("tiny"), load_scenario("tiny", "with_topic"), run, env=planner.env
+    )
     with deployment as deployed:
         assert deployed.outputs["log_group_name"] == "/tiny/tiny-dev"
         assert run.manifest()["deployments"], "a live deployment is in the manifest"
@@ -57,13 +58,15 @@ def test_lifecycle_apply_replan_destroy(tiny_catalog, own_moto, tmp_path: Path) 
     assert tagged_resources(endpoint, run.run_id) == []
 
 
-def test_emulator_killed_mid_apply_is_reported_and_swept(tiny_catalog, own_moto,
-                                                         tmp_path: Path) -> None:
+def test_emulator_killed_mid_apply_is_reported_and_swept(
+    tiny_catalog, own_moto, tmp_path: Path
+) -> None:
     server, endpoint = own_moto
     planner = Planner(endpoint, root=tmp_path / "work", keep=True)
     run = Run(root=tmp_path / "runs" / "fault-run")
-    deployment = Deployment(planner.template("tiny"), load_scenario("tiny", "with_topic"), run,
-                            env=planner.env)
+    deployment = Deployment(
+        planner.template("tiny"), load_scenario("tiny", "with_topic"), run, env=planner.env
+    )
     kms = endpoint.boto3_client("kms")
 
     def kill_after_first_resource() -> None:

@@ -27,7 +27,6 @@ OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubuserconten
 SUBJECTS = ["repo:acme/infra:ref:refs/heads/main", "repo:acme/infra:environment:dev"]
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -62,8 +61,13 @@ def test_password_policy_is_strict(deployed, iam):
     assert policy["MinimumPasswordLength"] == 14
     assert policy["MaxPasswordAge"] == 90
     assert policy["PasswordReusePrevention"] == 24
-    for flag in ("RequireLowercaseCharacters", "RequireUppercaseCharacters", "RequireNumbers",
-                 "RequireSymbols", "AllowUsersToChangePassword"):
+    for flag in (
+        "RequireLowercaseCharacters",
+        "RequireUppercaseCharacters",
+        "RequireNumbers",
+        "RequireSymbols",
+        "AllowUsersToChangePassword",
+    ):
         assert policy[flag] is True, flag
     assert policy.get("HardExpiry", False) is False
 
@@ -72,11 +76,17 @@ def test_boundary_allows_listed_services_and_blocks_escalation(deployed, iam, in
     assert deployed.outputs["permissions_boundary_arn"] == BOUNDARY_ARN
     held = iam.get_policy(PolicyArn=BOUNDARY_ARN)["Policy"]
     assert tags_of(held.get("Tags"))[RUN_TAG] == integration_run.run_id
-    version = iam.get_policy_version(PolicyArn=BOUNDARY_ARN,
-                                     VersionId=held["DefaultVersionId"])["PolicyVersion"]
+    version = iam.get_policy_version(PolicyArn=BOUNDARY_ARN, VersionId=held["DefaultVersionId"])[
+        "PolicyVersion"
+    ]
     by_sid = {s["Sid"]: s for s in policy_doc(version["Document"])["Statement"]}
-    assert set(by_sid) == {"AllowListedServices", "DenyBoundaryTampering", "DenyBoundaryRemoval",
-                           "DenyPrincipalsWithoutBoundary", "DenySecurityTooling"}
+    assert set(by_sid) == {
+        "AllowListedServices",
+        "DenyBoundaryTampering",
+        "DenyBoundaryRemoval",
+        "DenyPrincipalsWithoutBoundary",
+        "DenySecurityTooling",
+    }
     allowed = set(as_list(by_sid["AllowListedServices"]["Action"]))
     assert {"ec2:*", "s3:*", "iam:*", "sts:*"} <= allowed
     assert "*" not in allowed and all(a.endswith(":*") for a in allowed)
@@ -84,11 +94,13 @@ def test_boundary_allows_listed_services_and_blocks_escalation(deployed, iam, in
     escalation = by_sid["DenyPrincipalsWithoutBoundary"]
     assert escalation["Effect"] == "Deny"
     assert {"iam:CreateRole", "iam:CreateUser"} <= set(as_list(escalation["Action"]))
-    assert escalation["Condition"] == {
-        "StringNotEquals": {"iam:PermissionsBoundary": BOUNDARY_ARN}}
+    assert escalation["Condition"] == {"StringNotEquals": {"iam:PermissionsBoundary": BOUNDARY_ARN}}
     tooling = set(as_list(by_sid["DenySecurityTooling"]["Action"]))
-    assert {"cloudtrail:StopLogging", "guardduty:DeleteDetector",
-            "iam:DeleteAccountPasswordPolicy"} <= tooling
+    assert {
+        "cloudtrail:StopLogging",
+        "guardduty:DeleteDetector",
+        "iam:DeleteAccountPasswordPolicy",
+    } <= tooling
 
 
 def test_readonly_role_needs_mfa_and_carries_the_boundary(deployed, iam, integration_run):
@@ -128,8 +140,9 @@ def test_ci_deploy_role_trusts_only_the_named_github_subjects(deployed, iam, int
     provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=OIDC_ARN)
     assert provider["ClientIDList"] == ["sts.amazonaws.com"]
     assert provider["Url"].removeprefix("https://") == "token.actions.githubusercontent.com"
-    assert sorted(provider["ThumbprintList"]) == sorted([
-        "6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"])
+    assert sorted(provider["ThumbprintList"]) == sorted(
+        ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
+    )
     assert tags_of(provider.get("Tags"))[RUN_TAG] == integration_run.run_id
 
     held = role(iam, out["ci_deploy_role_arn"])
@@ -140,7 +153,8 @@ def test_ci_deploy_role_trusts_only_the_named_github_subjects(deployed, iam, int
     assert statement["Principal"] == {"Federated": OIDC_ARN}
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert statement["Condition"]["StringEquals"] == {
-        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+    }
     subjects = statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
     assert sorted(as_list(subjects)) == sorted(SUBJECTS)
     attached = iam.list_attached_role_policies(RoleName=held["RoleName"])["AttachedPolicies"]
@@ -148,14 +162,20 @@ def test_ci_deploy_role_trusts_only_the_named_github_subjects(deployed, iam, int
 
 
 def test_every_role_of_the_component_is_bounded(deployed, iam):
-    roles = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]
-             if r["RoleName"].startswith(f"{PREFIX}-")]
+    roles = [
+        r
+        for page in iam.get_paginator("list_roles").paginate()
+        for r in page["Roles"]
+        if r["RoleName"].startswith(f"{PREFIX}-")
+    ]
     assert sorted(r["RoleName"] for r in roles) == sorted(
-        f"{PREFIX}-{n}" for n in ("readonly", "break-glass", "ci-deploy"))
+        f"{PREFIX}-{n}" for n in ("readonly", "break-glass", "ci-deploy")
+    )
     for listed in roles:
         held = iam.get_role(RoleName=listed["RoleName"])["Role"]
-        assert held.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") == \
-            BOUNDARY_ARN, listed["RoleName"]
+        assert held.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") == BOUNDARY_ARN, (
+            listed["RoleName"]
+        )
     assert deployed.outputs.get("access_analyzer_arn") is None, "switched off for this target"
 
 
@@ -181,8 +201,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

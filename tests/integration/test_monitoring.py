@@ -21,7 +21,6 @@ PREFIX = "core-dev"
 REGION = "eu-west-1"  # the scenario's region, not the endpoint's default
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)

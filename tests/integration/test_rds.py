@@ -28,7 +28,6 @@ FUNCTION = f"{PREFIX}-rds-rotation"
 HANDLER = REPO_ROOT / "components" / "terraform" / "rds" / "lambda" / "rotation.py"
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)

@@ -41,7 +41,6 @@ CONFIG_RULES = {
 }
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -49,9 +48,22 @@ def deployed(fleet):
 
 @pytest.fixture(scope="module")
 def clients(endpoint):
-    return {s: endpoint.boto3_client(s) for s in (
-        "kms", "s3", "cloudtrail", "logs", "iam", "config", "guardduty", "sns", "events",
-        "cloudwatch", "securityhub")}
+    return {
+        s: endpoint.boto3_client(s)
+        for s in (
+            "kms",
+            "s3",
+            "cloudtrail",
+            "logs",
+            "iam",
+            "config",
+            "guardduty",
+            "sns",
+            "events",
+            "cloudwatch",
+            "securityhub",
+        )
+    }
 
 
 def tags_of(items: list[dict] | None) -> dict[str, str]:
@@ -68,6 +80,7 @@ def as_list(value) -> list:
 
 # Key ----------------------------------------------------------------------------------------
 
+
 def test_key_rotates_and_each_service_gets_only_its_grant(deployed, clients, integration_run):
     kms, key_arn = clients["kms"], deployed.outputs["kms_key_arn"]
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
@@ -75,41 +88,56 @@ def test_key_rotates_and_each_service_gets_only_its_grant(deployed, clients, int
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
     key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
-    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == \
-        [f"alias/{PREFIX}-security"]
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_arn)["Aliases"]] == [
+        f"alias/{PREFIX}-security"
+    ]
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    assert set(by_sid) == {"AccountAdministration", "CloudTrailEncryptsLogs",
-                           "CloudTrailDescribesKey", "ConfigEncryptsDeliveries",
-                           "CloudWatchLogsEncryptsLogGroups",
-                           "EventsAndAlarmsPublishToEncryptedTopic"}
+    assert set(by_sid) == {
+        "AccountAdministration",
+        "CloudTrailEncryptsLogs",
+        "CloudTrailDescribesKey",
+        "ConfigEncryptsDeliveries",
+        "CloudWatchLogsEncryptsLogGroups",
+        "EventsAndAlarmsPublishToEncryptedTopic",
+    }
     trail = by_sid["CloudTrailEncryptsLogs"]
     assert trail["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
     assert as_list(trail["Action"]) == ["kms:GenerateDataKey*"]
     assert trail["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN}
     logs = by_sid["CloudWatchLogsEncryptsLogGroups"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
-    assert logs["Condition"] == {"ArnLike": {
-        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:*"}}
+    assert logs["Condition"] == {
+        "ArnLike": {
+            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:*"
+        }
+    }
     config = by_sid["ConfigEncryptsDeliveries"]
     assert config["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
 
 
 # Logs bucket --------------------------------------------------------------------------------
 
-def test_logs_bucket_is_private_versioned_and_encrypted_with_the_key(deployed, clients,
-                                                                      integration_run):
+
+def test_logs_bucket_is_private_versioned_and_encrypted_with_the_key(
+    deployed, clients, integration_run
+):
     s3, key_arn = clients["s3"], deployed.outputs["kms_key_arn"]
     assert deployed.outputs["logs_bucket_name"] == BUCKET
-    [rule] = s3.get_bucket_encryption(
-        Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
-    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms",
-                                                          "KMSMasterKeyID": key_arn}
+    [rule] = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": key_arn,
+    }
     assert rule["BucketKeyEnabled"] is True
     assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
     block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
-    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                     "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
     ownership = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]
     assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     tags = tags_of(s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"])
@@ -127,12 +155,18 @@ def test_logs_go_to_glacier_after_90_days_and_expire_after_365(deployed, clients
 
 
 def test_bucket_policy_lets_only_this_trail_and_config_write_under_their_prefixes(
-        deployed, clients):
+    deployed, clients
+):
     policy = policy_doc(clients["s3"].get_bucket_policy(Bucket=BUCKET)["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    assert set(by_sid) == {"DenyInsecureTransport", "AWSConfigBucketPermissionsCheck",
-                           "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery",
-                           "AWSCloudTrailAclCheck", "AWSCloudTrailWrite"}
+    assert set(by_sid) == {
+        "DenyInsecureTransport",
+        "AWSConfigBucketPermissionsCheck",
+        "AWSConfigBucketExistenceCheck",
+        "AWSConfigBucketDelivery",
+        "AWSCloudTrailAclCheck",
+        "AWSCloudTrailWrite",
+    }
     deny = by_sid["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny"
     assert sorted(as_list(deny["Resource"])) == sorted([BUCKET_ARN, f"{BUCKET_ARN}/*"])
@@ -152,8 +186,10 @@ def test_bucket_policy_lets_only_this_trail_and_config_write_under_their_prefixe
 
 # CloudTrail ---------------------------------------------------------------------------------
 
-def test_trail_is_multi_region_validated_encrypted_and_streams_to_logs(deployed, clients,
-                                                                      integration_run):
+
+def test_trail_is_multi_region_validated_encrypted_and_streams_to_logs(
+    deployed, clients, integration_run
+):
     cloudtrail, key_arn = clients["cloudtrail"], deployed.outputs["kms_key_arn"]
     assert deployed.outputs["cloudtrail_arn"] == TRAIL_ARN
     trail = cloudtrail.get_trail(Name=PREFIX)["Trail"]
@@ -164,25 +200,31 @@ def test_trail_is_multi_region_validated_encrypted_and_streams_to_logs(deployed,
     assert trail["LogFileValidationEnabled"] is True
     assert trail["KmsKeyId"] == key_arn
     assert trail["CloudWatchLogsLogGroupArn"] == f"{LOG_GROUP_ARN}:*"
-    assert trail["CloudWatchLogsRoleArn"] == \
-        f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-cloudtrail-logs"
+    assert trail["CloudWatchLogsRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-cloudtrail-logs"
     selectors = cloudtrail.get_event_selectors(TrailName=PREFIX)["EventSelectors"]
-    assert [(s["ReadWriteType"], s["IncludeManagementEvents"]) for s in selectors] == \
-        [("All", True)]
+    assert [(s["ReadWriteType"], s["IncludeManagementEvents"]) for s in selectors] == [
+        ("All", True)
+    ]
     [listed] = cloudtrail.list_tags(ResourceIdList=[TRAIL_ARN])["ResourceTagList"]
     assert tags_of(listed["TagsList"])[RUN_TAG] == integration_run.run_id
 
 
 def test_trail_log_group_is_encrypted_kept_a_year_and_writable_only_by_the_trail(
-        deployed, clients, integration_run):
+    deployed, clients, integration_run
+):
     logs, iam = clients["logs"], clients["iam"]
     assert deployed.outputs["cloudtrail_log_group_name"] == LOG_GROUP
-    group = next(g for g in logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
-                 if g["logGroupName"] == LOG_GROUP)
+    group = next(
+        g
+        for g in logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
+        if g["logGroupName"] == LOG_GROUP
+    )
     assert group["kmsKeyId"] == deployed.outputs["kms_key_arn"]
     assert group["retentionInDays"] == 365
-    assert logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"][RUN_TAG] == \
-        integration_run.run_id
+    assert (
+        logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"][RUN_TAG]
+        == integration_run.run_id
+    )
 
     name = f"{PREFIX}-cloudtrail-logs"
     role = iam.get_role(RoleName=name)["Role"]
@@ -190,42 +232,47 @@ def test_trail_log_group_is_encrypted_kept_a_year_and_writable_only_by_the_trail
     assert trust["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == ["cloudwatch-logs"]
-    [statement] = policy_doc(iam.get_role_policy(
-        RoleName=name, PolicyName="cloudwatch-logs")["PolicyDocument"])["Statement"]
+    [statement] = policy_doc(
+        iam.get_role_policy(RoleName=name, PolicyName="cloudwatch-logs")["PolicyDocument"]
+    )["Statement"]
     assert sorted(as_list(statement["Action"])) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert statement["Resource"] == f"{LOG_GROUP_ARN}:log-stream:*"
 
 
 # Config -------------------------------------------------------------------------------------
 
+
 def test_config_records_everything_and_delivers_encrypted_to_the_bucket(deployed, clients):
     config, iam = clients["config"], clients["iam"]
     assert deployed.outputs["config_recorder_name"] == PREFIX
-    [recorder] = config.describe_configuration_recorders(
-        ConfigurationRecorderNames=[PREFIX])["ConfigurationRecorders"]
+    [recorder] = config.describe_configuration_recorders(ConfigurationRecorderNames=[PREFIX])[
+        "ConfigurationRecorders"
+    ]
     assert recorder["roleARN"] == f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-config"
     assert recorder["recordingGroup"]["allSupported"] is True
     assert recorder["recordingGroup"]["includeGlobalResourceTypes"] is True
-    [status] = config.describe_configuration_recorder_status(
-        ConfigurationRecorderNames=[PREFIX])["ConfigurationRecordersStatus"]
+    [status] = config.describe_configuration_recorder_status(ConfigurationRecorderNames=[PREFIX])[
+        "ConfigurationRecordersStatus"
+    ]
     assert status["recording"] is True
-    [channel] = config.describe_delivery_channels(
-        DeliveryChannelNames=[PREFIX])["DeliveryChannels"]
+    [channel] = config.describe_delivery_channels(DeliveryChannelNames=[PREFIX])["DeliveryChannels"]
     assert (channel["s3BucketName"], channel["s3KeyPrefix"]) == (BUCKET, "config")
     assert channel["s3KmsKeyArn"] == deployed.outputs["kms_key_arn"]
-    assert channel["configSnapshotDeliveryProperties"]["deliveryFrequency"] == \
-        "TwentyFour_Hours"
+    assert channel["configSnapshotDeliveryProperties"]["deliveryFrequency"] == "TwentyFour_Hours"
     attached = iam.list_attached_role_policies(RoleName=f"{PREFIX}-config")["AttachedPolicies"]
-    assert [p["PolicyArn"] for p in attached] == \
-        ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"]
+    assert [p["PolicyArn"] for p in attached] == [
+        "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+    ]
 
 
 def test_config_rules_are_the_baseline_controls(deployed, clients, integration_run):
     config = clients["config"]
     expected = {f"{PREFIX}-{k}": v for k, v in CONFIG_RULES.items()}
     assert deployed.outputs["config_rule_names"] == sorted(expected)
-    rules = {r["ConfigRuleName"]: r for r in config.describe_config_rules(
-        ConfigRuleNames=sorted(expected))["ConfigRules"]}
+    rules = {
+        r["ConfigRuleName"]: r
+        for r in config.describe_config_rules(ConfigRuleNames=sorted(expected))["ConfigRules"]
+    }
     assert set(rules) == set(expected)
     for name, identifier in expected.items():
         rule = rules[name]
@@ -239,8 +286,10 @@ def test_config_rules_are_the_baseline_controls(deployed, clients, integration_r
 
 # GuardDuty and findings ---------------------------------------------------------------------
 
-def test_guardduty_detector_is_enabled_and_publishes_every_15_minutes(deployed, clients,
-                                                                      integration_run):
+
+def test_guardduty_detector_is_enabled_and_publishes_every_15_minutes(
+    deployed, clients, integration_run
+):
     guardduty, detector_id = clients["guardduty"], deployed.outputs["guardduty_detector_id"]
     assert guardduty.list_detectors()["DetectorIds"] == [detector_id]
     detector = guardduty.get_detector(DetectorId=detector_id)
@@ -249,18 +298,22 @@ def test_guardduty_detector_is_enabled_and_publishes_every_15_minutes(deployed, 
     assert detector["Tags"][RUN_TAG] == integration_run.run_id
 
 
-def test_high_severity_guardduty_findings_reach_the_encrypted_topic(deployed, clients,
-                                                                     integration_run):
+def test_high_severity_guardduty_findings_reach_the_encrypted_topic(
+    deployed, clients, integration_run
+):
     events, sns = clients["events"], clients["sns"]
     assert deployed.outputs["findings_topic_arn"] == TOPIC_ARN
     rules = events.list_rules(NamePrefix=PREFIX)["Rules"]
-    assert [r["Name"] for r in rules] == [f"{PREFIX}-guardduty-findings"], \
+    assert [r["Name"] for r in rules] == [f"{PREFIX}-guardduty-findings"], (
         "Security Hub is off here, so GuardDuty is the only route"
+    )
     [rule] = rules
     assert rule["State"] == "ENABLED"
     assert json.loads(rule["EventPattern"]) == {
-        "source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
-        "detail": {"severity": [{"numeric": [">=", 7]}]}}
+        "source": ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        "detail": {"severity": [{"numeric": [">=", 7]}]},
+    }
     rule_tags = tags_of(events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"])
     assert rule_tags[RUN_TAG] == integration_run.run_id
     targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
@@ -269,16 +322,21 @@ def test_high_severity_guardduty_findings_reach_the_encrypted_topic(deployed, cl
     attributes = sns.get_topic_attributes(TopicArn=TOPIC_ARN)["Attributes"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["kms_key_arn"]
     by_sid = {s["Sid"]: s for s in policy_doc(attributes["Policy"])["Statement"]}
-    assert set(by_sid) == {"EventBridgeRulesPublish", "CloudWatchAlarmsPublish",
-                           "DenyInsecureTransport"}
+    assert set(by_sid) == {
+        "EventBridgeRulesPublish",
+        "CloudWatchAlarmsPublish",
+        "DenyInsecureTransport",
+    }
     publish = by_sid["EventBridgeRulesPublish"]
     assert publish["Principal"] == {"Service": "events.amazonaws.com"}
     assert publish["Condition"] == {"ArnEquals": {"aws:SourceArn": rule["Arn"]}}
     assert by_sid["CloudWatchAlarmsPublish"]["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT}}
+        "StringEquals": {"aws:SourceAccount": ACCOUNT}
+    }
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=TOPIC_ARN)["Subscriptions"]
-    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == \
-        [("email", "security@example.com")]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
+        ("email", "security@example.com")
+    ]
     topic_tags = tags_of(sns.list_tags_for_resource(ResourceArn=TOPIC_ARN)["Tags"])
     assert topic_tags[RUN_TAG] == integration_run.run_id
     assert deployed.outputs.get("composite_alarm_arn") is None, "switched off for this target"
@@ -287,6 +345,7 @@ def test_high_severity_guardduty_findings_reach_the_encrypted_topic(deployed, cl
 
 # What the integration scenario leaves out, each in a small deployment of its own -----------
 
+
 @pytest.mark.requires("composite_alarms")
 def test_composite_alarm_pages_when_any_named_alarm_fires(deploy, clients, integration_run):
     """Two metric alarms stand in for the other components' (vpc, securitygroup) alarms."""
@@ -294,14 +353,28 @@ def test_composite_alarm_pages_when_any_named_alarm_fires(deploy, clients, integ
     members = [f"tfharness-{integration_run.run_id}-{n}" for n in ("ssh", "sg")]
     for name in members:
         cloudwatch.put_metric_alarm(
-            AlarmName=name, Namespace="tfharness", MetricName=name, Statistic="Sum", Period=300,
-            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
-            Tags=[{"Key": RUN_TAG, "Value": integration_run.run_id}])
+            AlarmName=name,
+            Namespace="tfharness",
+            MetricName=name,
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            Tags=[{"Key": RUN_TAG, "Value": integration_run.run_id}],
+        )
     try:
-        with deploy(COMPONENT, "minimal", name="seccomp", enable_guardduty=False,
-                    enable_findings_notifications=True, composite_alarm_names=members) as own:
-            [alarm] = cloudwatch.describe_alarms(AlarmNames=["seccomp-dev-security"],
-                                                 AlarmTypes=["CompositeAlarm"])["CompositeAlarms"]
+        with deploy(
+            COMPONENT,
+            "minimal",
+            name="seccomp",
+            enable_guardduty=False,
+            enable_findings_notifications=True,
+            composite_alarm_names=members,
+        ) as own:
+            [alarm] = cloudwatch.describe_alarms(
+                AlarmNames=["seccomp-dev-security"], AlarmTypes=["CompositeAlarm"]
+            )["CompositeAlarms"]
             assert alarm["AlarmArn"] == own.outputs["composite_alarm_arn"]
             assert alarm["AlarmRule"] == " OR ".join(f'ALARM("{m}")' for m in members)
             topic = own.outputs["findings_topic_arn"]
@@ -317,8 +390,9 @@ def test_composite_alarm_pages_when_any_named_alarm_fires(deploy, clients, integ
 @pytest.mark.requires("security_hub_configuration")
 def test_security_hub_consolidates_controls_and_subscribes_both_standards(deploy, clients):
     securityhub = clients["securityhub"]
-    with deploy(COMPONENT, "minimal", name="sechub", enable_guardduty=False,
-                enable_securityhub=True) as own:
+    with deploy(
+        COMPONENT, "minimal", name="sechub", enable_guardduty=False, enable_securityhub=True
+    ) as own:
         hub = securityhub.describe_hub()
         assert hub["ControlFindingGenerator"] == "SECURITY_CONTROL"
         assert hub["AutoEnableControls"] is True
@@ -326,14 +400,19 @@ def test_security_hub_consolidates_controls_and_subscribes_both_standards(deploy
         assert expected == {
             f"arn:aws:securityhub:{REGION}::standards/"
             "aws-foundational-security-best-practices/v/1.0.0",
-            f"arn:aws:securityhub:{REGION}::standards/cis-aws-foundations-benchmark/v/3.0.0"}
-        held = {s["StandardsArn"] for s in securityhub.get_enabled_standards()[
-            "StandardsSubscriptions"] if s["StandardsStatus"] != "DELETING"}
+            f"arn:aws:securityhub:{REGION}::standards/cis-aws-foundations-benchmark/v/3.0.0",
+        }
+        held = {
+            s["StandardsArn"]
+            for s in securityhub.get_enabled_standards()["StandardsSubscriptions"]
+            if s["StandardsStatus"] != "DELETING"
+        }
         assert expected <= held
         assert own.workspace.changes_pending() is None
 
 
 # Re-plan ------------------------------------------------------------------------------------
+
 
 def drift(plan) -> str:
     """What a non-empty re-plan would change: address, action and the attributes that differ."""
@@ -343,8 +422,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

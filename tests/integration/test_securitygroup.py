@@ -42,7 +42,6 @@ SUBSCRIPTION = ("email", "security-alerts@example.com")
 HOUR = 3600
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -55,8 +54,9 @@ def vpc(fleet):
 
 @pytest.fixture(scope="module")
 def clients(endpoint):
-    return {s: endpoint.boto3_client(s) for s in ("ec2", "logs", "kms", "sns", "cloudwatch",
-                                                  "events")}
+    return {
+        s: endpoint.boto3_client(s) for s in ("ec2", "logs", "kms", "sns", "cloudwatch", "events")
+    }
 
 
 def tags_of(items: list[dict] | None) -> dict[str, str]:
@@ -73,9 +73,11 @@ def log_group_arn(name: str) -> str:
 
 # The group and its rules ----------------------------------------------------------------------
 
+
 def test_group_is_in_the_applied_vpc(deployed, vpc, clients, integration_run):
     group = clients["ec2"].describe_security_groups(
-        GroupIds=[deployed.outputs["security_group_id"]])["SecurityGroups"][0]
+        GroupIds=[deployed.outputs["security_group_id"]]
+    )["SecurityGroups"][0]
     assert group["VpcId"] == vpc.outputs["vpc_id"]
     assert group["GroupName"] == PREFIX == deployed.outputs["security_group_name"]
     tags = tags_of(group.get("Tags"))
@@ -85,27 +87,39 @@ def test_group_is_in_the_applied_vpc(deployed, vpc, clients, integration_run):
 def test_rules_are_what_the_templates_expand_to(deployed, clients, integration_run):
     group_id = deployed.outputs["security_group_id"]
     rules = clients["ec2"].describe_security_group_rules(
-        Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
+        Filters=[{"Name": "group-id", "Values": [group_id]}]
+    )["SecurityGroupRules"]
 
     def source(rule: dict) -> str:
-        return (rule.get("CidrIpv4") or rule.get("CidrIpv6") or rule.get("PrefixListId")
-                or ("self" if rule.get("ReferencedGroupInfo", {}).get("GroupId") == group_id
-                    else rule.get("ReferencedGroupInfo", {}).get("GroupId")))
+        return (
+            rule.get("CidrIpv4")
+            or rule.get("CidrIpv6")
+            or rule.get("PrefixListId")
+            or (
+                "self"
+                if rule.get("ReferencedGroupInfo", {}).get("GroupId") == group_id
+                else rule.get("ReferencedGroupInfo", {}).get("GroupId")
+            )
+        )
 
-    held = {(r["IsEgress"], r["IpProtocol"], r.get("FromPort"), r.get("ToPort"), source(r))
-            for r in rules}
+    held = {
+        (r["IsEgress"], r["IpProtocol"], r.get("FromPort"), r.get("ToPort"), source(r))
+        for r in rules
+    }
     assert held == {
-        (False, "tcp", 443, 443, "10.0.0.0/16"),      # https_from_vpc: the wired VPC CIDR
-        (False, "tcp", 22, 22, "10.0.0.0/20"),        # ssh_from_bastion
+        (False, "tcp", 443, 443, "10.0.0.0/16"),  # https_from_vpc: the wired VPC CIDR
+        (False, "tcp", 22, 22, "10.0.0.0/20"),  # ssh_from_bastion
         (False, "tcp", 5432, 5432, "10.0.128.0/20"),  # postgres_from_app, both app subnets
         (False, "tcp", 5432, 5432, "10.0.144.0/20"),
-        (True, "tcp", 443, 443, "0.0.0.0/0"),         # the default egress
+        (True, "tcp", 443, 443, "0.0.0.0/0"),  # the default egress
     }
     by_id = {r["SecurityGroupRuleId"]: r for r in rules}
     assert set(deployed.outputs["ingress_rule_ids"].values()) == {
-        i for i, r in by_id.items() if not r["IsEgress"]}
+        i for i, r in by_id.items() if not r["IsEgress"]
+    }
     assert set(deployed.outputs["egress_rule_ids"].values()) == {
-        i for i, r in by_id.items() if r["IsEgress"]}
+        i for i, r in by_id.items() if r["IsEgress"]
+    }
     for key, rule_id in deployed.outputs["ingress_rule_ids"].items():
         tags = tags_of(by_id[rule_id].get("Tags"))
         assert tags[RUN_TAG] == integration_run.run_id and tags["Name"] == key
@@ -115,13 +129,16 @@ def test_rules_are_what_the_templates_expand_to(deployed, clients, integration_r
 
 # Audit --------------------------------------------------------------------------------------
 
-def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients,
-                                                            integration_run):
+
+def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients, integration_run):
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["audit_kms_key_arn"]
     for name in LOG_GROUPS.values():
-        group = next(g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-                     if g["logGroupName"] == name)
+        group = next(
+            g
+            for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+            if g["logGroupName"] == name
+        )
         assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 90, name
         tags = logs.list_tags_for_resource(resourceArn=log_group_arn(name))["tags"]
         assert tags[RUN_TAG] == integration_run.run_id, name
@@ -130,11 +147,15 @@ def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients,
     key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
-    [logs_use] = [s for s in policy["Statement"]
-                  if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"]
+    [logs_use] = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
+    ]
     allowed = logs_use["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
     assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
-        log_group_arn(n) for n in LOG_GROUPS.values())
+        log_group_arn(n) for n in LOG_GROUPS.values()
+    )
 
 
 def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(clients):
@@ -143,10 +164,13 @@ def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(client
     [statement] = policy_doc(held["policyDocument"])["Statement"]
     services = statement["Principal"]["Service"]
     assert sorted([services] if isinstance(services, str) else services) == [
-        "delivery.logs.amazonaws.com", "events.amazonaws.com"]
+        "delivery.logs.amazonaws.com",
+        "events.amazonaws.com",
+    ]
     assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert sorted(statement["Resource"]) == sorted(
-        f"{log_group_arn(n)}:*" for n in LOG_GROUPS.values())
+        f"{log_group_arn(n)}:*" for n in LOG_GROUPS.values()
+    )
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
 
 
@@ -163,35 +187,54 @@ def test_eventbridge_rules_target_their_log_groups(deployed, clients, integratio
         tags = tags_of(events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"])
         assert tags[RUN_TAG] == integration_run.run_id
     changes = json.loads(events.describe_rule(Name=RULES["changes"])["EventPattern"])
-    assert sorted(changes["detail"]["eventName"]) == sorted([
-        "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
-        "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
-        "CreateSecurityGroup", "DeleteSecurityGroup"])
+    assert sorted(changes["detail"]["eventName"]) == sorted(
+        [
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress",
+            "CreateSecurityGroup",
+            "DeleteSecurityGroup",
+        ]
+    )
     assert deployed.outputs["event_rule_arn"].endswith(f":rule/{RULES['changes']}")
     assert deployed.outputs["public_ingress_event_rule_arn"].endswith(
-        f":rule/{RULES['public_ingress']}")
+        f":rule/{RULES['public_ingress']}"
+    )
 
 
 # Alarms end to end --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def wirings(deployed, clients):
-    return {key: security_alarms(clients["cloudwatch"], clients["logs"], clients["sns"], name)
-            for key, name in LOG_GROUPS.items()}
+    return {
+        key: security_alarms(clients["cloudwatch"], clients["logs"], clients["sns"], name)
+        for key, name in LOG_GROUPS.items()
+    }
 
 
 def test_public_ingress_filter_feeds_an_alarm_that_notifies_the_subscribed_topic(
-        deployed, wirings, clients, integration_run):
+    deployed, wirings, clients, integration_run
+):
     topic = deployed.outputs["alarm_sns_topic_arn"]
     [public] = wirings["public_ingress"]
     assert (public.filter_name, public.namespace, public.metric_name) == (
-        f"{PREFIX}-public-ingress", NAMESPACE, "PublicIngressOpened")
+        f"{PREFIX}-public-ingress",
+        NAMESPACE,
+        "PublicIngressOpened",
+    )
     assert (public.metric_value, public.default_value) == ("1", 0.0)
     [alarm] = public.alarms
     assert alarm.name == ALARM == deployed.outputs["public_ingress_alarm_name"]
     assert (alarm.namespace, alarm.metric_name) == (public.namespace, public.metric_name)
-    assert (alarm.statistic, alarm.period, alarm.evaluation_periods, alarm.comparison,
-            alarm.threshold) == ("Sum", 300, 1, "GreaterThanOrEqualToThreshold", 1.0)
+    assert (
+        alarm.statistic,
+        alarm.period,
+        alarm.evaluation_periods,
+        alarm.comparison,
+        alarm.threshold,
+    ) == ("Sum", 300, 1, "GreaterThanOrEqualToThreshold", 1.0)
     assert alarm.treat_missing_data == "notBreaching"
     assert alarm.alarm_actions == alarm.ok_actions == (topic,)
     assert alarm.subscriptions == {topic: (SUBSCRIPTION,)}
@@ -199,11 +242,14 @@ def test_public_ingress_filter_feeds_an_alarm_that_notifies_the_subscribed_topic
     sns = clients["sns"]
     attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["audit_kms_key_arn"]
-    assert tags_of(sns.list_tags_for_resource(ResourceArn=topic)["Tags"])[RUN_TAG] == \
-        integration_run.run_id
+    assert (
+        tags_of(sns.list_tags_for_resource(ResourceArn=topic)["Tags"])[RUN_TAG]
+        == integration_run.run_id
+    )
     [described] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
-    tags = tags_of(clients["cloudwatch"].list_tags_for_resource(
-        ResourceARN=described["AlarmArn"])["Tags"])
+    tags = tags_of(
+        clients["cloudwatch"].list_tags_for_resource(ResourceARN=described["AlarmArn"])["Tags"]
+    )
     assert tags[RUN_TAG] == integration_run.run_id
 
 
@@ -215,14 +261,23 @@ def test_the_change_count_is_an_activity_metric_without_an_alarm(wirings):
     assert changes.alarms == ()
 
 
-def cloudtrail_event(when: int, group_id: str, *, ipv4: list[str] = (), ipv6: list[str] = (),
-                     name: str = "AuthorizeSecurityGroupIngress",
-                     error: str | None = None) -> dict:
+def cloudtrail_event(
+    when: int,
+    group_id: str,
+    *,
+    ipv4: list[str] = (),
+    ipv6: list[str] = (),
+    name: str = "AuthorizeSecurityGroupIngress",
+    error: str | None = None,
+) -> dict:
     """An EC2 security-group call as CloudTrail delivers it to EventBridge."""
     stamp = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     request_id = str(uuid.uuid4())
     permission = {
-        "ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "groups": {},
+        "ipProtocol": "tcp",
+        "fromPort": 443,
+        "toPort": 443,
+        "groups": {},
         "ipRanges": {"items": [{"cidrIp": c} for c in ipv4]} if ipv4 else {},
         "ipv6Ranges": {"items": [{"cidrIpv6": c} for c in ipv6]} if ipv6 else {},
         "prefixListIds": {},
@@ -230,34 +285,65 @@ def cloudtrail_event(when: int, group_id: str, *, ipv4: list[str] = (), ipv6: li
     detail = {
         "eventVersion": "1.09",
         "userIdentity": {
-            "type": "AssumedRole", "principalId": "AROAEXAMPLEID:deployer",
+            "type": "AssumedRole",
+            "principalId": "AROAEXAMPLEID:deployer",
             "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/platform-deployer/deployer",
             "accountId": ACCOUNT,
-            "sessionContext": {"sessionIssuer": {
-                "type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/platform-deployer",
-                "accountId": ACCOUNT, "userName": "platform-deployer"}},
+            "sessionContext": {
+                "sessionIssuer": {
+                    "type": "Role",
+                    "arn": f"arn:aws:iam::{ACCOUNT}:role/platform-deployer",
+                    "accountId": ACCOUNT,
+                    "userName": "platform-deployer",
+                }
+            },
         },
-        "eventTime": stamp, "eventSource": "ec2.amazonaws.com", "eventName": name,
-        "awsRegion": REGION, "sourceIPAddress": "198.51.100.77",
+        "eventTime": stamp,
+        "eventSource": "ec2.amazonaws.com",
+        "eventName": name,
+        "awsRegion": REGION,
+        "sourceIPAddress": "198.51.100.77",
         "userAgent": "aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64",
-        "requestParameters": {"groupId": group_id,
-                              "ipPermissions": {"items": [
-                                  permission,
-                                  {"ipProtocol": "tcp", "fromPort": 8080, "toPort": 8080,
-                                   "groups": {}, "ipv6Ranges": {}, "prefixListIds": {},
-                                   "ipRanges": {"items": [{"cidrIp": "10.0.0.0/16"}]}},
-                              ]}},
+        "requestParameters": {
+            "groupId": group_id,
+            "ipPermissions": {
+                "items": [
+                    permission,
+                    {
+                        "ipProtocol": "tcp",
+                        "fromPort": 8080,
+                        "toPort": 8080,
+                        "groups": {},
+                        "ipv6Ranges": {},
+                        "prefixListIds": {},
+                        "ipRanges": {"items": [{"cidrIp": "10.0.0.0/16"}]},
+                    },
+                ]
+            },
+        },
         "responseElements": None if error else {"requestId": request_id, "_return": True},
-        "requestID": request_id, "eventID": str(uuid.uuid4()), "readOnly": False,
-        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
+        "requestID": request_id,
+        "eventID": str(uuid.uuid4()),
+        "readOnly": False,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": ACCOUNT,
         "eventCategory": "Management",
     }
     if error:
         detail["errorCode"] = error
         detail["errorMessage"] = "You are not authorized to perform this operation."
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
-            "source": "aws.ec2", "account": ACCOUNT, "time": stamp, "region": REGION,
-            "resources": [], "detail": detail}
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.ec2",
+        "account": ACCOUNT,
+        "time": stamp,
+        "region": REGION,
+        "resources": [],
+        "detail": detail,
+    }
 
 
 # case -> (CloudTrail call, the rules that route it, whether the public-ingress alarm trips)
@@ -265,10 +351,16 @@ CASES = {
     "open_ipv4": (dict(ipv4=["0.0.0.0/0"]), {"changes", "public_ingress"}, True),
     "open_ipv6": (dict(ipv6=["::/0"]), {"changes", "public_ingress"}, True),
     "private_cidr": (dict(ipv4=["10.20.0.0/16"]), {"changes"}, False),
-    "refused_open": (dict(ipv4=["0.0.0.0/0"], error="Client.UnauthorizedOperation"),
-                     {"changes"}, False),
-    "revoke_open": (dict(ipv4=["0.0.0.0/0"], name="RevokeSecurityGroupIngress"),
-                    {"changes"}, False),
+    "refused_open": (
+        dict(ipv4=["0.0.0.0/0"], error="Client.UnauthorizedOperation"),
+        {"changes"},
+        False,
+    ),
+    "revoke_open": (
+        dict(ipv4=["0.0.0.0/0"], name="RevokeSecurityGroupIngress"),
+        {"changes"},
+        False,
+    ),
 }
 # case -> what the change-count metric records (refused calls changed nothing)
 CHANGES_COUNTED = {"open_ipv4", "open_ipv6", "private_cidr", "revoke_open"}
@@ -277,17 +369,28 @@ CHANGES_COUNTED = {"open_ipv4", "open_ipv6", "private_cidr", "revoke_open"}
 def target_test_event_pattern(events) -> str | None:
     """None when the target answers TestEventPattern, else why not (moto 5.2.5 answers with
     an empty body: the operation is a stub)."""
-    probe = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "probe",
-             "source": "tfharness.probe", "account": ACCOUNT, "time": "2026-01-01T00:00:00Z",
-             "region": REGION, "resources": [], "detail": {}}
+    probe = {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "probe",
+        "source": "tfharness.probe",
+        "account": ACCOUNT,
+        "time": "2026-01-01T00:00:00Z",
+        "region": REGION,
+        "resources": [],
+        "detail": {},
+    }
     try:
-        answer = events.test_event_pattern(EventPattern='{"source": ["tfharness.probe"]}',
-                                           Event=json.dumps(probe))
+        answer = events.test_event_pattern(
+            EventPattern='{"source": ["tfharness.probe"]}', Event=json.dumps(probe)
+        )
     except Exception as error:  # any refusal means the target cannot evaluate patterns
         return f"the target refused TestEventPattern ({str(error).splitlines()[0][:120]})"
     if answer.get("Result") is not True:
-        return ("the target does not evaluate TestEventPattern (answered without a Result: "
-                "the operation is a stub)")
+        return (
+            "the target does not evaluate TestEventPattern (answered without a Result: "
+            "the operation is a stub)"
+        )
     return None
 
 
@@ -317,12 +420,21 @@ def routed(deployed, clients, integration_run):
         for key in matched[case]:
             per_group[key].append((when, event))
     stream = f"tfharness-{integration_run.run_id}"
-    held = {key: put_and_read_back(clients["logs"], LOG_GROUPS[key], stream, sent)
-            for key, sent in per_group.items() if sent}
+    held = {
+        key: put_and_read_back(clients["logs"], LOG_GROUPS[key], stream, sent)
+        for key, sent in per_group.items()
+        if sent
+    }
     for key, sent in per_group.items():
         assert sorted(m for _, m in held.get(key, [])) == sorted(m for _, m in sent), key
-    return {"hours": hours, "matched": matched, "held": held, "patterns": patterns,
-            "events": sent_events, "target_cannot": target_cannot}
+    return {
+        "hours": hours,
+        "matched": matched,
+        "held": held,
+        "patterns": patterns,
+        "events": sent_events,
+        "target_cannot": target_cannot,
+    }
 
 
 def test_eventbridge_routes_only_public_openings_to_the_public_group(routed):
@@ -353,8 +465,11 @@ def test_public_ingress_alarm_trips_for_0_0_0_0_and_ipv6_any_only(routed, wiring
 
     changes_events = routed["held"]["changes"]
     changes = simulate(changes_events, wirings["changes"])
-    counted = {case_of(ts) for i, (ts, _) in enumerate(changes_events)
-               if changes.metrics_fed(i) == {"SecurityGroupChanges"}}
+    counted = {
+        case_of(ts)
+        for i, (ts, _) in enumerate(changes_events)
+        if changes.metrics_fed(i) == {"SecurityGroupChanges"}
+    }
     assert counted == CHANGES_COUNTED
     assert changes.tripped == {}, "no alarm watches the change count"
 
@@ -364,22 +479,27 @@ def test_the_target_evaluates_the_audit_filters_like_the_evaluator(routed, wirin
     for key, held in routed["held"].items():
         messages = [m for _, m in held]
         for wiring in wirings[key]:
-            answer = clients["logs"].test_metric_filter(filterPattern=wiring.pattern,
-                                                        logEventMessages=messages)
+            answer = clients["logs"].test_metric_filter(
+                filterPattern=wiring.pattern, logEventMessages=messages
+            )
             expected = {i + 1 for i, m in enumerate(messages) if wiring.compiled().matches(m)}
             assert {m["eventNumber"] for m in answer["matches"]} == expected, wiring.metric_name
 
 
 @pytest.mark.requires("alarm_evaluation")
-def test_the_target_raises_the_alarm_on_a_live_public_opening(deployed, clients,
-                                                             integration_run):
+def test_the_target_raises_the_alarm_on_a_live_public_opening(deployed, clients, integration_run):
     """Where the target evaluates alarms (real AWS): a 0.0.0.0/0 opening logged now puts the
     public-ingress alarm into ALARM within a few periods."""
     now = int(time.time())
-    event = json.dumps(cloudtrail_event(now, deployed.outputs["security_group_id"],
-                                        ipv4=["0.0.0.0/0"]))
-    put_and_read_back(clients["logs"], LOG_GROUPS["public_ingress"],
-                      f"tfharness-{integration_run.run_id}-live", [(now, event)])
+    event = json.dumps(
+        cloudtrail_event(now, deployed.outputs["security_group_id"], ipv4=["0.0.0.0/0"])
+    )
+    put_and_read_back(
+        clients["logs"],
+        LOG_GROUPS["public_ingress"],
+        f"tfharness-{integration_run.run_id}-live",
+        [(now, event)],
+    )
 
     def in_alarm() -> None:
         [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
@@ -396,8 +516,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

@@ -58,8 +58,10 @@ def span(name: str, *indexes: int) -> set[tuple[str, int]]:
 FEEDS = {
     "SSHAttempts": span("ssh.log", 0, 1, 2, 3, 4),
     "RDPAttempts": span("rdp.log", 0, 1, 2),
-    "RejectedConnections": span("ssh.log", 2, 3, 4) | span("rdp.log", 1, 2)
-    | span("port-scan.log", *range(21)) | span("large-transfer.log", 3),
+    "RejectedConnections": span("ssh.log", 2, 3, 4)
+    | span("rdp.log", 1, 2)
+    | span("port-scan.log", *range(21))
+    | span("large-transfer.log", 3),
     "LargeTransfers": span("large-transfer.log", 0, 1),
     "PortScanRejects": span("port-scan.log", *range(20)),
 }
@@ -75,7 +77,6 @@ TRIPS = {
 HOUR = 3600
 
 
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -83,8 +84,7 @@ def deployed(fleet):
 
 @pytest.fixture(scope="module")
 def clients(endpoint):
-    return {s: endpoint.boto3_client(s) for s in ("ec2", "logs", "kms", "iam", "sns",
-                                                  "cloudwatch")}
+    return {s: endpoint.boto3_client(s) for s in ("ec2", "logs", "kms", "iam", "sns", "cloudwatch")}
 
 
 def tags_of(items: list[dict] | None) -> dict[str, str]:
@@ -97,6 +97,7 @@ def policy_doc(value) -> dict:
 
 # Network ------------------------------------------------------------------------------------
 
+
 def test_vpc_subnets_and_gateways_are_what_was_planned(deployed, clients, integration_run):
     ec2, out = clients["ec2"], deployed.outputs
     vpc = ec2.describe_vpcs(VpcIds=[out["vpc_id"]])["Vpcs"][0]
@@ -104,15 +105,22 @@ def test_vpc_subnets_and_gateways_are_what_was_planned(deployed, clients, integr
     assert tags_of(vpc.get("Tags"))[RUN_TAG] == integration_run.run_id
     assert tags_of(vpc.get("Tags"))["Name"] == PREFIX
 
-    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(
-        Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Subnets"]}
+    subnets = {
+        s["SubnetId"]: s
+        for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])[
+            "Subnets"
+        ]
+    }
     public, private = out["public_subnet_ids"], out["private_subnet_ids"]
     assert set(subnets) == set(public) | set(private) and len(public) == len(private) == 2
     assert [subnets[s]["CidrBlock"] for s in public] == ["10.0.0.0/20", "10.0.16.0/20"]
     assert [subnets[s]["CidrBlock"] for s in private] == ["10.0.128.0/20", "10.0.144.0/20"]
     assert len({subnets[s]["AvailabilityZone"] for s in public}) == 2, "public: one per AZ"
-    assert [subnets[s]["AvailabilityZone"] for s in public] == \
-        [subnets[s]["AvailabilityZone"] for s in private] == out["availability_zones"]
+    assert (
+        [subnets[s]["AvailabilityZone"] for s in public]
+        == [subnets[s]["AvailabilityZone"] for s in private]
+        == out["availability_zones"]
+    )
     for subnet in subnets.values():
         assert subnet["MapPublicIpOnLaunch"] is False
         assert tags_of(subnet.get("Tags"))[RUN_TAG] == integration_run.run_id
@@ -124,23 +132,28 @@ def test_vpc_subnets_and_gateways_are_what_was_planned(deployed, clients, integr
         assert [a["SubnetId"] for a in table["Associations"] if a.get("SubnetId")] == [subnet]
         default = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
         assert len(default) == 1 and default[0].get("NatGatewayId") in out["nat_gateway_ids"]
-    public_table = ec2.describe_route_tables(
-        RouteTableIds=[out["public_route_table_id"]])["RouteTables"][0]
-    assert {r.get("GatewayId") for r in public_table["Routes"]
-            if r.get("DestinationCidrBlock") == "0.0.0.0/0"} == {out["internet_gateway_id"]}
+    public_table = ec2.describe_route_tables(RouteTableIds=[out["public_route_table_id"]])[
+        "RouteTables"
+    ][0]
+    assert {
+        r.get("GatewayId")
+        for r in public_table["Routes"]
+        if r.get("DestinationCidrBlock") == "0.0.0.0/0"
+    } == {out["internet_gateway_id"]}
 
 
 def test_default_security_group_has_no_rules(deployed, clients):
     group = clients["ec2"].describe_security_groups(
-        GroupIds=[deployed.outputs["default_security_group_id"]])["SecurityGroups"][0]
+        GroupIds=[deployed.outputs["default_security_group_id"]]
+    )["SecurityGroups"][0]
     assert group["VpcId"] == deployed.outputs["vpc_id"]
     assert group["IpPermissions"] == [] and group["IpPermissionsEgress"] == []
 
 
 # Flow logs ----------------------------------------------------------------------------------
 
-def test_flow_log_captures_all_traffic_in_the_declared_format(deployed, clients,
-                                                              integration_run):
+
+def test_flow_log_captures_all_traffic_in_the_declared_format(deployed, clients, integration_run):
     out = deployed.outputs
     flow = clients["ec2"].describe_flow_logs(FlowLogIds=[out["flow_log_id"]])["FlowLogs"][0]
     assert flow["ResourceId"] == out["vpc_id"]
@@ -156,8 +169,9 @@ def test_flow_log_captures_all_traffic_in_the_declared_format(deployed, clients,
     assert out.get("flow_log_s3_id") is None, "the S3 archive stays off in this scenario"
 
 
-def test_log_group_is_encrypted_with_a_rotating_key_and_keeps_30_days(deployed, clients,
-                                                                       integration_run):
+def test_log_group_is_encrypted_with_a_rotating_key_and_keeps_30_days(
+    deployed, clients, integration_run
+):
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["flow_logs_kms_key_arn"]
     groups = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
@@ -170,18 +184,21 @@ def test_log_group_is_encrypted_with_a_rotating_key_and_keeps_30_days(deployed, 
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
     assert key["KeyManager"] == "CUSTOMER" and key["Enabled"] is True
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
-    key_tags = {t["TagKey"]: t["TagValue"]
-                for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
+    key_tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_arn)["Tags"]}
     assert key_tags[RUN_TAG] == integration_run.run_id
     aliases = kms.list_aliases(KeyId=key_arn)["Aliases"]
     assert [a["AliasName"] for a in aliases] == [f"alias/{PREFIX}-flow-logs"]
 
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
-    logs_use = [s for s in policy["Statement"]
-                if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"]
+    logs_use = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
+    ]
     assert len(logs_use) == 1, "CloudWatch Logs may use the key, in one statement"
     assert logs_use[0]["Condition"] == {
-        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
+        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}
+    }
 
 
 def test_flow_logs_role_trust_and_permissions_are_scoped(deployed, clients, integration_run):
@@ -199,16 +216,21 @@ def test_flow_logs_role_trust_and_permissions_are_scoped(deployed, clients, inte
     }
     assert iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"] == []
     [policy_name] = iam.list_role_policies(RoleName=name)["PolicyNames"]
-    policy = policy_doc(iam.get_role_policy(RoleName=name,
-                                            PolicyName=policy_name)["PolicyDocument"])
+    policy = policy_doc(
+        iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+    )
     write = next(s for s in policy["Statement"] if s.get("Sid") == "WriteThisLogGroup")
     assert write["Resource"] == f"{LOG_GROUP_ARN}:*"
-    granted = {a for s in policy["Statement"] for a in
-               ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    granted = {
+        a
+        for s in policy["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
     assert "logs:CreateLogGroup" not in granted and not any("*" in a for a in granted)
 
 
 # Alarms end to end --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def wirings(deployed, clients) -> list[Wiring]:
@@ -226,7 +248,8 @@ def test_alarm_topic_is_encrypted_tagged_and_subscribed(deployed, clients, integ
 
 
 def test_every_security_filter_feeds_an_alarm_that_notifies_the_subscribed_topic(
-        deployed, wirings, clients, integration_run):
+    deployed, wirings, clients, integration_run
+):
     topic = deployed.outputs["flow_logs_sns_topic_arn"]
     assert {w.metric_name for w in wirings} == set(METRIC.values())
     by_metric = {w.metric_name: w for w in wirings}
@@ -234,19 +257,32 @@ def test_every_security_filter_feeds_an_alarm_that_notifies_the_subscribed_topic
         wiring = by_metric[metric]
         assert wiring.filter_name == f"{PREFIX}-{detector.replace('_', '-')}"
         assert wiring.pattern == deployed.outputs["flow_logs_metric_filter_patterns"][detector]
-        assert (wiring.namespace, wiring.metric_value, wiring.default_value) == \
-            (NAMESPACE, "1", 0.0)
-        assert [a.name for a in wiring.alarms] == [ALARM[detector]], \
+        assert (wiring.namespace, wiring.metric_value, wiring.default_value) == (
+            NAMESPACE,
+            "1",
+            0.0,
+        )
+        assert [a.name for a in wiring.alarms] == [ALARM[detector]], (
             f"{metric}: exactly one alarm watches it"
+        )
         alarm = wiring.alarms[0]
         assert (alarm.namespace, alarm.metric_name) == (wiring.namespace, wiring.metric_name)
-        assert (alarm.statistic, alarm.period, alarm.evaluation_periods, alarm.comparison,
-                alarm.threshold) == ("Sum", 300, 1, "GreaterThanOrEqualToThreshold", threshold)
+        assert (
+            alarm.statistic,
+            alarm.period,
+            alarm.evaluation_periods,
+            alarm.comparison,
+            alarm.threshold,
+        ) == ("Sum", 300, 1, "GreaterThanOrEqualToThreshold", threshold)
         assert alarm.treat_missing_data == "notBreaching"
         assert alarm.alarm_actions == alarm.ok_actions == (topic,)
         assert alarm.subscriptions == {topic: (SUBSCRIPTION,)}
-    arns = [a["AlarmArn"] for a in clients["cloudwatch"].describe_alarms(
-        AlarmNames=list(ALARM.values()))["MetricAlarms"]]
+    arns = [
+        a["AlarmArn"]
+        for a in clients["cloudwatch"].describe_alarms(AlarmNames=list(ALARM.values()))[
+            "MetricAlarms"
+        ]
+    ]
     assert len(arns) == len(ALARM)
     for arn in arns:
         tags = tags_of(clients["cloudwatch"].list_tags_for_resource(ResourceARN=arn)["Tags"])
@@ -290,7 +326,8 @@ def test_fixture_records_are_held_by_the_flow_log_group(played, clients):
     assert sorted(m for _, m in played["held"]) == sorted(m for _, m in played["sent"])
     assert {int(ts) for ts, _ in played["held"]} == {ts for ts, _ in played["sent"]}
     found = clients["logs"].filter_log_events(
-        logGroupName=LOG_GROUP, logStreamNames=[played["stream"]])["events"]
+        logGroupName=LOG_GROUP, logStreamNames=[played["stream"]]
+    )["events"]
     assert sorted(e["message"] for e in found) == sorted(m for _, m in played["sent"])
 
 
@@ -304,11 +341,16 @@ def test_each_record_feeds_exactly_its_metrics(played, wirings):
             got[metric].add((file, index))
     for metric, expected in FEEDS.items():
         assert sorted(got[metric]) == sorted(expected), metric
-    benign = [played["origin"][m][0] for i, (_, m) in enumerate(held)
-              if played["origin"][m][0] in ("https.log", "nodata-skipdata.log")]
+    benign = [
+        played["origin"][m][0]
+        for i, (_, m) in enumerate(held)
+        if played["origin"][m][0] in ("https.log", "nodata-skipdata.log")
+    ]
     assert len(benign) == 6 and all(
-        not result.metrics_fed(i) for i, (_, m) in enumerate(held)
-        if played["origin"][m][0] in ("https.log", "nodata-skipdata.log"))
+        not result.metrics_fed(i)
+        for i, (_, m) in enumerate(held)
+        if played["origin"][m][0] in ("https.log", "nodata-skipdata.log")
+    )
 
 
 def test_thresholds_trip_exactly_for_the_attack_fixtures(played, wirings):
@@ -325,8 +367,11 @@ def test_thresholds_trip_exactly_for_the_attack_fixtures(played, wirings):
     assert tripped_by_file == TRIPS
 
     def total(detector: str, file: str) -> float:
-        return sum(v for p, v in result.datapoints[ALARM[detector]].items()
-                   if hours[p // HOUR * HOUR] == file)
+        return sum(
+            v
+            for p, v in result.datapoints[ALARM[detector]].items()
+            if hours[p // HOUR * HOUR] == file
+        )
 
     # The sums behind the verdicts, one fixture (one hour) at a time.
     assert total("ssh_attempts", "ssh.log") == 5
@@ -340,8 +385,11 @@ def test_thresholds_trip_exactly_for_the_attack_fixtures(played, wirings):
 
 def test_benign_traffic_alone_trips_nothing(played, wirings):
     start = played["start"]
-    benign = [(int(m.split()[start]), m) for _, m in played["held"]
-              if played["origin"][m][0] in ("https.log", "nodata-skipdata.log")]
+    benign = [
+        (int(m.split()[start]), m)
+        for _, m in played["held"]
+        if played["origin"][m][0] in ("https.log", "nodata-skipdata.log")
+    ]
     result = simulate(benign, wirings)
     assert not any(result.tripped.values()), result.datapoints
 
@@ -353,17 +401,17 @@ def test_the_target_evaluates_the_filters_like_the_evaluator(played, wirings, cl
     for wiring in wirings:
         pattern = wiring.compiled()
         for offset in range(0, len(messages), 50):
-            chunk = messages[offset:offset + 50]
-            answer = clients["logs"].test_metric_filter(filterPattern=wiring.pattern,
-                                                        logEventMessages=chunk)
+            chunk = messages[offset : offset + 50]
+            answer = clients["logs"].test_metric_filter(
+                filterPattern=wiring.pattern, logEventMessages=chunk
+            )
             got = {m["eventNumber"] for m in answer["matches"]}
             expected = {i + 1 for i, m in enumerate(chunk) if pattern.matches(m)}
             assert got == expected, wiring.metric_name
 
 
 @pytest.mark.requires("alarm_evaluation")
-def test_the_target_raises_the_ssh_alarm_on_live_ssh_records(deployed, clients,
-                                                              integration_run):
+def test_the_target_raises_the_ssh_alarm_on_live_ssh_records(deployed, clients, integration_run):
     """Where the target evaluates alarms (real AWS): the SSH fixture, timed now, puts the
     SSH alarm into ALARM within a few periods."""
     fields = [f[2:-1] for f in deployed.outputs["flow_logs_log_format"].split()]
@@ -372,12 +420,17 @@ def test_the_target_raises_the_ssh_alarm_on_live_ssh_records(deployed, clients,
     now = int(time.time())
     offset = now - min(int(r.split()[start]) for r in records)
     live = [rebase(r, fields, offset) for r in records]
-    put_and_read_back(clients["logs"], LOG_GROUP, f"tfharness-{integration_run.run_id}-live",
-                      [(int(m.split()[start]), m) for m in live])
+    put_and_read_back(
+        clients["logs"],
+        LOG_GROUP,
+        f"tfharness-{integration_run.run_id}-live",
+        [(int(m.split()[start]), m) for m in live],
+    )
 
     def in_alarm() -> None:
-        [alarm] = clients["cloudwatch"].describe_alarms(
-            AlarmNames=[ALARM["ssh_attempts"]])["MetricAlarms"]
+        [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM["ssh_attempts"]])[
+            "MetricAlarms"
+        ]
         assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
 
     eventually(in_alarm, timeout=900, max_wait=30)
@@ -391,8 +444,10 @@ def drift(plan) -> str:
             continue
         before, after = change.before or {}, change.after or {}
         keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(f"{change.address} ({change.action}): "
-                     + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys))
+        lines.append(
+            f"{change.address} ({change.action}): "
+            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
+        )
     return "\n".join(lines)
 
 

@@ -32,8 +32,7 @@ def rotation_module():
 @pytest.fixture(scope="session")
 def stand_in_arn(endpoint) -> str:
     """A rotation function ARN the emulator accepts in RotateSecret."""
-    return register_stand_in_function(endpoint.boto3_client("lambda"),
-                                      endpoint.boto3_client("iam"))
+    return register_stand_in_function(endpoint.boto3_client("lambda"), endpoint.boto3_client("iam"))
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +43,12 @@ def secretsmanager(endpoint):
 @pytest.fixture(scope="session")
 def rotator(secretsmanager, rotation_module, endpoint) -> Rotator:
     # Short connect timeout: the unreachable-database test should fail in seconds.
-    return Rotator(secretsmanager, rotation_module.lambda_handler, endpoint_url=endpoint.url,
-                   env={"DB_CONNECT_TIMEOUT": "3"})
+    return Rotator(
+        secretsmanager,
+        rotation_module.lambda_handler,
+        endpoint_url=endpoint.url,
+        env={"DB_CONNECT_TIMEOUT": "3"},
+    )
 
 
 @pytest.fixture(scope="session", params=sorted(SERVERS))
@@ -73,17 +76,27 @@ class Account:
         return self.server.can_login(self.username, password, self.dbname)
 
 
-def make_account(server: DatabaseServer, client, *, stored_password: str | None = None,
-                 document: dict | None = None, raw: str | None = None) -> Account:
+def make_account(
+    server: DatabaseServer,
+    client,
+    *,
+    stored_password: str | None = None,
+    document: dict | None = None,
+    raw: str | None = None,
+) -> Account:
     """Create a login on the server and a secret for it (optionally with a wrong/malformed one)."""
     suffix = uuid.uuid4().hex[:10]
     username, dbname = f"app_{suffix}", f"db_{suffix}"
     password = secrets.token_urlsafe(18)
     server.create_login(username, password, dbname)
-    doc = document if document is not None else server.secret_document(
-        username, stored_password or password, dbname)
-    secret = client.create_secret(Name=f"rds/rotation-test/{suffix}",
-                                  SecretString=raw if raw is not None else json.dumps(doc))
+    doc = (
+        document
+        if document is not None
+        else server.secret_document(username, stored_password or password, dbname)
+    )
+    secret = client.create_secret(
+        Name=f"rds/rotation-test/{suffix}", SecretString=raw if raw is not None else json.dumps(doc)
+    )
     return Account(server, username, password, dbname, secret["ARN"])
 
 
@@ -96,7 +109,8 @@ def account(database, secretsmanager) -> Account:
 @pytest.fixture
 def new_account(database, secretsmanager):
     """Factory for accounts with a wrong or malformed secret."""
+
     def factory(**kwargs) -> Account:
         return make_account(database, secretsmanager, **kwargs)
-    return factory
 
+    return factory

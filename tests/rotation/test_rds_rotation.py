@@ -21,6 +21,7 @@ pytestmark = pytest.mark.rotation
 def rotate(rotator, stand_in_arn):
     def run(account):
         return rotator.rotate(account.secret_id, lambda_arn=stand_in_arn, rotation_days=30)
+
     return run
 
 
@@ -28,11 +29,13 @@ def rotate(rotator, stand_in_arn):
 def start(rotator, stand_in_arn):
     def run(account):
         return rotator.start(account.secret_id, lambda_arn=stand_in_arn, rotation_days=30)
+
     return run
 
 
 def test_rotation_moves_awscurrent_and_keeps_the_old_password_as_previous(
-        account, rotator, rotate, caplog):
+    account, rotator, rotate, caplog
+):
     old_version = rotator.version_with(account.secret_id, "AWSCURRENT")
     old = rotator.value(account.secret_id)
 
@@ -48,8 +51,9 @@ def test_rotation_moves_awscurrent_and_keeps_the_old_password_as_previous(
     assert current["password"] != old["password"]
     assert len(current["password"]) == 32
     # Single-user rotation changes the password and nothing else of the document.
-    assert {k: v for k, v in current.items() if k != "password"} == \
-        {k: v for k, v in old.items() if k != "password"}
+    assert {k: v for k, v in current.items() if k != "password"} == {
+        k: v for k, v in old.items() if k != "password"
+    }
     assert account.logs_in(current["password"]), "the new password does not log in"
     assert not account.logs_in(old["password"]), "the old password still logs in"
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -151,13 +155,17 @@ def test_wrong_current_password_fails_in_set_secret(new_account, rotator, rotate
     assert not account.logs_in(rotator.value(account.secret_id, "AWSPENDING")["password"])
 
 
-@pytest.mark.parametrize(("breakage", "expected"), [
-    ("missing_host", "is missing required keys: host"),
-    ("not_json", "is not a JSON document"),
-    ("unknown_engine", "has unsupported engine 'oracle'"),
-])
-def test_malformed_current_secret_fails_in_create_secret(new_account, database, rotator,
-                                                         rotate, breakage, expected):
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        ("missing_host", "is missing required keys: host"),
+        ("not_json", "is not a JSON document"),
+        ("unknown_engine", "has unsupported engine 'oracle'"),
+    ],
+)
+def test_malformed_current_secret_fails_in_create_secret(
+    new_account, database, rotator, rotate, breakage, expected
+):
     document = database.secret_document("placeholder", "Secret-Value-123", "placeholder")
     raw = None
     if breakage == "missing_host":
@@ -187,10 +195,12 @@ def test_malformed_pending_secret_fails_in_set_secret(account, rotator, start):
     rotation = start(account)
     # Something other than createSecret staged a pending version for another user.
     foreign = {**before, "username": "someone_else", "password": "Other-Password-123"}
-    rotator.client.put_secret_value(SecretId=account.secret_id,
-                                    ClientRequestToken=rotation.token,
-                                    SecretString=json.dumps(foreign),
-                                    VersionStages=["AWSPENDING"])
+    rotator.client.put_secret_value(
+        SecretId=account.secret_id,
+        ClientRequestToken=rotation.token,
+        SecretString=json.dumps(foreign),
+        VersionStages=["AWSPENDING"],
+    )
 
     with pytest.raises(RotationStepFailed) as failed:
         rotator.run(rotation, STEPS[1:])
@@ -201,27 +211,34 @@ def test_malformed_pending_secret_fails_in_set_secret(account, rotator, start):
 
 
 # Event and staging-label validation (no database needed beyond the fixture) ------------------
-def test_handler_rejects_bad_events_and_unstaged_tokens(account, rotator, rotation_module,
-                                                        stand_in_arn):
+def test_handler_rejects_bad_events_and_unstaged_tokens(
+    account, rotator, rotation_module, stand_in_arn
+):
     handler, error = rotation_module.lambda_handler, rotation_module.RotationError
     secret = account.secret_id
     with rotator.handler_environment():
         with pytest.raises(error, match="missing ClientRequestToken, Step"):
             handler({"SecretId": secret}, None)
         with pytest.raises(error, match="Invalid step parameter 'rotateSecret'"):
-            handler({"SecretId": secret, "ClientRequestToken": "t" * 32,
-                     "Step": "rotateSecret"}, None)
+            handler(
+                {"SecretId": secret, "ClientRequestToken": "t" * 32, "Step": "rotateSecret"}, None
+            )
         with pytest.raises(error, match="is not enabled for rotation"):
-            handler({"SecretId": secret, "ClientRequestToken": "t" * 32,
-                     "Step": "createSecret"}, None)
+            handler(
+                {"SecretId": secret, "ClientRequestToken": "t" * 32, "Step": "createSecret"}, None
+            )
     rotation = rotator.start(secret, lambda_arn=stand_in_arn, rotation_days=30)
     unknown = "0" * 8 + "-0000-4000-8000-" + "0" * 12
     with rotator.handler_environment(), pytest.raises(error, match="has no stage for rotation"):
         handler({"SecretId": secret, "ClientRequestToken": unknown, "Step": "setSecret"}, None)
     # A token whose version lost AWSPENDING (a cancelled rotation) is refused.
-    rotator.client.update_secret_version_stage(SecretId=secret, VersionStage="AWSPENDING",
-                                               RemoveFromVersionId=rotation.token)
-    with rotator.handler_environment(), \
-            pytest.raises(error, match=r"not set as AWSPENDING|has no stage for rotation"):
-        handler({"SecretId": secret, "ClientRequestToken": rotation.token,
-                 "Step": "createSecret"}, None)
+    rotator.client.update_secret_version_stage(
+        SecretId=secret, VersionStage="AWSPENDING", RemoveFromVersionId=rotation.token
+    )
+    with (
+        rotator.handler_environment(),
+        pytest.raises(error, match=r"not set as AWSPENDING|has no stage for rotation"),
+    ):
+        handler(
+            {"SecretId": secret, "ClientRequestToken": rotation.token, "Step": "createSecret"}, None
+        )

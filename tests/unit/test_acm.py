@@ -19,7 +19,11 @@ def test_certificate_is_dns_validated_with_deduplicated_sans(plan_for):
     assert cert["key_algorithm"] == "RSA_2048"
     assert cert["domain_name"] == "example.com"
     # The duplicate primary name in the input is dropped; the provider lists each name once.
-    assert sorted(cert["subject_alternative_names"]) == ["*.example.com", "api.example.com", "example.com"]
+    assert sorted(cert["subject_alternative_names"]) == [
+        "*.example.com",
+        "api.example.com",
+        "example.com",
+    ]
     assert len(cert["domain_validation_options"]) == 3
     assert cert["options"][0]["certificate_transparency_logging_preference"] == "ENABLED"
     plan.assert_tags("aws_acm_certificate.this", {"Environment": "dev", "ManagedBy": "terraform"})
@@ -51,15 +55,18 @@ def test_one_validation_record_per_base_name_in_the_given_zone(plan_for):
 
 def test_expiry_alarm_watches_days_to_expiry(plan_for):
     plan = plan_for("acm")
-    plan.assert_subset("aws_cloudwatch_metric_alarm.days_to_expiry[0]", {
-        "namespace": "AWS/CertificateManager",
-        "metric_name": "DaysToExpiry",
-        "statistic": "Minimum",
-        "period": 86400,
-        "comparison_operator": "LessThanThreshold",
-        "threshold": 30,
-        "treat_missing_data": "notBreaching",
-    })
+    plan.assert_subset(
+        "aws_cloudwatch_metric_alarm.days_to_expiry[0]",
+        {
+            "namespace": "AWS/CertificateManager",
+            "metric_name": "DaysToExpiry",
+            "statistic": "Minimum",
+            "period": 86400,
+            "comparison_operator": "LessThanThreshold",
+            "threshold": 30,
+            "treat_missing_data": "notBreaching",
+        },
+    )
     # The dimension is the certificate ARN, known after apply (the whole map is unknown).
     plan.assert_unknown("aws_cloudwatch_metric_alarm.days_to_expiry[0]", "dimensions")
 
@@ -92,7 +99,9 @@ def test_prod_alarm_requires_actions(rejection_for):
 
 def test_key_algorithm_must_be_issuable(rejection_for):
     rejection = rejection_for("acm", "bad_key_algorithm")
-    rejection.assert_rule("var.key_algorithm", "key_algorithm must be RSA_2048, EC_prime256v1 or EC_secp384r1.")
+    rejection.assert_rule(
+        "var.key_algorithm", "key_algorithm must be RSA_2048, EC_prime256v1 or EC_secp384r1."
+    )
     rejection.assert_only("var.key_algorithm")
 
 
@@ -115,7 +124,7 @@ def test_domain_names_and_zone_id_are_checked(rejection_for):
     )
     rejection.assert_rule(
         "var.subject_alternative_names",
-        'Every subject_alternative_names entry must be a lower-case fully qualified domain name, '
+        "Every subject_alternative_names entry must be a lower-case fully qualified domain name, "
         'optionally starting with "*.".',
     )
     rejection.assert_rule(

@@ -9,8 +9,9 @@ WAF_ARN = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/orders/0a1b2c3d-
 
 def references(plan, address, *path):
     """What an attribute's expression refers to in the configuration (wiring checks)."""
-    resource = next(r for r in plan.raw["configuration"]["root_module"]["resources"]
-                    if r["address"] == address)
+    resource = next(
+        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
+    )
     node = resource["expressions"]
     for part in path:
         node = node[part]
@@ -23,7 +24,8 @@ def test_rest_stage_traces_and_logs_to_the_encrypted_group(plan_for):
     assert stage["xray_tracing_enabled"] is True
     assert stage["stage_name"] == "dev"
     assert "aws_cloudwatch_log_group.access.arn" in references(
-        plan, "aws_api_gateway_stage.this", "access_log_settings", 0, "destination_arn")
+        plan, "aws_api_gateway_stage.this", "access_log_settings", 0, "destination_arn"
+    )
     access_format = stage.json("access_log_settings[0].format")
     assert access_format["requestId"] == "$context.requestId"
     assert access_format["ip"] == "$context.identity.sourceIp"
@@ -52,14 +54,17 @@ def test_logs_key_policy_limits_cloudwatch_to_this_apis_groups(plan_for):
 
 def test_rest_method_defaults_throttle_and_never_log_bodies(plan_for):
     plan = plan_for("apigateway")
-    plan.assert_subset("aws_api_gateway_method_settings.all[0]", {
-        "method_path": "*/*",
-        "settings[0].throttling_rate_limit": 100,
-        "settings[0].throttling_burst_limit": 200,
-        "settings[0].data_trace_enabled": False,
-        "settings[0].metrics_enabled": True,
-        "settings[0].logging_level": "ERROR",
-    })
+    plan.assert_subset(
+        "aws_api_gateway_method_settings.all[0]",
+        {
+            "method_path": "*/*",
+            "settings[0].throttling_rate_limit": 100,
+            "settings[0].throttling_burst_limit": 200,
+            "settings[0].data_trace_enabled": False,
+            "settings[0].metrics_enabled": True,
+            "settings[0].logging_level": "ERROR",
+        },
+    )
 
 
 def test_default_rest_api_is_regional_with_a_deployable_body(plan_for):
@@ -74,20 +79,27 @@ def test_default_rest_api_is_regional_with_a_deployable_body(plan_for):
 
 def test_rest_custom_domain_uses_tls12_and_waf_is_attached(plan_for):
     plan = plan_for("apigateway", "rest_full")
-    plan.assert_subset("aws_api_gateway_domain_name.this[0]", {
-        "domain_name": "api.example.com",
-        "security_policy": "TLS_1_2",
-        "endpoint_configuration[0].types": ["REGIONAL"],
-    })
+    plan.assert_subset(
+        "aws_api_gateway_domain_name.this[0]",
+        {
+            "domain_name": "api.example.com",
+            "security_policy": "TLS_1_2",
+            "endpoint_configuration[0].types": ["REGIONAL"],
+        },
+    )
     plan.assert_attr("aws_api_gateway_base_path_mapping.this[0]", "base_path", "v1")
     plan.assert_attr("aws_wafv2_web_acl_association.this[0]", "web_acl_arn", WAF_ARN)
     assert "aws_api_gateway_stage.this[0].arn" in references(
-        plan, "aws_wafv2_web_acl_association.this", "resource_arn")
+        plan, "aws_wafv2_web_acl_association.this", "resource_arn"
+    )
     # Toggles: tracing and execution logs off, account role on.
     plan.assert_attr("aws_api_gateway_stage.this[0]", "xray_tracing_enabled", False)
     plan.assert_absent("aws_cloudwatch_log_group.execution[0]")
-    plan.assert_attr("aws_iam_role_policy_attachment.cloudwatch[0]", "policy_arn",
-                     "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+    plan.assert_attr(
+        "aws_iam_role_policy_attachment.cloudwatch[0]",
+        "policy_arn",
+        "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    )
     trust = plan["data.aws_iam_policy_document.cloudwatch_assume[0]"].json("json")
     assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
 
@@ -95,20 +107,27 @@ def test_rest_custom_domain_uses_tls12_and_waf_is_attached(plan_for):
 def test_http_api_stage_logs_and_throttles_and_domain_uses_tls12(plan_for):
     plan = plan_for("apigateway", "http")
     plan.assert_attr("aws_apigatewayv2_api.this[0]", "protocol_type", "HTTP")
-    plan.assert_subset("aws_apigatewayv2_stage.this[0]", {
-        "name": "$default",
-        "auto_deploy": True,
-        "default_route_settings[0].throttling_rate_limit": 100,
-        "default_route_settings[0].throttling_burst_limit": 200,
-        "default_route_settings[0].detailed_metrics_enabled": True,
-    })
+    plan.assert_subset(
+        "aws_apigatewayv2_stage.this[0]",
+        {
+            "name": "$default",
+            "auto_deploy": True,
+            "default_route_settings[0].throttling_rate_limit": 100,
+            "default_route_settings[0].throttling_burst_limit": 200,
+            "default_route_settings[0].detailed_metrics_enabled": True,
+        },
+    )
     assert "aws_cloudwatch_log_group.access.arn" in references(
-        plan, "aws_apigatewayv2_stage.this", "access_log_settings", 0, "destination_arn")
+        plan, "aws_apigatewayv2_stage.this", "access_log_settings", 0, "destination_arn"
+    )
     access_format = plan["aws_apigatewayv2_stage.this[0]"].json("access_log_settings[0].format")
     assert access_format["requestId"] == "$context.requestId"
     assert "wafResponseCode" not in access_format  # not a valid HTTP API variable
-    plan.assert_attr("aws_apigatewayv2_domain_name.this[0]",
-                     "domain_name_configuration[0].security_policy", "TLS_1_2")
+    plan.assert_attr(
+        "aws_apigatewayv2_domain_name.this[0]",
+        "domain_name_configuration[0].security_policy",
+        "TLS_1_2",
+    )
     plan.assert_absent("aws_api_gateway_rest_api")
     plan.assert_absent("aws_cloudwatch_log_group.execution[0]")
 
@@ -175,19 +194,33 @@ def test_malformed_references_are_refused(rejection_for):
     rejection.assert_only("var.stage_name", "var.waf_web_acl_arn", "var.custom_domain")
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.api_type", "api_type must be REST or HTTP."),
-    ("var.rest_logging_level", "rest_logging_level must be OFF, ERROR or INFO."),
-    ("var.throttling_rate_limit",
-     "throttling_rate_limit must be between 1 and 10000 requests per second (the account default)."),
-    ("var.throttling_burst_limit",
-     "throttling_burst_limit must be a whole number between 1 and 5000 (the account default)."),
-    ("var.access_log_retention_days",
-     "access_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
-     "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("var.api_type", "api_type must be REST or HTTP."),
+        ("var.rest_logging_level", "rest_logging_level must be OFF, ERROR or INFO."),
+        (
+            "var.throttling_rate_limit",
+            "throttling_rate_limit must be between 1 and 10000 requests per second (the account default).",
+        ),
+        (
+            "var.throttling_burst_limit",
+            "throttling_burst_limit must be a whole number between 1 and 5000 (the account default).",
+        ),
+        (
+            "var.access_log_retention_days",
+            "access_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
+            "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).",
+        ),
+    ],
+)
 def test_out_of_range_values_are_refused(rejection_for, rule, message):
     rejection = rejection_for("apigateway", "bad_values")
     rejection.assert_rule(rule, message)
-    rejection.assert_only("var.api_type", "var.rest_logging_level", "var.throttling_rate_limit",
-                          "var.throttling_burst_limit", "var.access_log_retention_days")
+    rejection.assert_only(
+        "var.api_type",
+        "var.rest_logging_level",
+        "var.throttling_rate_limit",
+        "var.throttling_burst_limit",
+        "var.access_log_retention_days",
+    )

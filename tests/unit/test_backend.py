@@ -26,6 +26,7 @@ def _cold(rule):
 
 # --- lock table and state bucket ---------------------------------------------------------
 
+
 def test_lock_table_has_pitr_lockid_and_on_demand(plan_for):
     plan = plan_for("backend")
     table = plan["aws_dynamodb_table.locks"]
@@ -37,7 +38,9 @@ def test_lock_table_has_pitr_lockid_and_on_demand(plan_for):
 
 
 def test_lock_table_deletion_protection_defaults_on_in_prod(plan_for):
-    plan_for("backend", "prod").assert_attr("aws_dynamodb_table.locks", "deletion_protection_enabled", True)
+    plan_for("backend", "prod").assert_attr(
+        "aws_dynamodb_table.locks", "deletion_protection_enabled", True
+    )
 
 
 def test_prod_rejects_unprotected_lock_table(rejection_for):
@@ -68,23 +71,35 @@ def test_encryption_everywhere_uses_customer_managed_keys(plan_for):
 
 def test_state_bucket_private_versioned_tls_only(plan_for):
     plan = plan_for("backend")
-    plan.assert_subset("aws_s3_bucket_public_access_block.state", {
-        "block_public_acls": True, "block_public_policy": True,
-        "ignore_public_acls": True, "restrict_public_buckets": True,
-    })
-    plan.assert_attr("aws_s3_bucket_versioning.state", "versioning_configuration[0].status", "Enabled")
+    plan.assert_subset(
+        "aws_s3_bucket_public_access_block.state",
+        {
+            "block_public_acls": True,
+            "block_public_policy": True,
+            "ignore_public_acls": True,
+            "restrict_public_buckets": True,
+        },
+    )
+    plan.assert_attr(
+        "aws_s3_bucket_versioning.state", "versioning_configuration[0].status", "Enabled"
+    )
     rule = plan["aws_s3_bucket_lifecycle_configuration.state"]["rule"][0]
     assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == 90
     # The policy JSON waits for the bucket ARN; its statements are known at plan.
-    statements = {s["sid"]: s for s in plan["data.aws_iam_policy_document.state_bucket"]["statement"]}
+    statements = {
+        s["sid"]: s for s in plan["data.aws_iam_policy_document.state_bucket"]["statement"]
+    }
     tls = statements["DenyInsecureTransport"]
     assert (tls["effect"], tls["actions"]) == ("Deny", ["s3:*"])
-    assert tls["condition"] == [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]
+    assert tls["condition"] == [
+        {"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}
+    ]
     assert statements["DenyOutdatedTLS"]["condition"][0]["values"] == ["1.2"]
     plan.assert_attr("aws_s3_bucket.state", "bucket", "platform-dev-tfstate-123456789012")
 
 
 # --- backup vault, policy, lock, role -----------------------------------------------------
+
 
 def test_vault_policy_denies_destructive_actions_to_everyone(plan_for):
     plan = plan_for("backend")
@@ -92,7 +107,7 @@ def test_vault_policy_denies_destructive_actions_to_everyone(plan_for):
     deny = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
     assert len(deny) == 1
     actions = set(deny[0]["Action"])
-    assert DESTRUCTIVE <= actions
+    assert actions >= DESTRUCTIVE
     assert deny[0]["Principal"] == {"AWS": "*"}
     assert "Condition" not in deny[0]  # no exemption unless principals are listed
     assert not [s for s in policy["Statement"] if s["Effect"] == "Allow"]
@@ -101,7 +116,9 @@ def test_vault_policy_denies_destructive_actions_to_everyone(plan_for):
 def test_vault_policy_exempts_only_listed_break_glass_principals(plan_for):
     policy = plan_for("backend", "prod")["aws_backup_vault_policy.this[0]"].json("policy")
     condition = policy["Statement"][0]["Condition"]
-    assert condition == {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass"}}
+    assert condition == {
+        "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass"}
+    }
 
 
 def test_backup_role_has_managed_backup_and_restore_policies(plan_for):
@@ -118,9 +135,13 @@ def test_backup_role_has_managed_backup_and_restore_policies(plan_for):
 
 def test_vault_lock_only_when_enabled(plan_for):
     plan_for("backend").assert_absent("aws_backup_vault_lock_configuration")
-    plan_for("backend", "prod").assert_subset("aws_backup_vault_lock_configuration.this[0]", {
-        "min_retention_days": 7, "max_retention_days": 400,
-    })
+    plan_for("backend", "prod").assert_subset(
+        "aws_backup_vault_lock_configuration.this[0]",
+        {
+            "min_retention_days": 7,
+            "max_retention_days": 400,
+        },
+    )
 
 
 def test_prod_vault_lock_must_cover_the_longest_rule(rejection_for):
@@ -145,6 +166,7 @@ def test_compliance_lock_needs_three_grace_days(rejection_for):
 
 # --- backup plan rules and lifecycle -----------------------------------------------------
 
+
 def test_dev_has_only_the_daily_rule_kept_30_days_in_warm_storage(plan_for):
     rules = _rules(plan_for("backend"))
     assert set(rules) == {"daily"}
@@ -156,7 +178,9 @@ def test_prod_adds_weekly_and_monthly_rules_with_seed_retention(plan_for):
     rules = _rules(plan_for("backend", "prod"))
     assert set(rules) == {"daily", "weekly", "monthly"}
     assert {n: r["lifecycle"][0]["delete_after"] for n, r in rules.items()} == {
-        "daily": 30, "weekly": 90, "monthly": 365,
+        "daily": 30,
+        "weekly": 90,
+        "monthly": 365,
     }
     assert {n: _cold(r) for n, r in rules.items()} == {"daily": None, "weekly": None, "monthly": 7}
 
@@ -178,17 +202,22 @@ def test_daily_rule_may_use_cold_storage_when_kept_long_enough(plan_for):
     assert settings["resource_type_opt_in_preference"]["DynamoDB"] is True
 
 
-@pytest.mark.parametrize("scenario, variable, rule, minimum", [
-    ("daily_cold_seed_combination", "backup_retention_days_daily", "daily", 97),
-    ("prod_weekly_cold_too_short", "backup_retention_days_weekly", "weekly", 97),
-    ("prod_monthly_cold_too_short", "backup_retention_days_monthly", "monthly", 97),
-])
-def test_cold_storage_shorter_than_90_days_is_rejected(rejection_for, scenario, variable, rule, minimum):
+@pytest.mark.parametrize(
+    ("scenario", "variable", "rule", "minimum"),
+    [
+        ("daily_cold_seed_combination", "backup_retention_days_daily", "daily", 97),
+        ("prod_weekly_cold_too_short", "backup_retention_days_weekly", "weekly", 97),
+        ("prod_monthly_cold_too_short", "backup_retention_days_monthly", "monthly", 97),
+    ],
+)
+def test_cold_storage_shorter_than_90_days_is_rejected(
+    rejection_for, scenario, variable, rule, minimum
+):
     rejection = rejection_for("backend", scenario)
     rejection.assert_rule(
         f"var.{variable}",
         f"The {rule} rule moves recovery points to cold storage after 7 days, and AWS Backup keeps "
-        f"them there at least 90 days: set {variable} >= {minimum}, or remove \"{rule}\" from "
+        f'them there at least 90 days: set {variable} >= {minimum}, or remove "{rule}" from '
         "backup_cold_storage_rules.",
     )
     rejection.assert_only(f"var.{variable}")
@@ -216,14 +245,21 @@ def test_selections_cover_lock_table_and_optional_tag(plan_for):
 
 def test_backup_disabled_leaves_only_state_backend(plan_for):
     plan = plan_for("backend", "backup_disabled")
-    for kind in ("aws_backup_vault", "aws_backup_plan", "aws_backup_selection", "aws_sns_topic",
-                 "aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule"):
+    for kind in (
+        "aws_backup_vault",
+        "aws_backup_plan",
+        "aws_backup_selection",
+        "aws_sns_topic",
+        "aws_cloudwatch_metric_alarm",
+        "aws_cloudwatch_event_rule",
+    ):
         plan.assert_absent(kind)
     assert plan.outputs["backup_vault_arn"] is None
     plan.assert_attr("aws_dynamodb_table.locks", "point_in_time_recovery[0].enabled", True)
 
 
 # --- monitoring ---------------------------------------------------------------------------
+
 
 def test_event_rule_sends_failed_aborted_expired_jobs_to_topic(plan_for):
     plan = plan_for("backend")
@@ -232,16 +268,24 @@ def test_event_rule_sends_failed_aborted_expired_jobs_to_topic(plan_for):
     assert pattern["detail-type"] == ["Backup Job State Change"]
     assert sorted(pattern["detail"]["state"]) == ["ABORTED", "EXPIRED", "FAILED"]
     assert pattern["detail"]["backupVaultName"] == ["platform-dev-backup"]
-    plan.assert_unknown("aws_cloudwatch_event_target.backup_job_problems[0]", "arn")  # created topic
+    plan.assert_unknown(
+        "aws_cloudwatch_event_target.backup_job_problems[0]", "arn"
+    )  # created topic
 
 
 def test_alarms_treat_missing_data_by_meaning(plan_for):
     plan = plan_for("backend")
     failed = plan["aws_cloudwatch_metric_alarm.backup_failed[0]"]
-    assert (failed["metric_name"], failed["treat_missing_data"]) == ("NumberOfBackupJobsFailed", "notBreaching")
+    assert (failed["metric_name"], failed["treat_missing_data"]) == (
+        "NumberOfBackupJobsFailed",
+        "notBreaching",
+    )
     assert failed["comparison_operator"] == "GreaterThanThreshold" and failed["threshold"] == 0
     missing = plan["aws_cloudwatch_metric_alarm.backup_missing[0]"]
-    assert (missing["metric_name"], missing["treat_missing_data"]) == ("NumberOfBackupJobsCompleted", "breaching")
+    assert (missing["metric_name"], missing["treat_missing_data"]) == (
+        "NumberOfBackupJobsCompleted",
+        "breaching",
+    )
     assert missing["period"] * missing["evaluation_periods"] == 26 * 3600
     assert missing["datapoints_to_alarm"] == missing["evaluation_periods"]
     for alarm in (failed, missing):
@@ -253,8 +297,16 @@ def test_created_topic_lets_only_account_services_publish(plan_for):
     plan = plan_for("backend")
     allow, deny = plan["data.aws_iam_policy_document.backup_topic[0]"]["statement"]
     assert allow["actions"] == ["sns:Publish"]
-    assert allow["principals"] == [{"type": "Service", "identifiers": [
-        "backup.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]}]
+    assert allow["principals"] == [
+        {
+            "type": "Service",
+            "identifiers": [
+                "backup.amazonaws.com",
+                "cloudwatch.amazonaws.com",
+                "events.amazonaws.com",
+            ],
+        }
+    ]
     assert allow["condition"][0]["values"] == ["123456789012"]
     assert (deny["effect"], deny["condition"][0]["variable"]) == ("Deny", "aws:SecureTransport")
     notifications = plan["aws_backup_vault_notifications.this[0]"]

@@ -12,7 +12,7 @@ COLD_STORAGE_MESSAGE = (
 
 
 def _rule(plan, tier):
-    rules = plan[f"aws_backup_plan.this[\"{tier}\"]"]["rule"]
+    rules = plan[f'aws_backup_plan.this["{tier}"]']["rule"]
     assert len(rules) == 1
     return rules[0]
 
@@ -30,10 +30,13 @@ def test_vault_is_encrypted_with_a_rotating_cmk(plan_for):
 def test_default_plans_are_daily_weekly_monthly_and_valid(plan_for):
     plan = plan_for("backup")
     assert sorted(p.address for p in plan.of_type("aws_backup_plan")) == [
-        'aws_backup_plan.this["daily"]', 'aws_backup_plan.this["monthly"]',
+        'aws_backup_plan.this["daily"]',
+        'aws_backup_plan.this["monthly"]',
         'aws_backup_plan.this["weekly"]',
     ]
-    retention = {t: _rule(plan, t)["lifecycle"][0]["delete_after"] for t in ("daily", "weekly", "monthly")}
+    retention = {
+        t: _rule(plan, t)["lifecycle"][0]["delete_after"] for t in ("daily", "weekly", "monthly")
+    }
     assert retention == {"daily": 35, "weekly": 90, "monthly": 365}
     for tier in ("daily", "weekly", "monthly"):
         rule = _rule(plan, tier)
@@ -68,6 +71,7 @@ def test_backup_role_trusts_only_backup_in_this_account(plan_for):
 def test_vault_policy_denies_recovery_point_deletion(plan_for):
     policy = plan_for("backup")["data.aws_iam_policy_document.vault"]
     import json
+
     statement = json.loads(policy["json"])["Statement"][0]
     assert statement["Effect"] == "Deny"
     assert "backup:DeleteRecoveryPoint" in statement["Action"]
@@ -76,6 +80,7 @@ def test_vault_policy_denies_recovery_point_deletion(plan_for):
 
 def test_prod_vault_policy_exempts_only_the_named_admins(plan_for):
     import json
+
     doc = json.loads(plan_for("backup", "prod")["data.aws_iam_policy_document.vault"]["json"])
     condition = doc["Statement"][0]["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
     assert condition == "arn:aws:iam::123456789012:role/backup-admin"
@@ -88,14 +93,20 @@ def test_notifications_go_to_an_encrypted_topic(plan_for):
     events = set(plan.one("aws_backup_vault_notifications")["backup_vault_events"])
     assert {"BACKUP_JOB_FAILED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED"} <= events
     subscription = plan.one("aws_sns_topic_subscription")
-    assert (subscription["protocol"], subscription["endpoint"]) == ("email", "platform-alerts@example.com")
+    assert (subscription["protocol"], subscription["endpoint"]) == (
+        "email",
+        "platform-alerts@example.com",
+    )
     import json
+
     policy = json.loads(plan["data.aws_iam_policy_document.notifications[0]"]["json"])
     publish = next(s for s in policy["Statement"] if s["Sid"] == "BackupPublishes")
     assert publish["Principal"] == {"Service": "backup.amazonaws.com"}
     assert publish["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
     key_policy = json.loads(plan["data.aws_iam_policy_document.kms"]["json"])
-    assert any(s.get("Principal") == {"Service": "backup.amazonaws.com"} for s in key_policy["Statement"])
+    assert any(
+        s.get("Principal") == {"Service": "backup.amazonaws.com"} for s in key_policy["Statement"]
+    )
 
 
 def test_dev_has_no_lock_copy_or_restore_testing(plan_for):
@@ -109,7 +120,11 @@ def test_dev_has_no_lock_copy_or_restore_testing(plan_for):
 def test_prod_locks_the_vault(plan_for):
     plan = plan_for("backup", "prod")
     lock = plan.one("aws_backup_vault_lock_configuration")
-    assert (lock["min_retention_days"], lock["max_retention_days"], lock["changeable_for_days"]) == (7, 400, 3)
+    assert (
+        lock["min_retention_days"],
+        lock["max_retention_days"],
+        lock["changeable_for_days"],
+    ) == (7, 400, 3)
 
 
 def test_prod_copies_every_rule_to_the_dr_vault(plan_for):
@@ -117,16 +132,26 @@ def test_prod_copies_every_rule_to_the_dr_vault(plan_for):
     for tier in ("daily", "weekly", "monthly"):
         copy = _rule(plan, tier)["copy_action"]
         assert len(copy) == 1
-        assert copy[0]["destination_vault_arn"] == "arn:aws:backup:us-west-2:123456789012:backup-vault:org-prod-dr"
+        assert (
+            copy[0]["destination_vault_arn"]
+            == "arn:aws:backup:us-west-2:123456789012:backup-vault:org-prod-dr"
+        )
     weekly = _rule(plan, "weekly")
-    assert weekly["lifecycle"][0] == {**weekly["lifecycle"][0], "cold_storage_after": 30, "delete_after": 120}
+    assert weekly["lifecycle"][0] == {
+        **weekly["lifecycle"][0],
+        "cold_storage_after": 30,
+        "delete_after": 120,
+    }
     assert weekly["copy_action"][0]["lifecycle"][0]["delete_after"] == 120
 
 
 def test_prod_selects_s3_and_attaches_s3_policies(plan_for):
     plan = plan_for("backup", "prod")
     monthly = plan['aws_backup_selection.this["monthly"]']
-    assert sorted(monthly["resources"]) == ["arn:aws:ec2:*:*:volume/*", "arn:aws:elasticfilesystem:*:*:file-system/*"]
+    assert sorted(monthly["resources"]) == [
+        "arn:aws:ec2:*:*:volume/*",
+        "arn:aws:elasticfilesystem:*:*:file-system/*",
+    ]
     assert "arn:aws:s3:::*" in plan['aws_backup_selection.this["daily"]']["resources"]
     attached = {a["policy_arn"] for a in plan.of_type("aws_iam_role_policy_attachment")}
     assert "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup" in attached
@@ -139,7 +164,9 @@ def test_prod_restore_testing_plan_and_selections(plan_for):
     selection = testing["recovery_point_selection"][0]
     assert selection["algorithm"] == "LATEST_WITHIN_WINDOW"
     assert selection["selection_window_days"] == 7
-    types = {s["protected_resource_type"] for s in plan.of_type("aws_backup_restore_testing_selection")}
+    types = {
+        s["protected_resource_type"] for s in plan.of_type("aws_backup_restore_testing_selection")
+    }
     assert types == {"EBS", "DynamoDB"}
     ebs = plan['aws_backup_restore_testing_selection.this["EBS"]']
     assert ebs["protected_resource_conditions"][0]["string_equals"] == [
@@ -149,14 +176,23 @@ def test_prod_restore_testing_plan_and_selections(plan_for):
 
 # Negative scenarios --------------------------------------------------------------------------
 
+
 def test_prod_requires_vault_lock(rejection_for):
     rejection = rejection_for("backup", "prod_without_vault_lock")
-    rejection.assert_rule("var.enable_vault_lock", "Vault lock is required in prod: set enable_vault_lock = true.")
-    rejection.assert_rule("var.vault_force_destroy",
-                          "A prod vault must keep its recovery points: set vault_force_destroy = false.")
-    rejection.assert_rule("var.vault_lock_max_retention_days",
-                          "vault_lock_max_retention_days must be at least vault_lock_min_retention_days.")
-    rejection.assert_only("var.enable_vault_lock", "var.vault_force_destroy", "var.vault_lock_max_retention_days")
+    rejection.assert_rule(
+        "var.enable_vault_lock", "Vault lock is required in prod: set enable_vault_lock = true."
+    )
+    rejection.assert_rule(
+        "var.vault_force_destroy",
+        "A prod vault must keep its recovery points: set vault_force_destroy = false.",
+    )
+    rejection.assert_rule(
+        "var.vault_lock_max_retention_days",
+        "vault_lock_max_retention_days must be at least vault_lock_min_retention_days.",
+    )
+    rejection.assert_only(
+        "var.enable_vault_lock", "var.vault_force_destroy", "var.vault_lock_max_retention_days"
+    )
 
 
 def test_cold_storage_needs_ninety_days_there(rejection_for):
@@ -181,52 +217,92 @@ def test_copy_destination_must_be_in_another_region(rejection_for):
     rejection_for("backup", "cold_storage_unsupported").assert_rule(
         "var.copy_destination_vault_arn",
         "The copy destination vault must be in another region than var.region: pick a vault ARN in the "
-        "disaster-recovery region.")
+        "disaster-recovery region.",
+    )
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.backup_selection_tag_key",
-     "backup_selection_tag_key must be a valid tag key (1-128 letters, digits or _.:/=+@-)."),
-    ("var.backup_resource_types",
-     "backup_resource_types must list at least one of Aurora, DynamoDB, EBS, EC2, EFS, FSx, RDS, S3."),
-    ("var.kms_key_deletion_window_in_days", "kms_key_deletion_window_in_days must be between 7 and 30."),
-    ("var.vault_deletion_admin_arns",
-     "vault_deletion_admin_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/name)."),
-    ("var.vault_lock_min_retention_days", "vault_lock_min_retention_days must be at least 1."),
-    ("var.vault_lock_changeable_for_days",
-     "vault_lock_changeable_for_days must be at least 3 (AWS minimum) or null for governance mode."),
-    ("var.copy_delete_after", "copy_delete_after must be at least 1 day, or null."),
-    ("var.restore_testing_schedule", "restore_testing_schedule must be a cron(...) or rate(...) expression."),
-    ("var.restore_testing_resource_types",
-     "restore_testing_resource_types may list only Aurora, DocumentDB, DynamoDB, EBS, EC2, EFS, FSx, "
-     "Neptune, RDS, S3."),
-    ("var.restore_testing_selection_window_days",
-     "restore_testing_selection_window_days must be between 1 and 365."),
-    ("var.notification_events",
-     "notification_events must list AWS Backup vault events such as BACKUP_JOB_FAILED, COPY_JOB_FAILED, "
-     "RESTORE_JOB_COMPLETED."),
-    ("var.notification_emails", "notification_emails must be valid email addresses."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "var.backup_selection_tag_key",
+            "backup_selection_tag_key must be a valid tag key (1-128 letters, digits or _.:/=+@-).",
+        ),
+        (
+            "var.backup_resource_types",
+            "backup_resource_types must list at least one of Aurora, DynamoDB, EBS, EC2, EFS, FSx, RDS, S3.",
+        ),
+        (
+            "var.kms_key_deletion_window_in_days",
+            "kms_key_deletion_window_in_days must be between 7 and 30.",
+        ),
+        (
+            "var.vault_deletion_admin_arns",
+            "vault_deletion_admin_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/name).",
+        ),
+        ("var.vault_lock_min_retention_days", "vault_lock_min_retention_days must be at least 1."),
+        (
+            "var.vault_lock_changeable_for_days",
+            "vault_lock_changeable_for_days must be at least 3 (AWS minimum) or null for governance mode.",
+        ),
+        ("var.copy_delete_after", "copy_delete_after must be at least 1 day, or null."),
+        (
+            "var.restore_testing_schedule",
+            "restore_testing_schedule must be a cron(...) or rate(...) expression.",
+        ),
+        (
+            "var.restore_testing_resource_types",
+            "restore_testing_resource_types may list only Aurora, DocumentDB, DynamoDB, EBS, EC2, EFS, FSx, "
+            "Neptune, RDS, S3.",
+        ),
+        (
+            "var.restore_testing_selection_window_days",
+            "restore_testing_selection_window_days must be between 1 and 365.",
+        ),
+        (
+            "var.notification_events",
+            "notification_events must list AWS Backup vault events such as BACKUP_JOB_FAILED, COPY_JOB_FAILED, "
+            "RESTORE_JOB_COMPLETED.",
+        ),
+        ("var.notification_emails", "notification_emails must be valid email addresses."),
+    ],
+)
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("backup", "bad_inputs").assert_rule(rule, message)
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.backup_plans",
-     "backup_plans needs at least one plan, named with 1-32 lower-case letters, digits or hyphens (the "
-     "value of the selection tag)."),
-    ("var.backup_plans",
-     "Each backup plan schedule must be a cron(...) or rate(...) expression, e.g. cron(0 5 * * ? *)."),
-    ("var.backup_plans", "delete_after and cold_storage_after must be at least 1 day."),
-    ("var.backup_plans", "A backup plan's resource_types may list only Aurora, DynamoDB, EBS, EC2, EFS, FSx, RDS, S3."),
-    ("var.backup_plans",
-     "start_window must be at least 60 minutes and completion_window at least start_window + 60 minutes."),
-    ("var.backup_plans",
-     "Continuous backups are kept at most 35 days: set delete_after <= 35 on plans with "
-     "enable_continuous_backup = true."),
-    ("var.copy_destination_vault_arn",
-     "copy_destination_vault_arn must be a backup vault ARN: arn:aws:backup:<region>:<account>:backup-vault:<name>."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "var.backup_plans",
+            "backup_plans needs at least one plan, named with 1-32 lower-case letters, digits or hyphens (the "
+            "value of the selection tag).",
+        ),
+        (
+            "var.backup_plans",
+            "Each backup plan schedule must be a cron(...) or rate(...) expression, e.g. cron(0 5 * * ? *).",
+        ),
+        ("var.backup_plans", "delete_after and cold_storage_after must be at least 1 day."),
+        (
+            "var.backup_plans",
+            "A backup plan's resource_types may list only Aurora, DynamoDB, EBS, EC2, EFS, FSx, RDS, S3.",
+        ),
+        (
+            "var.backup_plans",
+            "start_window must be at least 60 minutes and completion_window at least start_window + 60 minutes.",
+        ),
+        (
+            "var.backup_plans",
+            "Continuous backups are kept at most 35 days: set delete_after <= 35 on plans with "
+            "enable_continuous_backup = true.",
+        ),
+        (
+            "var.copy_destination_vault_arn",
+            "copy_destination_vault_arn must be a backup vault ARN: arn:aws:backup:<region>:<account>:backup-vault:<name>.",
+        ),
+    ],
+)
 def test_each_plan_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection = rejection_for("backup", "bad_plans")
     rejection.assert_rule(rule, message)
@@ -249,5 +325,8 @@ def test_cross_input_rules_are_preconditions(rejection_for):
         "aws_backup_restore_testing_selection.this",
         "restore_testing_plan_tag_value must name one of the backup plans (backup_plans keys).",
     )
-    rejection.assert_only("aws_backup_vault_lock_configuration.this", "aws_backup_plan.this",
-                          "aws_backup_restore_testing_selection.this")
+    rejection.assert_only(
+        "aws_backup_vault_lock_configuration.this",
+        "aws_backup_plan.this",
+        "aws_backup_restore_testing_selection.this",
+    )

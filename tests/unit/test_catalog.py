@@ -14,17 +14,36 @@ pytestmark = pytest.mark.unit
 
 # Seed section 8, "Components Updated".
 SEED_COMPONENTS = (
-    "acm", "apigateway", "backend", "backup", "cost-optimization", "dns", "ec2", "ecs", "eks",
-    "eks-addons", "eks-backend-services", "external-secrets", "iam", "idp-platform", "lambda",
-    "monitoring", "rds", "secretsmanager", "security-monitoring", "securitygroup", "vpc",
+    "acm",
+    "apigateway",
+    "backend",
+    "backup",
+    "cost-optimization",
+    "dns",
+    "ec2",
+    "ecs",
+    "eks",
+    "eks-addons",
+    "eks-backend-services",
+    "external-secrets",
+    "iam",
+    "idp-platform",
+    "lambda",
+    "monitoring",
+    "rds",
+    "secretsmanager",
+    "security-monitoring",
+    "securitygroup",
+    "vpc",
 )
 
 
 def test_exactly_the_seed_components_exist() -> None:
     present = {c.name for c in all_components()}
     missing, extra = set(SEED_COMPONENTS) - present, present - set(SEED_COMPONENTS)
-    assert not missing and not extra, f"missing components: {sorted(missing)}; " \
-                                      f"not in the seed: {sorted(extra)}"
+    assert not missing and not extra, (
+        f"missing components: {sorted(missing)}; not in the seed: {sorted(extra)}"
+    )
 
 
 @pytest.mark.parametrize("name", SEED_COMPONENTS)

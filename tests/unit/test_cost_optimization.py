@@ -13,7 +13,12 @@ EC2 = "Amazon Elastic Compute Cloud - Compute"
 
 def _notifications(budget):
     return sorted(
-        (n["notification_type"], n["threshold_type"], n["threshold"], tuple(n["subscriber_email_addresses"]))
+        (
+            n["notification_type"],
+            n["threshold_type"],
+            n["threshold"],
+            tuple(n["subscriber_email_addresses"]),
+        )
         for n in budget["notification"]
     )
 
@@ -21,12 +26,17 @@ def _notifications(budget):
 def test_monthly_total_budget_with_default_thresholds(plan_for):
     plan = plan_for("cost-optimization")
     total = plan['aws_budgets_budget.this["total"]']
-    assert (total["budget_type"], total["time_unit"], total["limit_amount"], total["limit_unit"]) == (
-        "COST", "MONTHLY", "1000.00", "USD")
+    assert (
+        total["budget_type"],
+        total["time_unit"],
+        total["limit_amount"],
+        total["limit_unit"],
+    ) == ("COST", "MONTHLY", "1000.00", "USD")
     assert total.get("cost_filter") in ([], None, UNKNOWN)  # no filter: the whole account
     emails = ("finops@example.com",)
     assert _notifications(total) == [
-        ("ACTUAL", "PERCENTAGE", 80, emails), ("ACTUAL", "PERCENTAGE", 100, emails),
+        ("ACTUAL", "PERCENTAGE", 80, emails),
+        ("ACTUAL", "PERCENTAGE", 100, emails),
         ("FORECASTED", "PERCENTAGE", 100, emails),
     ]
     for notification in total["notification"]:
@@ -56,13 +66,25 @@ def test_alerts_topic_is_kms_encrypted_and_only_cost_services_publish(plan_for):
     policy = json.loads(plan["data.aws_iam_policy_document.topic"]["json"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["BudgetsPublish"]["Principal"] == {"Service": "budgets.amazonaws.com"}
-    assert by_sid["BudgetsPublish"]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
-    assert by_sid["BudgetsPublish"]["Resource"] == "arn:aws:sns:us-east-1:123456789012:finops-dev-cost-alerts"
-    assert by_sid["CostAnomalyDetectionPublish"]["Principal"] == {"Service": "costalerts.amazonaws.com"}
+    assert by_sid["BudgetsPublish"]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"}
+    }
+    assert (
+        by_sid["BudgetsPublish"]["Resource"]
+        == "arn:aws:sns:us-east-1:123456789012:finops-dev-cost-alerts"
+    )
+    assert by_sid["CostAnomalyDetectionPublish"]["Principal"] == {
+        "Service": "costalerts.amazonaws.com"
+    }
     assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
     key_policy = json.loads(plan["data.aws_iam_policy_document.kms"]["json"])
-    services = next(s for s in key_policy["Statement"] if s["Sid"] == "CostServicesPublishToEncryptedTopic")
-    assert sorted(services["Principal"]["Service"]) == ["budgets.amazonaws.com", "costalerts.amazonaws.com"]
+    services = next(
+        s for s in key_policy["Statement"] if s["Sid"] == "CostServicesPublishToEncryptedTopic"
+    )
+    assert sorted(services["Principal"]["Service"]) == [
+        "budgets.amazonaws.com",
+        "costalerts.amazonaws.com",
+    ]
     subscription = plan.one("aws_sns_topic_subscription")
     assert subscription["endpoint"] == "oncall@example.com"
 
@@ -88,7 +110,10 @@ def test_weekly_summary_emails_with_absolute_or_percentage(plan_for):
     expression = subscription["threshold_expression"][0]
     assert expression["dimension"] == []
     keyed = {o["dimension"][0]["key"]: o["dimension"][0]["values"] for o in expression["or"]}
-    assert keyed == {"ANOMALY_TOTAL_IMPACT_ABSOLUTE": ["250"], "ANOMALY_TOTAL_IMPACT_PERCENTAGE": ["20"]}
+    assert keyed == {
+        "ANOMALY_TOTAL_IMPACT_ABSOLUTE": ["250"],
+        "ANOMALY_TOTAL_IMPACT_PERCENTAGE": ["20"],
+    }
 
 
 def test_anomaly_detection_can_be_turned_off(plan_for):
@@ -109,29 +134,51 @@ def test_summaries_need_email_recipients(rejection_for):
     rejection.assert_only("var.anomaly_subscription_frequency")
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.monthly_budget_amount", "monthly_budget_amount must be greater than 0 (e.g. 1000)."),
-    ("var.budget_currency", "budget_currency must be a 3-letter ISO currency code such as USD."),
-    ("var.service_budgets", "Every service_budgets amount must be greater than 0."),
-    ("var.service_budgets",
-     "service_budgets keys must be Cost Explorer service names such as \"Amazon Relational Database Service\"."),
-    ("var.notification_emails",
-     "notification_emails must be at most 10 valid email addresses (the AWS Budgets limit per notification)."),
-    ("var.sns_topic_subscription_emails", "sns_topic_subscription_emails must be valid email addresses."),
-    ("var.kms_key_deletion_window_in_days", "kms_key_deletion_window_in_days must be between 7 and 30."),
-    ("var.anomaly_threshold_amount", "anomaly_threshold_amount must be greater than 0."),
-    ("var.anomaly_threshold_percentage", "anomaly_threshold_percentage must be greater than 0, or null."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("var.monthly_budget_amount", "monthly_budget_amount must be greater than 0 (e.g. 1000)."),
+        (
+            "var.budget_currency",
+            "budget_currency must be a 3-letter ISO currency code such as USD.",
+        ),
+        ("var.service_budgets", "Every service_budgets amount must be greater than 0."),
+        (
+            "var.service_budgets",
+            'service_budgets keys must be Cost Explorer service names such as "Amazon Relational Database Service".',
+        ),
+        (
+            "var.notification_emails",
+            "notification_emails must be at most 10 valid email addresses (the AWS Budgets limit per notification).",
+        ),
+        (
+            "var.sns_topic_subscription_emails",
+            "sns_topic_subscription_emails must be valid email addresses.",
+        ),
+        (
+            "var.kms_key_deletion_window_in_days",
+            "kms_key_deletion_window_in_days must be between 7 and 30.",
+        ),
+        ("var.anomaly_threshold_amount", "anomaly_threshold_amount must be greater than 0."),
+        (
+            "var.anomaly_threshold_percentage",
+            "anomaly_threshold_percentage must be greater than 0, or null.",
+        ),
+    ],
+)
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("cost-optimization", "bad_inputs").assert_rule(rule, message)
 
 
-@pytest.mark.parametrize("message", [
-    "budget_notifications must have 1 to 5 entries (AWS allows 5 notifications per budget).",
-    "notification_type must be ACTUAL or FORECASTED.",
-    "Each threshold must be > 0 with threshold_type PERCENTAGE (at most 1000) or ABSOLUTE_VALUE.",
-    "budget_notifications must not repeat the same threshold and notification_type.",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "budget_notifications must have 1 to 5 entries (AWS allows 5 notifications per budget).",
+        "notification_type must be ACTUAL or FORECASTED.",
+        "Each threshold must be > 0 with threshold_type PERCENTAGE (at most 1000) or ABSOLUTE_VALUE.",
+        "budget_notifications must not repeat the same threshold and notification_type.",
+    ],
+)
 def test_budget_notification_validations(rejection_for, message):
     rejection = rejection_for("cost-optimization", "too_many_notifications")
     rejection.assert_rule("var.budget_notifications", message)
@@ -140,4 +187,6 @@ def test_budget_notification_validations(rejection_for, message):
 
 def test_anomaly_frequency_must_be_known(rejection_for):
     rejection_for("cost-optimization", "too_many_notifications").assert_rule(
-        "var.anomaly_subscription_frequency", "anomaly_subscription_frequency must be IMMEDIATE, DAILY or WEEKLY.")
+        "var.anomaly_subscription_frequency",
+        "anomaly_subscription_frequency must be IMMEDIATE, DAILY or WEEKLY.",
+    )

@@ -6,8 +6,9 @@ pytestmark = pytest.mark.unit
 
 
 def configured(plan, address):
-    return next(r for r in plan.raw["configuration"]["root_module"]["resources"]
-                if r["address"] == address)
+    return next(
+        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
+    )
 
 
 def in_us_east_1(plan, address):
@@ -24,21 +25,32 @@ def test_public_and_private_zones(plan_for):
     assert public["vpc"] == []
     assert public["force_destroy"] is False
     assert private["vpc"] == [{"vpc_id": "vpc-0123456789abcdef0", "vpc_region": "eu-west-1"}]
-    plan.assert_tags('aws_route53_zone.this["public"]', {"Environment": "dev", "Name": "dev.example.com"})
+    plan.assert_tags(
+        'aws_route53_zone.this["public"]', {"Environment": "dev", "Name": "dev.example.com"}
+    )
 
 
 def test_records_from_the_map(plan_for):
     plan = plan_for("dns")
-    plan.assert_subset('aws_route53_record.this["www"]', {
-        "name": "www", "type": "CNAME", "ttl": 60, "records": ["app.dev.example.com"],
-    })
-    plan.assert_subset('aws_route53_record.this["apex"]', {
-        "type": "A",
-        "ttl": None,
-        "alias[0].name": "dualstack.my-alb-123456.eu-west-1.elb.amazonaws.com",
-        "alias[0].zone_id": "Z32O12XQLNTSW2",
-        "alias[0].evaluate_target_health": True,
-    })
+    plan.assert_subset(
+        'aws_route53_record.this["www"]',
+        {
+            "name": "www",
+            "type": "CNAME",
+            "ttl": 60,
+            "records": ["app.dev.example.com"],
+        },
+    )
+    plan.assert_subset(
+        'aws_route53_record.this["apex"]',
+        {
+            "type": "A",
+            "ttl": None,
+            "alias[0].name": "dualstack.my-alb-123456.eu-west-1.elb.amazonaws.com",
+            "alias[0].zone_id": "Z32O12XQLNTSW2",
+            "alias[0].evaluate_target_health": True,
+        },
+    )
     plan.assert_attr('aws_route53_record.this["db"]', "ttl", 300)  # the default
     assert set(plan.outputs["record_fqdns"]) == {"www", "apex", "db"}
 
@@ -47,15 +59,24 @@ def test_query_logging_only_for_public_zones_in_us_east_1(plan_for):
     plan = plan_for("dns")  # component region is eu-west-1
     groups = plan.of_type("aws_cloudwatch_log_group")
     assert [g.address for g in groups] == ['aws_cloudwatch_log_group.query_logs["public"]']
-    plan.assert_attr('aws_cloudwatch_log_group.query_logs["public"]', "name", "/aws/route53/core-dev/public")
+    plan.assert_attr(
+        'aws_cloudwatch_log_group.query_logs["public"]', "name", "/aws/route53/core-dev/public"
+    )
     plan.assert_attr('aws_cloudwatch_log_group.query_logs["public"]', "retention_in_days", 365)
-    assert [q.address for q in plan.of_type("aws_route53_query_log")] == ['aws_route53_query_log.this["public"]']
-    for address in ("aws_cloudwatch_log_group.query_logs", "aws_kms_key.query_logs",
-                    "aws_cloudwatch_log_resource_policy.query_logs"):
+    assert [q.address for q in plan.of_type("aws_route53_query_log")] == [
+        'aws_route53_query_log.this["public"]'
+    ]
+    for address in (
+        "aws_cloudwatch_log_group.query_logs",
+        "aws_kms_key.query_logs",
+        "aws_cloudwatch_log_resource_policy.query_logs",
+    ):
         assert in_us_east_1(plan, address), address
     # The zone itself uses the component's provider (region eu-west-1 here).
     assert not in_us_east_1(plan, "aws_route53_zone.this")
-    kms_refs = configured(plan, "aws_cloudwatch_log_group.query_logs")["expressions"]["kms_key_id"]["references"]
+    kms_refs = configured(plan, "aws_cloudwatch_log_group.query_logs")["expressions"]["kms_key_id"][
+        "references"
+    ]
     assert "aws_kms_key.query_logs" in kms_refs
 
 
@@ -65,7 +86,8 @@ def test_query_log_key_and_delivery_policies_are_scoped(plan_for):
     logs = next(s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
-        ":log-group:/aws/route53/core-dev/*")
+        ":log-group:/aws/route53/core-dev/*"
+    )
     delivery = plan["data.aws_iam_policy_document.query_logs_delivery[0]"].json("json")
     statement = delivery["Statement"][0]
     assert statement["Principal"] == {"Service": "route53.amazonaws.com"}
@@ -85,10 +107,13 @@ def test_dnssec_off_by_default(plan_for):
 
 def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
     plan = plan_for("dns", "dnssec")
-    plan.assert_subset("aws_kms_key.dnssec[0]", {
-        "customer_master_key_spec": "ECC_NIST_P256",
-        "key_usage": "SIGN_VERIFY",
-    })
+    plan.assert_subset(
+        "aws_kms_key.dnssec[0]",
+        {
+            "customer_master_key_spec": "ECC_NIST_P256",
+            "key_usage": "SIGN_VERIFY",
+        },
+    )
     assert in_us_east_1(plan, "aws_kms_key.dnssec")
     policy = plan["data.aws_iam_policy_document.dnssec_key[0]"].json("json")
     service = next(s for s in policy["Statement"] if s["Sid"] == "AllowRoute53DNSSECService")
@@ -103,14 +128,23 @@ def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
     plan.assert_attr('aws_route53_hosted_zone_dnssec.this["public"]', "signing_status", "SIGNING")
     # Only the opted-in zone is signed; the opted-out zone has no query log.
     assert len(plan.of_type("aws_route53_key_signing_key")) == 1
-    assert [q.address for q in plan.of_type("aws_route53_query_log")] == ['aws_route53_query_log.this["public"]']
+    assert [q.address for q in plan.of_type("aws_route53_query_log")] == [
+        'aws_route53_query_log.this["public"]'
+    ]
 
 
 def test_private_only_creates_no_logging_or_signing(plan_for):
     plan = plan_for("dns", "private_only")
-    assert [z.address for z in plan.of_type("aws_route53_zone")] == ['aws_route53_zone.this["internal"]']
-    for kind in ("aws_kms_key", "aws_cloudwatch_log_group", "aws_cloudwatch_log_resource_policy",
-                 "aws_route53_query_log", "aws_route53_key_signing_key"):
+    assert [z.address for z in plan.of_type("aws_route53_zone")] == [
+        'aws_route53_zone.this["internal"]'
+    ]
+    for kind in (
+        "aws_kms_key",
+        "aws_cloudwatch_log_group",
+        "aws_cloudwatch_log_resource_policy",
+        "aws_route53_query_log",
+        "aws_route53_key_signing_key",
+    ):
         plan.assert_absent(kind)
     assert plan.outputs["dnssec_kms_key_arn"] is None
 
@@ -135,11 +169,14 @@ def test_private_zones_cannot_be_signed(rejection_for):
     rejection.assert_only("var.zones")
 
 
-@pytest.mark.parametrize("message", [
-    "zones keys must be 1-40 lower-case letters, digits, hyphens or underscores (they are used in resource names).",
-    "Every zones[*].domain_name must be a lower-case domain name such as example.com.",
-    "A private zone needs at least one VPC and a public zone none: set vpc_ids only on zones with private = true.",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "zones keys must be 1-40 lower-case letters, digits, hyphens or underscores (they are used in resource names).",
+        "Every zones[*].domain_name must be a lower-case domain name such as example.com.",
+        "A private zone needs at least one VPC and a public zone none: set vpc_ids only on zones with private = true.",
+    ],
+)
 def test_malformed_zones_are_refused(rejection_for, message):
     rejection = rejection_for("dns", "bad_zones")
     rejection.assert_rule("var.zones", message)
@@ -152,11 +189,14 @@ def test_records_must_name_a_managed_zone(rejection_for):
     rejection.assert_only("var.records")
 
 
-@pytest.mark.parametrize("message", [
-    "Each record needs exactly one of records (a list of values) or alias (an AWS target).",
-    "records[*].type must be a Route 53 record type: A, AAAA, CAA, CNAME, DS, HTTPS, MX, NAPTR, NS, "
-    "PTR, SPF, SRV, SSHFP, SVCB, TLSA or TXT.",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Each record needs exactly one of records (a list of values) or alias (an AWS target).",
+        "records[*].type must be a Route 53 record type: A, AAAA, CAA, CNAME, DS, HTTPS, MX, NAPTR, NS, "
+        "PTR, SPF, SRV, SSHFP, SVCB, TLSA or TXT.",
+    ],
+)
 def test_malformed_records_are_refused(rejection_for, message):
     rejection = rejection_for("dns", "bad_records")
     rejection.assert_rule("var.records", message)

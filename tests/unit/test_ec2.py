@@ -15,6 +15,7 @@ def _templates(plan):
 
 # --- several templates from one map --------------------------------------------------------
 
+
 def test_one_template_per_map_entry_named_by_key(plan_for):
     templates = _templates(plan_for("ec2"))
     assert set(templates) == {"app", "batch"}
@@ -24,20 +25,28 @@ def test_one_template_per_map_entry_named_by_key(plan_for):
 
 # --- IMDS ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("scenario, hop_limit, metadata_tags", [
-    ("default", 1, "disabled"),
-    ("prod", 1, "enabled"),
-    ("instances", 2, "disabled"),
-])
-def test_imdsv2_required_with_hop_limit_on_every_template(plan_for, scenario, hop_limit, metadata_tags):
+
+@pytest.mark.parametrize(
+    ("scenario", "hop_limit", "metadata_tags"),
+    [
+        ("default", 1, "disabled"),
+        ("prod", 1, "enabled"),
+        ("instances", 2, "disabled"),
+    ],
+)
+def test_imdsv2_required_with_hop_limit_on_every_template(
+    plan_for, scenario, hop_limit, metadata_tags
+):
     for template in _templates(plan_for("ec2", scenario)).values():
-        assert template["metadata_options"] == [{
-            "http_endpoint": "enabled",
-            "http_tokens": "required",
-            "http_put_response_hop_limit": hop_limit,
-            "http_protocol_ipv6": "disabled",
-            "instance_metadata_tags": metadata_tags,
-        }], template.address
+        assert template["metadata_options"] == [
+            {
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": hop_limit,
+                "http_protocol_ipv6": "disabled",
+                "instance_metadata_tags": metadata_tags,
+            }
+        ], template.address
 
 
 def test_metadata_tags_refuse_tag_keys_with_spaces(rejection_for):
@@ -54,6 +63,7 @@ def test_metadata_tags_refuse_tag_keys_with_spaces(rejection_for):
 
 # --- block devices ---------------------------------------------------------------------------
 
+
 def test_every_block_device_is_encrypted_with_a_cmk(plan_for):
     plan = plan_for("ec2")
     plan.one("aws_kms_key")
@@ -64,7 +74,9 @@ def test_every_block_device_is_encrypted_with_a_cmk(plan_for):
         assert ebs["encrypted"] == "true", (key, device["device_name"])
         assert ebs["kms_key_id"], (key, device["device_name"])  # never the unencrypted default
     app = _templates(plan)["app"]["block_device_mappings"]
-    assert app[0]["ebs"][0]["kms_key_id"] == plan["aws_kms_key.ebs[0]"].get("arn")  # created key (unknown)
+    assert app[0]["ebs"][0]["kms_key_id"] == plan["aws_kms_key.ebs[0]"].get(
+        "arn"
+    )  # created key (unknown)
     assert app[1]["ebs"][0]["kms_key_id"].endswith("key/11111111-2222-3333-4444-555555555555")
     assert (app[1]["ebs"][0]["volume_type"], app[1]["ebs"][0]["iops"]) == ("io2", 3000)
 
@@ -79,6 +91,7 @@ def test_aws_managed_key_still_encrypts_when_no_cmk(plan_for):
 
 
 # --- tags ------------------------------------------------------------------------------------
+
 
 def test_tags_propagate_to_instances_volumes_and_interfaces(plan_for):
     plan = plan_for("ec2", "prod")
@@ -99,6 +112,7 @@ def test_tags_propagate_to_instances_volumes_and_interfaces(plan_for):
 
 # --- termination protection (seed's production validation) ---------------------------------
 
+
 def test_prod_termination_protection_passes_when_enabled(plan_for):
     for template in _templates(plan_for("ec2", "prod")).values():
         assert template["disable_api_termination"] is True
@@ -108,18 +122,23 @@ def test_prod_termination_protection_passes_when_enabled(plan_for):
 
 def test_prod_termination_protection_fails_when_disabled(rejection_for):
     rejection = rejection_for("ec2", "prod_termination_unprotected")
-    rejection.assert_rule("var.default_disable_api_termination",
-                          "API termination protection should be enabled for production")
+    rejection.assert_rule(
+        "var.default_disable_api_termination",
+        "API termination protection should be enabled for production",
+    )
     rejection.assert_only("var.default_disable_api_termination")
 
 
 def test_prod_requires_imdsv2(rejection_for):
     rejection = rejection_for("ec2", "prod_imdsv1")
-    rejection.assert_rule("var.enforce_imdsv2", "IMDSv2 must be enforced in production: set enforce_imdsv2 = true.")
+    rejection.assert_rule(
+        "var.enforce_imdsv2", "IMDSv2 must be enforced in production: set enforce_imdsv2 = true."
+    )
     rejection.assert_only("var.enforce_imdsv2")
 
 
 # --- template features -----------------------------------------------------------------------
+
 
 def test_monitoring_ebs_optimized_and_instance_profile(plan_for):
     plan = plan_for("ec2")
@@ -168,7 +187,10 @@ def test_spot_template_uses_instance_requirements_and_network_interface(plan_for
     assert market["market_type"] == "spot"
     assert market["spot_options"][0]["instance_interruption_behavior"] == "terminate"
     nic = batch["network_interfaces"][0]
-    assert (nic["subnet_id"], nic["security_groups"]) == ("subnet-0123456789abcdef0", ["sg-0123456789abcdef0"])
+    assert (nic["subnet_id"], nic["security_groups"]) == (
+        "subnet-0123456789abcdef0",
+        ["sg-0123456789abcdef0"],
+    )
     assert nic["associate_public_ip_address"] == "false"
     assert not batch.get("vpc_security_group_ids")  # security groups live on the interface
     assert batch["enclave_options"] == [{"enabled": True}]
@@ -182,17 +204,26 @@ def test_hibernation_and_capacity_reservation(plan_for):
     assert web["enclave_options"] == []
 
 
-@pytest.mark.parametrize("scenario, message", [
-    ("enclave_and_hibernation",
-     "EC2 cannot enable Nitro Enclaves and hibernation on the same instance: set enclave_enabled "
-     "or hibernation_configured to false."),
-    ("credits_without_t_type",
-     "cpu_credits applies to burstable T instance types only: remove cpu_credits or set a "
-     "t2/t3/t3a/t4g instance_type."),
-    ("prod_template_opt_out",
-     "API termination protection should be enabled for production: remove "
-     "disable_api_termination = false from every launch template."),
-])
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (
+            "enclave_and_hibernation",
+            "EC2 cannot enable Nitro Enclaves and hibernation on the same instance: set enclave_enabled "
+            "or hibernation_configured to false.",
+        ),
+        (
+            "credits_without_t_type",
+            "cpu_credits applies to burstable T instance types only: remove cpu_credits or set a "
+            "t2/t3/t3a/t4g instance_type.",
+        ),
+        (
+            "prod_template_opt_out",
+            "API termination protection should be enabled for production: remove "
+            "disable_api_termination = false from every launch template.",
+        ),
+    ],
+)
 def test_template_combinations_ec2_refuses_are_rejected(rejection_for, scenario, message):
     rejection = rejection_for("ec2", scenario)
     rejection.assert_rule("var.launch_templates", message)
@@ -200,6 +231,7 @@ def test_template_combinations_ec2_refuses_are_rejected(rejection_for, scenario,
 
 
 # --- instances -------------------------------------------------------------------------------
+
 
 def test_no_instances_by_default(plan_for):
     plan = plan_for("ec2")
@@ -227,15 +259,23 @@ def test_instances_refuse_attribute_based_templates(rejection_for):
 
 # --- patching and dashboard ------------------------------------------------------------------
 
+
 def test_patch_management_only_when_enabled(plan_for):
     dev = plan_for("ec2")
-    for kind in ("aws_ssm_patch_baseline", "aws_ssm_maintenance_window", "aws_ssm_maintenance_window_task"):
+    for kind in (
+        "aws_ssm_patch_baseline",
+        "aws_ssm_maintenance_window",
+        "aws_ssm_maintenance_window_task",
+    ):
         dev.assert_absent(kind)
     plan = plan_for("ec2", "prod")
     baseline = plan.one("aws_ssm_patch_baseline")
     assert baseline["operating_system"] == "AMAZON_LINUX_2023"
     filters = {f["key"]: f["values"] for f in baseline["approval_rule"][0]["patch_filter"]}
-    assert filters == {"CLASSIFICATION": ["Security", "Bugfix"], "SEVERITY": ["Critical", "Important"]}
+    assert filters == {
+        "CLASSIFICATION": ["Security", "Bugfix"],
+        "SEVERITY": ["Critical", "Important"],
+    }
     assert plan.one("aws_ssm_patch_group")["patch_group"] == "workers-prod"
     target = plan.one("aws_ssm_maintenance_window_target")
     assert target["targets"] == [{"key": "tag:PatchGroup", "values": ["workers-prod"]}]
@@ -250,7 +290,9 @@ def test_dashboard_charts_every_template(plan_for):
     body = plan_for("ec2", "prod").one("aws_cloudwatch_dashboard").json("dashboard_body")
     titles = {w["properties"]["title"] for w in body["widgets"]}
     assert {"app: CPU utilization (%)", "batch: Status checks failed"} <= titles
-    cpu = next(w for w in body["widgets"] if w["properties"]["title"] == "batch: CPU utilization (%)")
+    cpu = next(
+        w for w in body["widgets"] if w["properties"]["title"] == "batch: CPU utilization (%)"
+    )
     assert "ami-0fedcba9876543210" in cpu["properties"]["metrics"][0][0]["expression"]
 
 

@@ -6,8 +6,9 @@ pytestmark = pytest.mark.unit
 
 
 def references(plan, address, *path):
-    resource = next(r for r in plan.raw["configuration"]["root_module"]["resources"]
-                    if r["address"] == address)
+    resource = next(
+        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
+    )
     node = resource["expressions"]
     for part in path:
         node = node[part]
@@ -26,12 +27,25 @@ def test_exec_sessions_and_logs_use_the_cmk(plan_for):
     plan = plan_for("ecs")
     exec_config = "configuration[0].execute_command_configuration[0]"
     plan.assert_attr("aws_ecs_cluster.this", f"{exec_config}.logging", "OVERRIDE")
-    plan.assert_attr("aws_ecs_cluster.this",
-                     f"{exec_config}.log_configuration[0].cloud_watch_encryption_enabled", True)
-    plan.assert_attr("aws_ecs_cluster.this",
-                     f"{exec_config}.log_configuration[0].cloud_watch_log_group_name", "/aws/ecs/apps-dev/exec")
+    plan.assert_attr(
+        "aws_ecs_cluster.this",
+        f"{exec_config}.log_configuration[0].cloud_watch_encryption_enabled",
+        True,
+    )
+    plan.assert_attr(
+        "aws_ecs_cluster.this",
+        f"{exec_config}.log_configuration[0].cloud_watch_log_group_name",
+        "/aws/ecs/apps-dev/exec",
+    )
     assert "aws_kms_key.exec.arn" in references(
-        plan, "aws_ecs_cluster.this", "configuration", 0, "execute_command_configuration", 0, "kms_key_id")
+        plan,
+        "aws_ecs_cluster.this",
+        "configuration",
+        0,
+        "execute_command_configuration",
+        0,
+        "kms_key_id",
+    )
     plan.assert_attr("aws_cloudwatch_log_group.exec[0]", "retention_in_days", 365)
     assert "aws_kms_key.exec.arn" in references(plan, "aws_cloudwatch_log_group.exec", "kms_key_id")
     plan.assert_attr("aws_kms_key.exec", "enable_key_rotation", True)
@@ -43,14 +57,17 @@ def test_key_policy_lets_logs_use_it_only_for_the_exec_group(plan_for):
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
-        ":log-group:/aws/ecs/apps-dev/exec")
+        ":log-group:/aws/ecs/apps-dev/exec"
+    )
 
 
 def test_fargate_and_spot_with_an_on_demand_base(plan_for):
     plan = plan_for("ecs")
     providers = plan["aws_ecs_cluster_capacity_providers.this"]
     assert sorted(providers["capacity_providers"]) == ["FARGATE", "FARGATE_SPOT"]
-    strategy = sorted(providers["default_capacity_provider_strategy"], key=lambda s: s["capacity_provider"])
+    strategy = sorted(
+        providers["default_capacity_provider_strategy"], key=lambda s: s["capacity_provider"]
+    )
     assert strategy == [
         {"capacity_provider": "FARGATE", "base": 1, "weight": 1},
         {"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": 3},
@@ -62,8 +79,11 @@ def test_exec_policy_is_scoped_to_the_cluster_key_and_log_group(plan_for):
     plan.assert_actions("aws_iam_policy.exec[0]", "create")
     # The policy document references the key and log group ARNs, so it is known after apply:
     # check its wiring in the configuration instead.
-    resource = next(r for r in plan.raw["configuration"]["root_module"]["resources"]
-                    if r["address"] == "data.aws_iam_policy_document.exec")
+    resource = next(
+        r
+        for r in plan.raw["configuration"]["root_module"]["resources"]
+        if r["address"] == "data.aws_iam_policy_document.exec"
+    )
     statements = resource["expressions"]["statement"]
     key_statement = next(s for s in statements if s["sid"]["constant_value"] == "SessionEncryption")
     assert key_statement["actions"]["constant_value"] == ["kms:Decrypt", "kms:GenerateDataKey"]
@@ -74,19 +94,30 @@ def test_exec_policy_is_scoped_to_the_cluster_key_and_log_group(plan_for):
 
 def test_prod_enhanced_insights(plan_for):
     plan = plan_for("ecs", "prod")
-    assert plan["aws_ecs_cluster.this"]["setting"] == [{"name": "containerInsights", "value": "enhanced"}]
+    assert plan["aws_ecs_cluster.this"]["setting"] == [
+        {"name": "containerInsights", "value": "enhanced"}
+    ]
 
 
 def test_toggles_off(plan_for):
     plan = plan_for("ecs", "minimal")
     plan.assert_absent("aws_cloudwatch_log_group")
     plan.assert_absent("aws_iam_policy")
-    exec_config = plan["aws_ecs_cluster.this"]["configuration"][0]["execute_command_configuration"][0]
+    exec_config = plan["aws_ecs_cluster.this"]["configuration"][0]["execute_command_configuration"][
+        0
+    ]
     assert exec_config["logging"] == "NONE"
     assert exec_config["log_configuration"] == []
     # Sessions stay encrypted even without logging.
     assert "aws_kms_key.exec.arn" in references(
-        plan, "aws_ecs_cluster.this", "configuration", 0, "execute_command_configuration", 0, "kms_key_id")
+        plan,
+        "aws_ecs_cluster.this",
+        "configuration",
+        0,
+        "execute_command_configuration",
+        0,
+        "kms_key_id",
+    )
     assert plan.outputs["exec_log_group_name"] is None
     assert plan.outputs["exec_policy_arn"] is None
 
@@ -112,7 +143,9 @@ def test_prod_keeps_container_insights(rejection_for):
 
 def test_invalid_values_are_refused(rejection_for):
     rejection = rejection_for("ecs", "bad_values")
-    rejection.assert_rule("var.container_insights", "container_insights must be enabled, enhanced or disabled.")
+    rejection.assert_rule(
+        "var.container_insights", "container_insights must be enabled, enhanced or disabled."
+    )
     rejection.assert_rule(
         "var.exec_log_retention_days",
         "exec_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
@@ -122,8 +155,11 @@ def test_invalid_values_are_refused(rejection_for):
         "var.default_capacity_provider_strategy",
         "default_capacity_provider_strategy must list FARGATE and/or FARGATE_SPOT only.",
     )
-    rejection.assert_only("var.container_insights", "var.exec_log_retention_days",
-                          "var.default_capacity_provider_strategy")
+    rejection.assert_only(
+        "var.container_insights",
+        "var.exec_log_retention_days",
+        "var.default_capacity_provider_strategy",
+    )
 
 
 def test_strategy_weights_and_base_are_checked(rejection_for):

@@ -8,8 +8,9 @@ ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "schedule
 
 
 def configured(plan, address):
-    return next(r for r in plan.raw["configuration"]["root_module"]["resources"]
-                if r["address"] == address)
+    return next(
+        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
+    )
 
 
 def references(plan, address, *path):
@@ -24,13 +25,20 @@ def test_secrets_are_envelope_encrypted_with_the_cmk(plan_for):
     cluster = plan["aws_eks_cluster.this"]
     assert cluster["encryption_config"][0]["resources"] == ["secrets"]
     assert "aws_kms_key.secrets.arn" in references(
-        plan, "aws_eks_cluster.this", "encryption_config", 0, "provider", 0, "key_arn")
+        plan, "aws_eks_cluster.this", "encryption_config", 0, "provider", 0, "key_arn"
+    )
     plan.assert_attr("aws_kms_key.secrets", "enable_key_rotation", True)
     # The cluster role may use that key, and only it.
-    statement = configured(plan, "data.aws_iam_policy_document.cluster_secrets_key")["expressions"]["statement"][0]
+    statement = configured(plan, "data.aws_iam_policy_document.cluster_secrets_key")["expressions"][
+        "statement"
+    ][0]
     assert statement["resources"]["references"][0] == "aws_kms_key.secrets.arn"
     assert sorted(statement["actions"]["constant_value"]) == [
-        "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"]
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:ListGrants",
+    ]
 
 
 def test_endpoint_is_private_only(plan_for):
@@ -45,21 +53,33 @@ def test_all_control_plane_logs_to_an_encrypted_retained_group(plan_for):
     group = plan["aws_cloudwatch_log_group.cluster"]
     assert group["name"] == "/aws/eks/platform-dev/cluster"  # the name EKS writes to
     assert group["retention_in_days"] == 365
-    assert "aws_kms_key.logs.arn" in references(plan, "aws_cloudwatch_log_group.cluster", "kms_key_id")
+    assert "aws_kms_key.logs.arn" in references(
+        plan, "aws_cloudwatch_log_group.cluster", "kms_key_id"
+    )
     # Created before the cluster, or EKS makes its own unencrypted group first.
-    assert "aws_cloudwatch_log_group.cluster" in configured(plan, "aws_eks_cluster.this")["depends_on"]
+    assert (
+        "aws_cloudwatch_log_group.cluster" in configured(plan, "aws_eks_cluster.this")["depends_on"]
+    )
     policy = plan["data.aws_iam_policy_document.logs_key"].json("json")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
-        ":log-group:/aws/eks/platform-dev/cluster")
+        ":log-group:/aws/eks/platform-dev/cluster"
+    )
 
 
 def test_access_entries_instead_of_creator_admin(plan_for):
     plan = plan_for("eks")
     access = plan["aws_eks_cluster.this"]["access_config"][0]
-    assert access == {"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False}
-    admin = 'aws_eks_access_policy_association.admin["arn:aws:iam::123456789012:role/platform-admin"]'
-    plan.assert_attr(admin, "policy_arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    assert access == {
+        "authentication_mode": "API",
+        "bootstrap_cluster_creator_admin_permissions": False,
+    }
+    admin = (
+        'aws_eks_access_policy_association.admin["arn:aws:iam::123456789012:role/platform-admin"]'
+    )
+    plan.assert_attr(
+        admin, "policy_arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+    )
     plan.assert_attr(admin, "access_scope[0].type", "cluster")
 
 
@@ -69,23 +89,30 @@ def test_oidc_provider_for_irsa(plan_for):
     assert provider["client_id_list"] == ["sts.amazonaws.com"]
     assert provider.is_unknown("thumbprint_list")  # omitted: IAM fills it in for the EKS issuer
     assert "aws_eks_cluster.this" in " ".join(
-        references(plan, "aws_iam_openid_connect_provider.this", "url"))
+        references(plan, "aws_iam_openid_connect_provider.this", "url")
+    )
 
 
 def test_launch_template_requires_imdsv2_with_hop_limit_two_and_encrypts(plan_for):
     plan = plan_for("eks")
-    plan.assert_subset("aws_launch_template.nodes[0]", {
-        "metadata_options[0].http_tokens": "required",
-        "metadata_options[0].http_endpoint": "enabled",
-        "metadata_options[0].http_put_response_hop_limit": 2,
-        "block_device_mappings[0].ebs[0].encrypted": "true",
-        "block_device_mappings[0].ebs[0].volume_type": "gp3",
-    })
-    plan.assert_unknown("aws_launch_template.nodes[0]", "block_device_mappings[0].ebs[0].kms_key_id")
+    plan.assert_subset(
+        "aws_launch_template.nodes[0]",
+        {
+            "metadata_options[0].http_tokens": "required",
+            "metadata_options[0].http_endpoint": "enabled",
+            "metadata_options[0].http_put_response_hop_limit": 2,
+            "block_device_mappings[0].ebs[0].encrypted": "true",
+            "block_device_mappings[0].ebs[0].volume_type": "gp3",
+        },
+    )
+    plan.assert_unknown(
+        "aws_launch_template.nodes[0]", "block_device_mappings[0].ebs[0].kms_key_id"
+    )
     policy = plan["data.aws_iam_policy_document.nodes_key[0]"].json("json")
     use = next(s for s in policy["Statement"] if s["Sid"] == "AutoScalingVolumeEncryption")
     assert use["Principal"]["AWS"].endswith(
-        ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
+        ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    )
     grant = next(s for s in policy["Statement"] if s["Sid"] == "AutoScalingAttachVolumes")
     assert grant["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true"
 
@@ -97,17 +124,25 @@ def test_node_group_uses_the_launch_template(plan_for):
     assert group["scaling_config"] == [{"min_size": 2, "max_size": 4, "desired_size": 2}]
     assert group["remote_access"] == []  # no SSH
     assert "aws_launch_template.nodes[0].id" in references(
-        plan, "aws_eks_node_group.default", "launch_template", 0, "id")
+        plan, "aws_eks_node_group.default", "launch_template", 0, "id"
+    )
     assert "aws_launch_template.nodes[0].latest_version" in references(
-        plan, "aws_eks_node_group.default", "launch_template", 0, "version")
+        plan, "aws_eks_node_group.default", "launch_template", 0, "version"
+    )
 
 
 def test_roles_use_only_aws_managed_policies(plan_for):
     plan = plan_for("eks")
-    plan.assert_attr("aws_iam_role_policy_attachment.cluster", "policy_arn",
-                     "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy")
-    node_policies = sorted(a["policy_arn"] for a in plan.of_type("aws_iam_role_policy_attachment")
-                           if a.address.startswith("aws_iam_role_policy_attachment.node"))
+    plan.assert_attr(
+        "aws_iam_role_policy_attachment.cluster",
+        "policy_arn",
+        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+    )
+    node_policies = sorted(
+        a["policy_arn"]
+        for a in plan.of_type("aws_iam_role_policy_attachment")
+        if a.address.startswith("aws_iam_role_policy_attachment.node")
+    )
     assert node_policies == [
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
@@ -126,16 +161,25 @@ def test_public_endpoint_allow_list_and_options(plan_for):
     assert vpc["endpoint_public_access"] is True
     assert vpc["endpoint_private_access"] is True
     assert vpc["public_access_cidrs"] == ["203.0.113.0/24"]
-    plan.assert_attr("aws_iam_openid_connect_provider.this[0]", "thumbprint_list",
-                     ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"])
+    plan.assert_attr(
+        "aws_iam_openid_connect_provider.this[0]",
+        "thumbprint_list",
+        ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"],
+    )
     # An external volume key replaces the component's own.
     plan.assert_absent("aws_kms_key.nodes[0]")
-    plan.assert_attr("aws_launch_template.nodes[0]", "block_device_mappings[0].ebs[0].kms_key_id",
-                     "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+    plan.assert_attr(
+        "aws_launch_template.nodes[0]",
+        "block_device_mappings[0].ebs[0].kms_key_id",
+        "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+    )
     node_policies = {a.address for a in plan.of_type("aws_iam_role_policy_attachment")}
     assert 'aws_iam_role_policy_attachment.node["cni"]' not in node_policies
-    plan.assert_attr('aws_iam_role_policy_attachment.node["ssm"]', "policy_arn",
-                     "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+    plan.assert_attr(
+        'aws_iam_role_policy_attachment.node["ssm"]',
+        "policy_arn",
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    )
 
 
 def test_control_plane_only(plan_for):
@@ -179,20 +223,14 @@ def test_public_endpoint_needs_an_allow_list(rejection_for):
 
 
 BAD_VALUES = {
-    "var.endpoint_public_access_cidrs":
-        "endpoint_public_access_cidrs must be valid CIDR blocks and must not include 0.0.0.0/0: list your "
-        "office or VPN ranges.",
-    "var.cluster_log_types":
-        "cluster_log_types may contain only api, audit, authenticator, controllerManager and scheduler.",
-    "var.node_metadata_hop_limit":
-        "node_metadata_hop_limit must be 1 or 2: higher values let instance metadata answer beyond the "
-        "pod network.",
-    "var.subnet_ids":
-        "subnet_ids must list at least two subnet IDs (subnet-...) in different Availability Zones.",
-    "var.oidc_thumbprint_list":
-        "oidc_thumbprint_list entries must be SHA-1 thumbprints: 40 lower-case hex characters.",
-    "var.node_scaling":
-        "node_scaling must satisfy 0 <= min_size <= desired_size <= max_size and max_size >= 1.",
+    "var.endpoint_public_access_cidrs": "endpoint_public_access_cidrs must be valid CIDR blocks and must not include 0.0.0.0/0: list your "
+    "office or VPN ranges.",
+    "var.cluster_log_types": "cluster_log_types may contain only api, audit, authenticator, controllerManager and scheduler.",
+    "var.node_metadata_hop_limit": "node_metadata_hop_limit must be 1 or 2: higher values let instance metadata answer beyond the "
+    "pod network.",
+    "var.subnet_ids": "subnet_ids must list at least two subnet IDs (subnet-...) in different Availability Zones.",
+    "var.oidc_thumbprint_list": "oidc_thumbprint_list entries must be SHA-1 thumbprints: 40 lower-case hex characters.",
+    "var.node_scaling": "node_scaling must satisfy 0 <= min_size <= desired_size <= max_size and max_size >= 1.",
 }
 
 
@@ -206,15 +244,12 @@ def test_dangerous_values_are_refused(rejection_for, rule):
 BAD_ENUMS = {
     "var.kubernetes_version": 'kubernetes_version must be a minor version such as "1.32".',
     "var.support_type": "support_type must be STANDARD or EXTENDED.",
-    "var.authentication_mode":
-        "authentication_mode must be API or API_AND_CONFIG_MAP (CONFIG_MAP alone is deprecated).",
+    "var.authentication_mode": "authentication_mode must be API or API_AND_CONFIG_MAP (CONFIG_MAP alone is deprecated).",
     "var.node_capacity_type": "node_capacity_type must be ON_DEMAND or SPOT.",
     "var.node_disk_size": "node_disk_size must be between 20 and 16384 GiB.",
-    "var.cluster_log_retention_days":
-        "cluster_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
-        "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).",
-    "var.cluster_admin_principal_arns":
-        "cluster_admin_principal_arns must be IAM role or user ARNs (arn:aws:iam::<account>:role/<name>).",
+    "var.cluster_log_retention_days": "cluster_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
+    "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).",
+    "var.cluster_admin_principal_arns": "cluster_admin_principal_arns must be IAM role or user ARNs (arn:aws:iam::<account>:role/<name>).",
 }
 
 

@@ -36,31 +36,43 @@ def test_ebs_csi_driver_uses_its_irsa_role(plan_for):
     plan.assert_unknown(EBS, "service_account_role_arn")
     plan.assert_attr("aws_iam_role.ebs_csi[0]", "name", "core-dev-ebs-csi-driver")
     trust = plan["aws_iam_role.ebs_csi[0]"].json("assume_role_policy")["Statement"]
-    assert trust == [{
-        "Sid": "EbsCsiControllerServiceAccount",
-        "Effect": "Allow",
-        "Action": "sts:AssumeRoleWithWebIdentity",
-        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
-        "Condition": {"StringEquals": {
-            f"{ISSUER}:sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
-            f"{ISSUER}:aud": "sts.amazonaws.com",
-        }},
-    }]
-    plan.assert_attr("aws_iam_role_policy_attachment.ebs_csi[0]", "policy_arn",
-                     "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy")
-    plan.assert_absent("aws_iam_role_policy")   # no CMK given: no key grants
+    assert trust == [
+        {
+            "Sid": "EbsCsiControllerServiceAccount",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
+            "Condition": {
+                "StringEquals": {
+                    f"{ISSUER}:sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+                    f"{ISSUER}:aud": "sts.amazonaws.com",
+                }
+            },
+        }
+    ]
+    plan.assert_attr(
+        "aws_iam_role_policy_attachment.ebs_csi[0]",
+        "policy_arn",
+        "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+    )
+    plan.assert_absent("aws_iam_role_policy")  # no CMK given: no key grants
 
 
 def test_vpc_cni_uses_its_own_irsa_role(plan_for):
     plan = plan_for(COMPONENT)
     trust = plan["aws_iam_role.vpc_cni[0]"].json("assume_role_policy")["Statement"][0]
     assert trust["Principal"] == {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"}
-    assert trust["Condition"] == {"StringEquals": {
-        f"{ISSUER}:sub": "system:serviceaccount:kube-system:aws-node",
-        f"{ISSUER}:aud": "sts.amazonaws.com",
-    }}
-    plan.assert_attr("aws_iam_role_policy_attachment.vpc_cni[0]", "policy_arn",
-                     "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")
+    assert trust["Condition"] == {
+        "StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:kube-system:aws-node",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
+    plan.assert_attr(
+        "aws_iam_role_policy_attachment.vpc_cni[0]",
+        "policy_arn",
+        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    )
 
 
 def test_prod_pins_versions_and_scopes_volume_keys(plan_for):
@@ -69,10 +81,12 @@ def test_prod_pins_versions_and_scopes_volume_keys(plan_for):
     assert addons["vpc-cni"]["addon_version"] == "v1.19.2-eksbuild.1"
     assert addons["aws-ebs-csi-driver"]["addon_version"] == "v1.38.1-eksbuild.1"
     assert addons["vpc-cni"].json("configuration_values") == {
-        "env": {"ENABLE_PREFIX_DELEGATION": "true"}}
+        "env": {"ENABLE_PREFIX_DELEGATION": "true"}
+    }
     assert all(a["resolve_conflicts_on_update"] == "OVERWRITE" for a in addons.values())
-    statements = {s["Sid"]: s for s in
-                  plan["aws_iam_role_policy.ebs_csi_kms[0]"].json("policy")["Statement"]}
+    statements = {
+        s["Sid"]: s for s in plan["aws_iam_role_policy.ebs_csi_kms[0]"].json("policy")["Statement"]
+    }
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     use = statements["UseVolumeKeysViaEc2"]
     assert use["Resource"] == key
@@ -86,7 +100,7 @@ def test_toggles_off_remove_addons_and_role(plan_for):
     plan = plan_for(COMPONENT, "addons_off")
     addons = _addons(plan)
     assert sorted(addons) == ["kube-proxy", "vpc-cni"]
-    assert addons["vpc-cni"].get("service_account_role_arn") is None   # enable_vpc_cni_irsa off
+    assert addons["vpc-cni"].get("service_account_role_arn") is None  # enable_vpc_cni_irsa off
     plan.assert_absent("aws_iam_role")
     plan.assert_absent("aws_iam_role_policy_attachment")
     assert plan.outputs["ebs_csi_driver_role_arn"] is None
@@ -114,10 +128,13 @@ def test_version_format_is_validated(rejection_for):
 
 def test_conflict_settings_are_validated(rejection_for):
     rejection = rejection_for(COMPONENT, "bad_conflicts")
-    rejection.assert_rule("var.resolve_conflicts_on_create",
-                          "resolve_conflicts_on_create must be NONE or OVERWRITE.")
-    rejection.assert_rule("var.resolve_conflicts_on_update",
-                          "resolve_conflicts_on_update must be NONE, OVERWRITE or PRESERVE.")
+    rejection.assert_rule(
+        "var.resolve_conflicts_on_create", "resolve_conflicts_on_create must be NONE or OVERWRITE."
+    )
+    rejection.assert_rule(
+        "var.resolve_conflicts_on_update",
+        "resolve_conflicts_on_update must be NONE, OVERWRITE or PRESERVE.",
+    )
     rejection.assert_only("var.resolve_conflicts_on_create", "var.resolve_conflicts_on_update")
 
 

@@ -18,8 +18,10 @@ def _statements(plan, service):
 
 def test_each_role_trusts_only_its_service_account(plan_for):
     plan = plan_for(COMPONENT)
-    expected = {"orders": "system:serviceaccount:shop:orders",
-                "catalog": "system:serviceaccount:shop:catalog-api"}
+    expected = {
+        "orders": "system:serviceaccount:shop:orders",
+        "catalog": "system:serviceaccount:shop:catalog-api",
+    }
     for service, subject in expected.items():
         role = plan[f'aws_iam_role.this["{service}"]']
         assert role["name"] == f"shop-dev-{service}"
@@ -27,27 +29,38 @@ def test_each_role_trusts_only_its_service_account(plan_for):
         assert len(trust) == 1
         assert trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
         assert trust[0]["Principal"] == {
-            "Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"}
-        assert trust[0]["Condition"] == {"StringEquals": {
-            f"{ISSUER}:sub": subject, f"{ISSUER}:aud": "sts.amazonaws.com"}}
+            "Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"
+        }
+        assert trust[0]["Condition"] == {
+            "StringEquals": {f"{ISSUER}:sub": subject, f"{ISSUER}:aud": "sts.amazonaws.com"}
+        }
 
 
 def test_policy_scoped_to_own_resources_without_wildcards(plan_for):
     plan = plan_for(COMPONENT)
     statements = _statements(plan, "orders")
-    queues = [ARN.format(service="sqs", rest="shop-dev-orders-events"),
-              ARN.format(service="sqs", rest="shop-dev-orders-payments.fifo")]
+    queues = [
+        ARN.format(service="sqs", rest="shop-dev-orders-events"),
+        ARN.format(service="sqs", rest="shop-dev-orders-payments.fifo"),
+    ]
     assert sorted(_as_list(statements["OwnQueues"]["Resource"])) == sorted(queues)
-    assert sorted(_as_list(statements["OwnDeadLetterQueues"]["Resource"])) == sorted([
-        ARN.format(service="sqs", rest="shop-dev-orders-events-dlq"),
-        ARN.format(service="sqs", rest="shop-dev-orders-payments-dlq.fifo")])
+    assert sorted(_as_list(statements["OwnDeadLetterQueues"]["Resource"])) == sorted(
+        [
+            ARN.format(service="sqs", rest="shop-dev-orders-events-dlq"),
+            ARN.format(service="sqs", rest="shop-dev-orders-payments-dlq.fifo"),
+        ]
+    )
     assert statements["PublishOwnTopics"] == {
-        "Sid": "PublishOwnTopics", "Effect": "Allow", "Action": "sns:Publish",
-        "Resource": ARN.format(service="sns", rest="shop-dev-orders-order-placed")}
+        "Sid": "PublishOwnTopics",
+        "Effect": "Allow",
+        "Action": "sns:Publish",
+        "Resource": ARN.format(service="sns", rest="shop-dev-orders-order-placed"),
+    }
     assert statements["ListOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports"
     assert statements["ObjectsInOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports/*"
     assert statements["ReadOwnSecrets"]["Resource"] == ARN.format(
-        service="secretsmanager", rest="secret:shop/dev/orders/db-??????")
+        service="secretsmanager", rest="secret:shop/dev/orders/db-??????"
+    )
     for sid, statement in statements.items():
         assert statement["Effect"] == "Allow"
         for action in _as_list(statement["Action"]):
@@ -63,7 +76,7 @@ def test_service_without_resources_gets_no_policy(plan_for):
     plan = plan_for(COMPONENT)
     plan.assert_absent('aws_iam_role_policy.service["catalog"]')
     plan.assert_absent('aws_iam_role_policy.service_kms["catalog"]')
-    plan.assert_absent('aws_ecr_repository.this["catalog"]')   # create_ecr_repository = false
+    plan.assert_absent('aws_ecr_repository.this["catalog"]')  # create_ecr_repository = false
 
 
 def test_kms_use_only_via_sqs_and_sns(plan_for):
@@ -73,7 +86,9 @@ def test_kms_use_only_via_sqs_and_sns(plan_for):
     assert sorted(statement["actions"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert statement["condition"][0]["variable"] == "kms:ViaService"
     assert sorted(statement["condition"][0]["values"]) == [
-        "sns.us-east-1.amazonaws.com", "sqs.us-east-1.amazonaws.com"]
+        "sns.us-east-1.amazonaws.com",
+        "sqs.us-east-1.amazonaws.com",
+    ]
     key = plan.one("aws_kms_key")
     assert key["enable_key_rotation"] is True
     sns = {s["Sid"]: s for s in key.json("policy")["Statement"]}["SnsDeliversToEncryptedQueues"]
@@ -82,8 +97,10 @@ def test_kms_use_only_via_sqs_and_sns(plan_for):
 
 def test_queues_have_dead_letter_queues_and_kms(plan_for):
     plan = plan_for(COMPONENT)
-    for key, name, fifo, receives in (("orders.events", "shop-dev-orders-events", False, 5),
-                                      ("orders.payments", "shop-dev-orders-payments.fifo", True, 3)):
+    for key, name, fifo, receives in (
+        ("orders.events", "shop-dev-orders-events", False, 5),
+        ("orders.payments", "shop-dev-orders-payments.fifo", True, 3),
+    ):
         queue = plan[f'aws_sqs_queue.this["{key}"]']
         dlq = plan[f'aws_sqs_queue.dlq["{key}"]']
         assert queue["name"] == name
@@ -91,11 +108,13 @@ def test_queues_have_dead_letter_queues_and_kms(plan_for):
         assert queue.is_unknown("kms_master_key_id") and dlq.is_unknown("kms_master_key_id")
         assert queue.json("redrive_policy") == {
             "deadLetterTargetArn": ARN.format(service="sqs", rest=dlq["name"]),
-            "maxReceiveCount": receives}
+            "maxReceiveCount": receives,
+        }
         assert dlq["message_retention_seconds"] == 1209600
         assert dlq.json("redrive_allow_policy") == {
             "redrivePermission": "byQueue",
-            "sourceQueueArns": [ARN.format(service="sqs", rest=name)]}
+            "sourceQueueArns": [ARN.format(service="sqs", rest=name)],
+        }
         assert queue.tags["Service"] == "orders"
     assert plan['aws_sqs_queue.this["orders.payments"]']["visibility_timeout_seconds"] == 120
     # Every queue (and DLQ) denies non-TLS access.
@@ -104,8 +123,9 @@ def test_queues_have_dead_letter_queues_and_kms(plan_for):
     deny = plan['data.aws_iam_policy_document.queue_tls["orders.events-dlq"]'].json("json")
     assert deny["Statement"][0]["Effect"] == "Deny"
     assert deny["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert deny["Statement"][0]["Resource"] == ARN.format(service="sqs",
-                                                          rest="shop-dev-orders-events-dlq")
+    assert deny["Statement"][0]["Resource"] == ARN.format(
+        service="sqs", rest="shop-dev-orders-events-dlq"
+    )
 
 
 def test_topics_encrypted(plan_for):
@@ -127,8 +147,11 @@ def test_ecr_repository_immutable_scanned_encrypted_with_lifecycle(plan_for):
     rules = plan['aws_ecr_lifecycle_policy.this["orders"]'].json("policy")["rules"]
     assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
     assert rules[0]["selection"]["countNumber"] == 7
-    assert rules[1]["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan",
-                                     "countNumber": 30}
+    assert rules[1]["selection"] == {
+        "tagStatus": "any",
+        "countType": "imageCountMoreThan",
+        "countNumber": 30,
+    }
 
 
 def test_no_services_creates_nothing(plan_for):

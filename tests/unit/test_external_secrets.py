@@ -8,7 +8,9 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890
 
 
 def _statements(plan, name):
-    return {s["Sid"]: s for s in plan[f"data.aws_iam_policy_document.{name}"].json("json")["Statement"]}
+    return {
+        s["Sid"]: s for s in plan[f"data.aws_iam_policy_document.{name}"].json("json")["Statement"]
+    }
 
 
 def _as_list(value):
@@ -21,11 +23,15 @@ def test_trust_is_scoped_to_the_operator_service_account(plan_for):
     assert len(trust) == 1
     statement = trust[0]
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert statement["Principal"] == {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"}
-    assert statement["Condition"] == {"StringEquals": {
-        f"{ISSUER}:sub": "system:serviceaccount:external-secrets:external-secrets",
-        f"{ISSUER}:aud": "sts.amazonaws.com",
-    }}
+    assert statement["Principal"] == {
+        "Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"
+    }
+    assert statement["Condition"] == {
+        "StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:external-secrets:external-secrets",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
 
 
 def test_reads_only_secrets_under_the_prefix(plan_for):
@@ -35,7 +41,8 @@ def test_reads_only_secrets_under_the_prefix(plan_for):
     # Leading/trailing slashes are trimmed: the prefix is a path, never the whole account.
     assert read["Resource"] == "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/apps/*"
     assert sorted(_as_list(read["Action"])) == [
-        "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
         "secretsmanager:ListSecretVersionIds",
     ]
     assert "ReadParametersUnderPrefix" not in statements
@@ -63,9 +70,12 @@ def test_policy_attached_to_role_and_tagged(plan_for):
     plan.assert_attr("aws_iam_role.this", "max_session_duration", 3600)
     plan.assert_tags("aws_iam_role.this", {"Environment": "dev", "ManagedBy": "terraform"})
     assert plan["aws_iam_role_policy.read"].json("policy") == plan[
-        "data.aws_iam_policy_document.read"].json("json")
-    assert plan.outputs["secrets_arn_pattern"] == \
-        "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/apps/*"
+        "data.aws_iam_policy_document.read"
+    ].json("json")
+    assert (
+        plan.outputs["secrets_arn_pattern"]
+        == "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/apps/*"
+    )
 
 
 def test_ssm_on_and_kms_off(plan_for):
@@ -75,11 +85,16 @@ def test_ssm_on_and_kms_off(plan_for):
     ssm = statements["ReadParametersUnderPrefix"]
     base = "arn:aws:ssm:us-east-1:123456789012:parameter/dev/apps"
     assert sorted(ssm["Resource"]) == [base, base + "/*"]
-    assert sorted(ssm["Action"]) == ["ssm:GetParameter", "ssm:GetParameters",
-                                     "ssm:GetParametersByPath"]
+    assert sorted(ssm["Action"]) == [
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+    ]
     trust = plan["aws_iam_role.this"].json("assume_role_policy")["Statement"][0]
-    assert trust["Condition"]["StringEquals"][f"{ISSUER}:sub"] == \
-        "system:serviceaccount:platform:eso-controller"
+    assert (
+        trust["Condition"]["StringEquals"][f"{ISSUER}:sub"]
+        == "system:serviceaccount:platform:eso-controller"
+    )
     plan.assert_tags("aws_iam_role.this", {"Team": "platform"})
 
 
@@ -87,11 +102,15 @@ def test_ssm_adds_the_ssm_service_to_kms_via_service(plan_for):
     plan = plan_for(COMPONENT, "with_ssm_and_kms")
     kms = _statements(plan, "read")["DecryptWithGivenKeysViaSecretStores"]
     assert sorted(kms["Condition"]["StringEquals"]["kms:ViaService"]) == [
-        "secretsmanager.us-east-1.amazonaws.com", "ssm.us-east-1.amazonaws.com"]
+        "secretsmanager.us-east-1.amazonaws.com",
+        "ssm.us-east-1.amazonaws.com",
+    ]
 
 
-PREFIX_MESSAGE = ('secrets_path_prefix must name a path such as "dev/apps": it must not be empty, '
-                  '"/" or contain * or ? (that would expose every secret of the account).')
+PREFIX_MESSAGE = (
+    'secrets_path_prefix must name a path such as "dev/apps": it must not be empty, '
+    '"/" or contain * or ? (that would expose every secret of the account).'
+)
 
 
 @pytest.mark.parametrize("scenario", ["empty_prefix", "wildcard_prefix"])

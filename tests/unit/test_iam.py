@@ -44,21 +44,26 @@ def test_no_policy_document_grants_action_star(plan_for, scenario):
     # Every policy document of the plan is known at plan time, so the scan above saw them all.
     for change in plan.values():
         for attribute in POLICY_ATTRIBUTES:
-            assert change.get(attribute) != UNKNOWN, f"{change.address}: {attribute} unknown, not scanned"
+            assert change.get(attribute) != UNKNOWN, (
+                f"{change.address}: {attribute} unknown, not scanned"
+            )
 
 
 def test_password_policy_is_strong(plan_for):
     plan = plan_for("iam")
-    plan.assert_subset("aws_iam_account_password_policy.this[0]", {
-        "minimum_password_length": 14,
-        "require_lowercase_characters": True,
-        "require_uppercase_characters": True,
-        "require_numbers": True,
-        "require_symbols": True,
-        "max_password_age": 90,
-        "password_reuse_prevention": 24,
-        "allow_users_to_change_password": True,
-    })
+    plan.assert_subset(
+        "aws_iam_account_password_policy.this[0]",
+        {
+            "minimum_password_length": 14,
+            "require_lowercase_characters": True,
+            "require_uppercase_characters": True,
+            "require_numbers": True,
+            "require_symbols": True,
+            "max_password_age": 90,
+            "password_reuse_prevention": 24,
+            "allow_users_to_change_password": True,
+        },
+    )
 
 
 def test_account_access_analyzer(plan_for):
@@ -75,8 +80,11 @@ def test_readonly_role_requires_mfa_from_the_admin_account(plan_for):
     trust = _trust(plan, "readonly")
     assert trust["Principal"] == {"AWS": "arn:aws:iam::210987654321:root"}
     assert trust["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
-    plan.assert_attr("aws_iam_role_policy_attachment.readonly[0]", "policy_arn",
-                     "arn:aws:iam::aws:policy/ReadOnlyAccess")
+    plan.assert_attr(
+        "aws_iam_role_policy_attachment.readonly[0]",
+        "policy_arn",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )
 
 
 def test_break_glass_requires_fresh_mfa_and_short_sessions(plan_for):
@@ -91,7 +99,10 @@ def test_every_role_carries_the_permissions_boundary(plan_for):
     plan = plan_for("iam")
     roles = plan.of_type("aws_iam_role")
     assert {r.address for r in roles} == {
-        "aws_iam_role.readonly[0]", "aws_iam_role.break_glass[0]", "aws_iam_role.ci_deploy[0]"}
+        "aws_iam_role.readonly[0]",
+        "aws_iam_role.break_glass[0]",
+        "aws_iam_role.ci_deploy[0]",
+    }
     for role in roles:
         assert role.is_unknown("permissions_boundary"), role.address  # the boundary policy's ARN
 
@@ -101,9 +112,14 @@ def test_boundary_allows_listed_services_and_blocks_escalation(plan_for):
     document = plan["aws_iam_policy.boundary"].json("policy")
     by_sid = {s["Sid"]: s for s in document["Statement"]}
     assert "ec2:*" in by_sid["AllowListedServices"]["Action"]
-    assert by_sid["DenyBoundaryTampering"]["Resource"] == "arn:aws:iam::123456789012:policy/baseline-dev-boundary"
+    assert (
+        by_sid["DenyBoundaryTampering"]["Resource"]
+        == "arn:aws:iam::123456789012:policy/baseline-dev-boundary"
+    )
     condition = by_sid["DenyPrincipalsWithoutBoundary"]["Condition"]["StringNotEquals"]
-    assert condition == {"iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/baseline-dev-boundary"}
+    assert condition == {
+        "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/baseline-dev-boundary"
+    }
     assert "cloudtrail:StopLogging" in by_sid["DenySecurityTooling"]["Action"]
     relaxed = plan_for("iam", "existing_provider")["aws_iam_policy.boundary"].json("policy")
     assert "DenySecurityTooling" not in {s["Sid"] for s in relaxed["Statement"]}
@@ -117,15 +133,22 @@ def test_ci_role_trusts_github_oidc_for_named_subjects_only(plan_for):
     statement = _trust(plan, "ci_deploy")
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert statement["Principal"] == {
-        "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}
-    assert statement["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
-    assert sorted(statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]) == [
-        "repo:acme/infra:environment:dev", "repo:acme/infra:ref:refs/heads/main"]
+        "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    }
+    assert statement["Condition"]["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+    }
+    assert sorted(
+        statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
+    ) == ["repo:acme/infra:environment:dev", "repo:acme/infra:ref:refs/heads/main"]
     attached = {a["policy_arn"] for a in plan.of_type("aws_iam_role_policy_attachment")}
     assert "arn:aws:iam::123456789012:policy/infra-deploy" in attached
     assert "arn:aws:iam::aws:policy/AdministratorAccess" in attached  # break-glass only
-    plan.assert_attr('aws_iam_role_policy_attachment.ci_deploy["arn:aws:iam::123456789012:policy/infra-deploy"]',
-                     "role", "baseline-dev-ci-deploy")
+    plan.assert_attr(
+        'aws_iam_role_policy_attachment.ci_deploy["arn:aws:iam::123456789012:policy/infra-deploy"]',
+        "role",
+        "baseline-dev-ci-deploy",
+    )
 
 
 def test_existing_provider_is_reused_and_break_glass_can_be_off(plan_for):
@@ -134,33 +157,41 @@ def test_existing_provider_is_reused_and_break_glass_can_be_off(plan_for):
     plan.assert_absent("aws_iam_role.break_glass[0]")
     assert plan.outputs["break_glass_role_arn"] is None
     assert plan.outputs["github_oidc_provider_arn"] == (
-        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com")
+        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    )
 
 
 def test_toggles_turn_everything_optional_off(plan_for):
     plan = plan_for("iam", "minimal")
-    for resource_type in ("aws_iam_account_password_policy", "aws_accessanalyzer_analyzer",
-                          "aws_iam_openid_connect_provider"):
+    for resource_type in (
+        "aws_iam_account_password_policy",
+        "aws_accessanalyzer_analyzer",
+        "aws_iam_openid_connect_provider",
+    ):
         plan.assert_absent(resource_type)
     assert {r.address for r in plan.of_type("aws_iam_role")} == {"aws_iam_role.break_glass[0]"}
     trust = _trust(plan, "break_glass")
-    assert trust["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}  # empty list: this account
+    assert trust["Principal"] == {
+        "AWS": "arn:aws:iam::123456789012:root"
+    }  # empty list: this account
 
 
 def test_ci_subjects_must_not_be_wildcards(rejection_for):
     rejection = rejection_for("iam", "wildcard_subject")
     rejection.assert_rule(
         "var.ci_deploy_subjects",
-        "Each ci_deploy_subjects entry must name a GitHub organisation and repository, never \"*\": "
-        "\"repo:<org>/<repo>:<ref or environment>\", e.g. repo:acme/infra:ref:refs/heads/main.",
+        'Each ci_deploy_subjects entry must name a GitHub organisation and repository, never "*": '
+        '"repo:<org>/<repo>:<ref or environment>", e.g. repo:acme/infra:ref:refs/heads/main.',
     )
     rejection.assert_only("var.ci_deploy_subjects")
 
 
 def test_ci_role_needs_subjects_and_a_provider(rejection_for):
     rejection = rejection_for("iam", "ci_without_subjects_or_provider")
-    rejection.assert_rule("var.ci_deploy_subjects",
-                          "The CI deploy role must be limited to named repositories: set ci_deploy_subjects.")
+    rejection.assert_rule(
+        "var.ci_deploy_subjects",
+        "The CI deploy role must be limited to named repositories: set ci_deploy_subjects.",
+    )
     rejection.assert_rule(
         "var.github_oidc_provider_arn",
         "The CI deploy role needs an OIDC provider: set create_github_oidc_provider = true or "
@@ -169,31 +200,65 @@ def test_ci_role_needs_subjects_and_a_provider(rejection_for):
     rejection.assert_only("var.ci_deploy_subjects", "var.github_oidc_provider_arn")
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.password_minimum_length",
-     "password_minimum_length must be between 14 and 128 (CIS 1.8): set password_minimum_length = 14 or more."),
-    ("var.password_max_age_days", "password_max_age_days must be between 1 and 365."),
-    ("var.password_reuse_prevention", "password_reuse_prevention must be between 5 and 24 (CIS asks for 24)."),
-    ("var.unused_access_age_days", "unused_access_age_days must be between 1 and 365."),
-    ("var.trusted_principal_arns",
-     "trusted_principal_arns must be account root, role or user ARNs (arn:aws:iam::123456789012:root), never \"*\"."),
-    ("var.readonly_max_session_duration", "readonly_max_session_duration must be between 3600 and 43200 seconds."),
-    ("var.break_glass_principal_arns",
-     "break_glass_principal_arns must be account root, role or user ARNs, never \"*\"."),
-    ("var.break_glass_max_session_duration",
-     "Break-glass sessions must be short: set break_glass_max_session_duration between 900 and 3600 seconds."),
-    ("var.break_glass_mfa_max_age_seconds", "break_glass_mfa_max_age_seconds must be between 60 and 3600."),
-    ("var.github_oidc_provider_arn",
-     "github_oidc_provider_arn must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com."),
-    ("var.github_oidc_thumbprints", "github_oidc_thumbprints must be 40-character lower-case hex SHA-1 thumbprints."),
-    ("var.ci_deploy_policy_arns",
-     "ci_deploy_policy_arns must be IAM policy ARNs (arn:aws:iam::<account or aws>:policy/<name>)."),
-    ("var.ci_deploy_policy_arns",
-     "The CI deploy role must not be an administrator: replace AdministratorAccess with scoped policies in "
-     "ci_deploy_policy_arns."),
-    ("var.ci_deploy_max_session_duration", "ci_deploy_max_session_duration must be between 900 and 7200 seconds."),
-    ("var.permissions_boundary_allowed_services",
-     "permissions_boundary_allowed_services must be service prefixes such as ec2 or s3, never \"*\"."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "var.password_minimum_length",
+            "password_minimum_length must be between 14 and 128 (CIS 1.8): set password_minimum_length = 14 or more.",
+        ),
+        ("var.password_max_age_days", "password_max_age_days must be between 1 and 365."),
+        (
+            "var.password_reuse_prevention",
+            "password_reuse_prevention must be between 5 and 24 (CIS asks for 24).",
+        ),
+        ("var.unused_access_age_days", "unused_access_age_days must be between 1 and 365."),
+        (
+            "var.trusted_principal_arns",
+            'trusted_principal_arns must be account root, role or user ARNs (arn:aws:iam::123456789012:root), never "*".',
+        ),
+        (
+            "var.readonly_max_session_duration",
+            "readonly_max_session_duration must be between 3600 and 43200 seconds.",
+        ),
+        (
+            "var.break_glass_principal_arns",
+            'break_glass_principal_arns must be account root, role or user ARNs, never "*".',
+        ),
+        (
+            "var.break_glass_max_session_duration",
+            "Break-glass sessions must be short: set break_glass_max_session_duration between 900 and 3600 seconds.",
+        ),
+        (
+            "var.break_glass_mfa_max_age_seconds",
+            "break_glass_mfa_max_age_seconds must be between 60 and 3600.",
+        ),
+        (
+            "var.github_oidc_provider_arn",
+            "github_oidc_provider_arn must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com.",
+        ),
+        (
+            "var.github_oidc_thumbprints",
+            "github_oidc_thumbprints must be 40-character lower-case hex SHA-1 thumbprints.",
+        ),
+        (
+            "var.ci_deploy_policy_arns",
+            "ci_deploy_policy_arns must be IAM policy ARNs (arn:aws:iam::<account or aws>:policy/<name>).",
+        ),
+        (
+            "var.ci_deploy_policy_arns",
+            "The CI deploy role must not be an administrator: replace AdministratorAccess with scoped policies in "
+            "ci_deploy_policy_arns.",
+        ),
+        (
+            "var.ci_deploy_max_session_duration",
+            "ci_deploy_max_session_duration must be between 900 and 7200 seconds.",
+        ),
+        (
+            "var.permissions_boundary_allowed_services",
+            'permissions_boundary_allowed_services must be service prefixes such as ec2 or s3, never "*".',
+        ),
+    ],
+)
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("iam", "bad_inputs").assert_rule(rule, message)

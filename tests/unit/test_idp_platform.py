@@ -5,7 +5,9 @@ pytestmark = pytest.mark.unit
 COMPONENT = "idp-platform"
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 BUCKET = "idp-dev-techdocs-123456789012"
-SECRET_PATTERN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:idp-dev/portal/database-??????"
+SECRET_PATTERN = (
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:idp-dev/portal/database-??????"
+)
 
 
 def _as_list(value):
@@ -16,18 +18,29 @@ def test_techdocs_bucket_private_encrypted_versioned(plan_for):
     plan = plan_for(COMPONENT)
     plan.assert_attr("aws_s3_bucket.techdocs[0]", "bucket", BUCKET)
     plan.assert_attr("aws_s3_bucket.techdocs[0]", "force_destroy", False)
-    plan.assert_subset("aws_s3_bucket_public_access_block.techdocs[0]", {
-        "block_public_acls": True, "block_public_policy": True,
-        "ignore_public_acls": True, "restrict_public_buckets": True})
-    plan.assert_attr("aws_s3_bucket_ownership_controls.techdocs[0]", "rule[0].object_ownership",
-                     "BucketOwnerEnforced")
+    plan.assert_subset(
+        "aws_s3_bucket_public_access_block.techdocs[0]",
+        {
+            "block_public_acls": True,
+            "block_public_policy": True,
+            "ignore_public_acls": True,
+            "restrict_public_buckets": True,
+        },
+    )
+    plan.assert_attr(
+        "aws_s3_bucket_ownership_controls.techdocs[0]",
+        "rule[0].object_ownership",
+        "BucketOwnerEnforced",
+    )
     sse = plan["aws_s3_bucket_server_side_encryption_configuration.techdocs[0]"]["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert plan["aws_s3_bucket_server_side_encryption_configuration.techdocs[0]"].is_unknown(
-        "rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id")
+        "rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id"
+    )
     assert sse["bucket_key_enabled"] is True
-    plan.assert_attr("aws_s3_bucket_versioning.techdocs[0]",
-                     "versioning_configuration[0].status", "Enabled")
+    plan.assert_attr(
+        "aws_s3_bucket_versioning.techdocs[0]", "versioning_configuration[0].status", "Enabled"
+    )
     rule = plan["aws_s3_bucket_lifecycle_configuration.techdocs[0]"]["rule"][0]
     assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == 30
     plan.assert_absent("aws_s3_bucket_logging")
@@ -73,30 +86,45 @@ def test_database_secret_encrypted_and_value_left_out_of_band(plan_for):
 def test_portal_role_trust_and_least_privilege(plan_for):
     plan = plan_for(COMPONENT)
     trust = plan["aws_iam_role.portal[0]"].json("assume_role_policy")["Statement"]
-    assert trust == [{
-        "Sid": "PortalServiceAccount", "Effect": "Allow",
-        "Action": "sts:AssumeRoleWithWebIdentity",
-        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
-        "Condition": {"StringEquals": {
-            f"{ISSUER}:sub": "system:serviceaccount:backstage:backstage",
-            f"{ISSUER}:aud": "sts.amazonaws.com"}},
-    }]
-    statements = {s["Sid"]: s for s in
-                  plan["data.aws_iam_policy_document.portal[0]"].json("json")["Statement"]}
+    assert trust == [
+        {
+            "Sid": "PortalServiceAccount",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
+            "Condition": {
+                "StringEquals": {
+                    f"{ISSUER}:sub": "system:serviceaccount:backstage:backstage",
+                    f"{ISSUER}:aud": "sts.amazonaws.com",
+                }
+            },
+        }
+    ]
+    statements = {
+        s["Sid"]: s
+        for s in plan["data.aws_iam_policy_document.portal[0]"].json("json")["Statement"]
+    }
     assert statements["ReadDatabaseSecret"]["Resource"] == SECRET_PATTERN
     assert sorted(statements["ReadDatabaseSecret"]["Action"]) == [
-        "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+    ]
     assert statements["ListTechDocsBucket"]["Resource"] == f"arn:aws:s3:::{BUCKET}"
     assert statements["ReadWriteTechDocsObjects"]["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
     assert sorted(statements["ReadWriteTechDocsObjects"]["Action"]) == [
-        "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+        "s3:DeleteObject",
+        "s3:GetObject",
+        "s3:PutObject",
+    ]
     for statement in statements.values():
         assert "*" not in _as_list(statement["Resource"])
         assert not any("*" in a for a in _as_list(statement["Action"]))
     kms = plan["data.aws_iam_policy_document.portal_kms[0]"]["statement"][0]
     assert kms["condition"][0]["variable"] == "kms:ViaService"
     assert sorted(kms["condition"][0]["values"]) == [
-        "s3.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"]
+        "s3.us-east-1.amazonaws.com",
+        "secretsmanager.us-east-1.amazonaws.com",
+    ]
 
 
 def test_prod_with_credentials_rotation_and_logging(plan_for):
@@ -107,8 +135,10 @@ def test_prod_with_credentials_rotation_and_logging(plan_for):
     assert all("password" not in str(v) for v in plan.outputs.values())
     assert version.raw["change"]["after_sensitive"]["secret_string"] is True
     rotation = plan["aws_secretsmanager_secret_rotation.database[0]"]
-    assert rotation["rotation_lambda_arn"] == \
-        "arn:aws:lambda:us-east-1:123456789012:function:rds-rotation"
+    assert (
+        rotation["rotation_lambda_arn"]
+        == "arn:aws:lambda:us-east-1:123456789012:function:rds-rotation"
+    )
     assert rotation["rotation_rules"][0]["automatically_after_days"] == 30
     plan.assert_attr("aws_s3_bucket_logging.techdocs[0]", "target_bucket", "idp-prod-access-logs")
     plan.assert_tags("aws_kms_key.this", {"Environment": "prod"})
@@ -116,8 +146,12 @@ def test_prod_with_credentials_rotation_and_logging(plan_for):
 
 def test_toggles_off(plan_for):
     plan = plan_for(COMPONENT, "toggles_off")
-    for resource_type in ("aws_s3_bucket", "aws_ecr_repository", "aws_secretsmanager_secret",
-                          "aws_iam_role_policy"):
+    for resource_type in (
+        "aws_s3_bucket",
+        "aws_ecr_repository",
+        "aws_secretsmanager_secret",
+        "aws_iam_role_policy",
+    ):
         plan.assert_absent(resource_type)
     plan.assert_actions("aws_iam_role.portal[0]", "create")
     assert plan.outputs["techdocs_bucket_name"] is None
@@ -137,7 +171,9 @@ def test_prod_forbids_unrecoverable_deletion(rejection_for):
         "A prod secret must be recoverable after deletion: "
         "set database_secret_recovery_window_in_days between 7 and 30.",
     )
-    rejection.assert_only("var.techdocs_force_destroy", "var.database_secret_recovery_window_in_days")
+    rejection.assert_only(
+        "var.techdocs_force_destroy", "var.database_secret_recovery_window_in_days"
+    )
 
 
 def test_credentials_need_the_secret(rejection_for):
@@ -167,5 +203,6 @@ def test_names_and_credentials_are_validated(rejection_for):
         "database_credentials needs a port between 1 and 65535 and a password of at least "
         "16 characters.",
     )
-    rejection.assert_only("var.techdocs_bucket_name", "var.portal_service_account",
-                          "var.database_credentials")
+    rejection.assert_only(
+        "var.techdocs_bucket_name", "var.portal_service_account", "var.database_credentials"
+    )

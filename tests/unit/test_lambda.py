@@ -18,7 +18,9 @@ FN = "aws_lambda_function.this"
 
 
 def _statements(plan):
-    return {s["Sid"]: s for s in plan["data.aws_iam_policy_document.this"].json("json")["Statement"]}
+    return {
+        s["Sid"]: s for s in plan["data.aws_iam_policy_document.this"].json("json")["Statement"]
+    }
 
 
 def _as_list(value):
@@ -29,12 +31,16 @@ def _as_list(value):
 def built_package(tmp_path_factory):
     """The example package built twice from a copy of lambda/ (never inside components/)."""
     root = tmp_path_factory.mktemp("lambda-build")
-    shutil.copytree(find_component(COMPONENT).path / "lambda", root / "lambda",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        find_component(COMPONENT).path / "lambda",
+        root / "lambda",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     digests = []
     for _ in range(2):
-        subprocess.run([sys.executable, str(root / "lambda" / "build.py")], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, str(root / "lambda" / "build.py")], check=True, capture_output=True
+        )
         data = (root / "build" / "function.zip").read_bytes()
         digests.append(base64.b64encode(hashlib.sha256(data).digest()).decode())
     return root / "build" / "function.zip", digests
@@ -54,18 +60,21 @@ def test_function_deploys_the_built_package(plan_for, built_package):
     _, digests = built_package
     plan.assert_attr(FN, "source_code_hash", digests[0])
     assert plan[FN]["filename"].endswith("/build/function.zip")
-    plan.assert_subset(FN, {
-        "function_name": "orders-dev",
-        "handler": "handler.handler",
-        "runtime": "python3.12",
-        "architectures": ["arm64"],
-        "reserved_concurrent_executions": 10,
-        "tracing_config[0].mode": "Active",
-        "environment[0].variables": {"LOG_LEVEL": "INFO"},
-        "logging_config[0].log_group": "/aws/lambda/orders-dev",
-        "logging_config[0].log_format": "JSON",
-    })
-    plan.assert_unknown(FN, "kms_key_arn")          # environment encrypted with the CMK
+    plan.assert_subset(
+        FN,
+        {
+            "function_name": "orders-dev",
+            "handler": "handler.handler",
+            "runtime": "python3.12",
+            "architectures": ["arm64"],
+            "reserved_concurrent_executions": 10,
+            "tracing_config[0].mode": "Active",
+            "environment[0].variables": {"LOG_LEVEL": "INFO"},
+            "logging_config[0].log_group": "/aws/lambda/orders-dev",
+            "logging_config[0].log_format": "JSON",
+        },
+    )
+    plan.assert_unknown(FN, "kms_key_arn")  # environment encrypted with the CMK
     plan.assert_unknown(FN, "dead_letter_config[0].target_arn")
     assert plan[FN].get("vpc_config") in ([], None)
     assert plan[FN].get("code_signing_config_arn") is None
@@ -83,9 +92,11 @@ def test_log_group_encrypted_and_retained(plan_for):
     assert key["deletion_window_in_days"] == 30
     logs = {s["Sid"]: s for s in key.json("policy")["Statement"]}["CloudWatchLogsForOwnLogGroup"]
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    assert logs["Condition"] == {"ArnEquals": {
-        "kms:EncryptionContext:aws:logs:arn":
-            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-dev"}}
+    assert logs["Condition"] == {
+        "ArnEquals": {
+            "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-dev"
+        }
+    }
 
 
 def test_dead_letter_queue_is_encrypted_and_tls_only(plan_for):
@@ -95,11 +106,16 @@ def test_dead_letter_queue_is_encrypted_and_tls_only(plan_for):
     assert queue.is_unknown("kms_master_key_id")
     assert queue["message_retention_seconds"] == 1209600
     deny = plan["data.aws_iam_policy_document.dlq[0]"].json("json")["Statement"]
-    assert deny == [{
-        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Action": "sqs:*",
-        "Resource": "arn:aws:sqs:us-east-1:123456789012:orders-dev-dlq",
-        "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }]
+    assert deny == [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Action": "sqs:*",
+            "Resource": "arn:aws:sqs:us-east-1:123456789012:orders-dev-dlq",
+            "Principal": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
 
 
 def test_execution_role_is_least_privilege(plan_for):
@@ -114,16 +130,21 @@ def test_execution_role_is_least_privilege(plan_for):
     assert sorted(statements) == ["SendToOwnDeadLetterQueue", "WriteOwnLogGroup", "WriteTraces"]
     logs = statements["WriteOwnLogGroup"]
     assert sorted(logs["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert logs["Resource"] == \
-        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-dev:*"
+    assert (
+        logs["Resource"] == "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-dev:*"
+    )
     assert statements["SendToOwnDeadLetterQueue"]["Action"] == "sqs:SendMessage"
-    assert statements["SendToOwnDeadLetterQueue"]["Resource"] == \
-        "arn:aws:sqs:us-east-1:123456789012:orders-dev-dlq"
+    assert (
+        statements["SendToOwnDeadLetterQueue"]["Resource"]
+        == "arn:aws:sqs:us-east-1:123456789012:orders-dev-dlq"
+    )
     kms = plan["data.aws_iam_policy_document.dlq_kms[0]"]
     assert kms.is_unknown("json")  # the key ARN is known after apply; check the statement itself
     kms = kms["statement"][0]
     assert kms["actions"] == ["kms:Decrypt", "kms:GenerateDataKey"] or sorted(kms["actions"]) == [
-        "kms:Decrypt", "kms:GenerateDataKey"]
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    ]
     assert kms["condition"][0]["test"] == "StringEquals"
     assert kms["condition"][0]["variable"] == "kms:ViaService"
     assert kms["condition"][0]["values"] == ["sqs.us-east-1.amazonaws.com"]
@@ -132,8 +153,10 @@ def test_execution_role_is_least_privilege(plan_for):
     for sid, statement in statements.items():
         if "*" in _as_list(statement["Resource"]):
             assert sid == "WriteTraces"
-            assert sorted(statement["Action"]) == ["xray:PutTelemetryRecords",
-                                                   "xray:PutTraceSegments"]
+            assert sorted(statement["Action"]) == [
+                "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments",
+            ]
         assert not any(a == "*" or a.endswith(":*") for a in _as_list(statement["Action"]))
 
 
@@ -156,8 +179,9 @@ def test_error_throttle_and_dlq_alarms(plan_for):
 def test_prod_vpc_code_signing_and_alarm_actions(plan_for):
     plan = plan_for(COMPONENT, "prod")
     plan.assert_attr(FN, "function_name", "orders-worker")
-    plan.assert_attr(FN, "vpc_config[0].subnet_ids",
-                     ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"])
+    plan.assert_attr(
+        FN, "vpc_config[0].subnet_ids", ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    )
     plan.assert_unknown(FN, "code_signing_config_arn")
     signing = plan["aws_lambda_code_signing_config.this[0]"]
     assert signing["policies"][0]["untrusted_artifact_on_deployment"] == "Enforce"
@@ -167,12 +191,14 @@ def test_prod_vpc_code_signing_and_alarm_actions(plan_for):
         assert alarm["ok_actions"] == ["arn:aws:sns:us-east-1:123456789012:alerts"]
     statements = _statements(plan)
     eni = statements["ManageFunctionEnisInGivenSubnets"]
-    assert sorted(eni["Resource"]) == sorted([
-        "arn:aws:ec2:us-east-1:123456789012:network-interface/*",
-        "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0123456789abcdef0",
-        "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0123456789abcdef1",
-        "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0",
-    ])
+    assert sorted(eni["Resource"]) == sorted(
+        [
+            "arn:aws:ec2:us-east-1:123456789012:network-interface/*",
+            "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0123456789abcdef0",
+            "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0123456789abcdef1",
+            "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0",
+        ]
+    )
     assert statements["DescribeNetworkInterfaces"]["Resource"] == "*"
     extra = plan["aws_iam_role_policy.extra[0]"].json("policy")
     assert extra["Statement"][0]["Action"] == "dynamodb:GetItem"

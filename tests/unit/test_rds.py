@@ -31,12 +31,9 @@ INSTANCE_CLASS_MESSAGE = (
 )
 PROD_RULES = {
     "var.multi_az": "Multi-AZ must be enabled in prod: set multi_az = true.",
-    "var.publicly_accessible":
-        "RDS instances must not be publicly accessible in prod: set publicly_accessible = false.",
-    "var.backup_retention_period":
-        "Production needs at least 7 days of backups: set backup_retention_period = 7 or more.",
-    "var.deletion_protection":
-        "Deletion protection must be enabled in prod: set deletion_protection = true.",
+    "var.publicly_accessible": "RDS instances must not be publicly accessible in prod: set publicly_accessible = false.",
+    "var.backup_retention_period": "Production needs at least 7 days of backups: set backup_retention_period = 7 or more.",
+    "var.deletion_protection": "Deletion protection must be enabled in prod: set deletion_protection = true.",
     "var.instance_class": INSTANCE_CLASS_MESSAGE,
 }
 
@@ -57,8 +54,12 @@ def test_dev_settings_are_refused_in_prod_by_exactly_the_five_production_rules(r
 def test_the_same_settings_pass_in_dev(plan_for):
     plan = plan_for("rds", "default")
     db = plan["aws_db_instance.this"]
-    assert (db["multi_az"], db["backup_retention_period"], db["deletion_protection"],
-            db["instance_class"]) == (False, 1, False, "db.t3.micro")
+    assert (
+        db["multi_az"],
+        db["backup_retention_period"],
+        db["deletion_protection"],
+        db["instance_class"],
+    ) == (False, 1, False, "db.t3.micro")
     public = plan_for("rds", "rotation_off")["aws_db_instance.this"]
     assert public["publicly_accessible"] is True
 
@@ -80,40 +81,81 @@ def test_storage_encryption_is_required_even_in_dev(rejection_for):
 
 def test_production_configuration_plans_with_every_safeguard(plan_for):
     plan = plan_for("rds", "prod")
-    plan.assert_subset("aws_db_instance.this", {
-        "instance_class": "db.r7g.large",
-        "multi_az": True,
-        "publicly_accessible": False,
-        "backup_retention_period": 14,
-        "deletion_protection": True,
-        "storage_encrypted": True,
-        "skip_final_snapshot": False,
-        "final_snapshot_identifier": "orders-prod-final",
-    })
+    plan.assert_subset(
+        "aws_db_instance.this",
+        {
+            "instance_class": "db.r7g.large",
+            "multi_az": True,
+            "publicly_accessible": False,
+            "backup_retention_period": 14,
+            "deletion_protection": True,
+            "storage_encrypted": True,
+            "skip_final_snapshot": False,
+            "final_snapshot_identifier": "orders-prod-final",
+        },
+    )
     plan.assert_tags("aws_db_instance.this", {"Environment": "prod"})
 
 
 def _prod_instance_class_regex() -> str:
     text = (COMPONENT.path / "variables.tf").read_text()
     block = text.split("# prod-instance-class-regex-begin")[1].split(
-        "# prod-instance-class-regex-end")[0]
+        "# prod-instance-class-regex-end"
+    )[0]
     match = re.search(r'can\(regex\(\s*("(?:[^"\\]|\\.)*")', block)
     assert match, "the production instance-class regex was not found in variables.tf"
     return match.group(1)  # still an HCL string literal, escapes included
 
 
 ACCEPTED = [
-    "db.t3.medium", "db.t3.large", "db.t3.2xlarge", "db.t4g.medium", "db.t4g.xlarge",
-    "db.m5.large", "db.m5d.4xlarge", "db.m6g.large", "db.m6gd.xlarge", "db.m6i.32xlarge",
-    "db.m6id.large", "db.m6idn.8xlarge", "db.m7g.large", "db.m7i.2xlarge", "db.m8g.48xlarge",
-    "db.m8gd.large", "db.r5.large", "db.r5b.8xlarge", "db.r5.large.tpc2.mem4x",
-    "db.r6g.large", "db.r6gd.2xlarge", "db.r6i.xlarge", "db.r7g.16xlarge", "db.r7i.large",
-    "db.r8g.large", "db.x2g.large", "db.x2iedn.xlarge", "db.z1d.large", "db.m6i.metal",
+    "db.t3.medium",
+    "db.t3.large",
+    "db.t3.2xlarge",
+    "db.t4g.medium",
+    "db.t4g.xlarge",
+    "db.m5.large",
+    "db.m5d.4xlarge",
+    "db.m6g.large",
+    "db.m6gd.xlarge",
+    "db.m6i.32xlarge",
+    "db.m6id.large",
+    "db.m6idn.8xlarge",
+    "db.m7g.large",
+    "db.m7i.2xlarge",
+    "db.m8g.48xlarge",
+    "db.m8gd.large",
+    "db.r5.large",
+    "db.r5b.8xlarge",
+    "db.r5.large.tpc2.mem4x",
+    "db.r6g.large",
+    "db.r6gd.2xlarge",
+    "db.r6i.xlarge",
+    "db.r7g.16xlarge",
+    "db.r7i.large",
+    "db.r8g.large",
+    "db.x2g.large",
+    "db.x2iedn.xlarge",
+    "db.z1d.large",
+    "db.m6i.metal",
 ]
 REFUSED = [
-    "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small", "db.t2.medium",
-    "db.t2.large", "db.t2.micro", "db.m4.large", "db.m3.medium", "db.r4.large", "db.r3.xlarge",
-    "db.m1.small", "db.t1.micro", "db.x1.16xlarge", "db.m5", "m5.large", "db.r6g.large.x",
+    "db.t3.micro",
+    "db.t3.small",
+    "db.t4g.micro",
+    "db.t4g.small",
+    "db.t2.medium",
+    "db.t2.large",
+    "db.t2.micro",
+    "db.m4.large",
+    "db.m3.medium",
+    "db.r4.large",
+    "db.r3.xlarge",
+    "db.m1.small",
+    "db.t1.micro",
+    "db.x1.16xlarge",
+    "db.m5",
+    "m5.large",
+    "db.r6g.large.x",
 ]
 
 
@@ -121,27 +163,39 @@ def test_instance_class_rule_accepts_current_families_and_refuses_small_or_old_o
     """Evaluate the exact regex of variables.tf with Terraform's own regex engine."""
     pattern = _prod_instance_class_regex()
     classes = ACCEPTED + REFUSED
-    expression = (f"jsonencode([for c in {json.dumps(classes)} : "
-                  f"can(regex({pattern}, c))])")
+    expression = f"jsonencode([for c in {json.dumps(classes)} : can(regex({pattern}, c))])"
     with tempfile.TemporaryDirectory() as empty:
-        done = subprocess.run([terraform_binary(), "console"], input=expression, text=True,
-                              capture_output=True, cwd=empty, timeout=120, check=False,
-                              env={**os.environ, **cli_config().env()})
+        done = subprocess.run(
+            [terraform_binary(), "console"],
+            input=expression,
+            text=True,
+            capture_output=True,
+            cwd=empty,
+            timeout=120,
+            check=False,
+            env={**os.environ, **cli_config().env()},
+        )
     assert done.returncode == 0, done.stderr
     results = dict(zip(classes, json.loads(json.loads(done.stdout.strip())), strict=True))
     wrongly_refused = [c for c in ACCEPTED if not results[c]]
     wrongly_accepted = [c for c in REFUSED if results[c]]
     assert not wrongly_refused, f"production-grade classes refused: {wrongly_refused}"
-    assert not wrongly_accepted, f"small or previous-generation classes accepted: {wrongly_accepted}"
+    assert not wrongly_accepted, (
+        f"small or previous-generation classes accepted: {wrongly_accepted}"
+    )
 
 
 def test_seed_defaults_for_rotation_inputs():
     scenario = load_scenario("rds", "default")
     assert "enable_secrets_rotation" not in scenario.vars  # the defaults are what is tested
     text = (COMPONENT.path / "variables.tf").read_text()
-    for name, default in [("enable_secrets_rotation", "true"), ("rotation_days", "30"),
-                          ("enable_rotation_alarms", "true"),
-                          ("rotation_logs_retention_days", "7"), ("storage_encrypted", "true")]:
+    for name, default in [
+        ("enable_secrets_rotation", "true"),
+        ("rotation_days", "30"),
+        ("enable_rotation_alarms", "true"),
+        ("rotation_logs_retention_days", "7"),
+        ("storage_encrypted", "true"),
+    ]:
         block = text.split(f'variable "{name}" {{')[1].split("\n}\n")[0]
         assert re.search(rf"\n  default\s+= {default}\n", block), f"{name} default is not {default}"
 
@@ -150,20 +204,23 @@ def test_seed_defaults_for_rotation_inputs():
 def test_instance_is_encrypted_private_monitored_and_logged(plan_for):
     plan = plan_for("rds", "default")
     db = plan["aws_db_instance.this"]
-    plan.assert_subset("aws_db_instance.this", {
-        "engine": "postgres",
-        "engine_version": "16",
-        "storage_encrypted": True,
-        "publicly_accessible": False,
-        "iam_database_authentication_enabled": True,
-        "copy_tags_to_snapshot": True,
-        "auto_minor_version_upgrade": True,
-        "performance_insights_enabled": True,
-        "monitoring_interval": 60,
-        "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
-        "parameter_group_name": "orders-dev-postgres16",
-        "port": 5432,
-    })
+    plan.assert_subset(
+        "aws_db_instance.this",
+        {
+            "engine": "postgres",
+            "engine_version": "16",
+            "storage_encrypted": True,
+            "publicly_accessible": False,
+            "iam_database_authentication_enabled": True,
+            "copy_tags_to_snapshot": True,
+            "auto_minor_version_upgrade": True,
+            "performance_insights_enabled": True,
+            "monitoring_interval": 60,
+            "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
+            "parameter_group_name": "orders-dev-postgres16",
+            "port": 5432,
+        },
+    )
     for path in ("kms_key_id", "performance_insights_kms_key_id", "monitoring_role_arn"):
         assert db.is_unknown(path), f"{path} should reference the component's resources"
     config = _config_resource(plan, "aws_db_instance.this")["expressions"]
@@ -181,12 +238,14 @@ def test_master_password_is_generated_write_only_and_never_output(plan_for):
     assert db["password"] is None and db["password_wo"] is None
     assert db["password_wo_version"] == 1
     refs = _config_resource(plan, "aws_db_instance.this")["expressions"]["password_wo"]
-    assert "ephemeral.aws_secretsmanager_random_password.master.random_password" in refs[
-        "references"]
+    assert (
+        "ephemeral.aws_secretsmanager_random_password.master.random_password" in refs["references"]
+    )
     version = plan["aws_secretsmanager_secret_version.this"]
     assert version["secret_string"] is None and version["secret_string_wo"] is None
-    secret_refs = _config_resource(plan, "aws_secretsmanager_secret_version.this")[
-        "expressions"]["secret_string_wo"]["references"]
+    secret_refs = _config_resource(plan, "aws_secretsmanager_secret_version.this")["expressions"][
+        "secret_string_wo"
+    ]["references"]
     assert "ephemeral.aws_secretsmanager_random_password.master.random_password" in secret_refs
     assert "aws_db_instance.this.address" in secret_refs
     assert not [name for name in plan.outputs if "password" in name]
@@ -194,8 +253,10 @@ def test_master_password_is_generated_write_only_and_never_output(plan_for):
 
 
 def test_parameter_group_requires_tls_and_logs_slow_statements(plan_for):
-    postgres = {p["name"]: p["value"]
-                for p in plan_for("rds", "default")["aws_db_parameter_group.this"]["parameter"]}
+    postgres = {
+        p["name"]: p["value"]
+        for p in plan_for("rds", "default")["aws_db_parameter_group.this"]["parameter"]
+    }
     assert postgres["rds.force_ssl"] == "1"
     assert postgres["log_min_duration_statement"] == "1000"
     mysql_plan = plan_for("rds", "mysql")
@@ -206,10 +267,15 @@ def test_parameter_group_requires_tls_and_logs_slow_statements(plan_for):
 
 def test_mysql_engine_defaults(plan_for):
     plan = plan_for("rds", "mysql")
-    plan.assert_subset("aws_db_instance.this", {
-        "engine": "mysql", "engine_version": "8.0.39", "port": 3306,
-        "enabled_cloudwatch_logs_exports": ["error", "slowquery"],
-    })
+    plan.assert_subset(
+        "aws_db_instance.this",
+        {
+            "engine": "mysql",
+            "engine_version": "8.0.39",
+            "port": 3306,
+            "enabled_cloudwatch_logs_exports": ["error", "slowquery"],
+        },
+    )
     plan.assert_tags("aws_db_instance.this", {"Team": "payments", "Tier": "data"})
     plan.assert_tags("aws_kms_key.this", {"Team": "payments"})
     assert "Tier" not in plan["aws_kms_key.this"].tags
@@ -219,7 +285,9 @@ def test_mysql_engine_defaults(plan_for):
 
 def test_database_security_group_admits_only_listed_clients(plan_for):
     plan = plan_for("rds", "default")
-    sg_rule = plan['aws_vpc_security_group_ingress_rule.from_security_groups["sg-0123456789abcdef0"]']
+    sg_rule = plan[
+        'aws_vpc_security_group_ingress_rule.from_security_groups["sg-0123456789abcdef0"]'
+    ]
     assert (sg_rule["from_port"], sg_rule["to_port"], sg_rule["ip_protocol"]) == (5432, 5432, "tcp")
     assert sg_rule["referenced_security_group_id"] == "sg-0123456789abcdef0"
     ingress = plan.of_type("aws_vpc_security_group_ingress_rule")
@@ -257,15 +325,22 @@ def test_rotation_every_30_days_by_the_python312_function_in_the_vpc(plan_for):
     assert rotation["rotation_rules"][0]["automatically_after_days"] == 30
     assert rotation["rotate_immediately"] is True
     fn = plan["aws_lambda_function.rotation[0]"]
-    assert (fn["runtime"], fn["handler"], fn["timeout"]) == ("python3.12",
-                                                           "rotation.lambda_handler", 60)
+    assert (fn["runtime"], fn["handler"], fn["timeout"]) == (
+        "python3.12",
+        "rotation.lambda_handler",
+        60,
+    )
     assert fn["filename"].endswith("build/rotation.zip")
     assert re.fullmatch(r"[A-Za-z0-9+/]{43}=", fn["source_code_hash"])
-    assert fn["vpc_config"][0]["subnet_ids"] == ["subnet-0aaaaaaaaaaaaaaa1",
-                                                 "subnet-0bbbbbbbbbbbbbbb2"]
+    assert fn["vpc_config"][0]["subnet_ids"] == [
+        "subnet-0aaaaaaaaaaaaaaa1",
+        "subnet-0bbbbbbbbbbbbbbb2",
+    ]
     assert fn["tracing_config"][0]["mode"] == "Active"
-    assert fn["environment"][0]["variables"]["SECRETS_MANAGER_ENDPOINT"] == \
-        "https://secretsmanager.us-east-1.amazonaws.com"
+    assert (
+        fn["environment"][0]["variables"]["SECRETS_MANAGER_ENDPOINT"]
+        == "https://secretsmanager.us-east-1.amazonaws.com"
+    )
     permission = plan["aws_lambda_permission.secrets_manager[0]"]
     assert permission["principal"] == "secretsmanager.amazonaws.com"
     assert permission["action"] == "lambda:InvokeFunction"
@@ -280,7 +355,8 @@ def test_rotation_function_reaches_the_database_through_its_own_security_group(p
     expressions = refs["expressions"]
     assert "aws_security_group.this.id" in expressions["security_group_id"]["references"]
     assert "aws_security_group.rotation" in " ".join(
-        expressions["referenced_security_group_id"]["references"])
+        expressions["referenced_security_group_id"]["references"]
+    )
     egress = plan["aws_vpc_security_group_egress_rule.rotation_to_secrets_manager[0]"]
     assert (egress["from_port"], egress["to_port"]) == (443, 443)
 
@@ -296,16 +372,24 @@ def test_rotation_role_is_least_privilege(plan_for):
             resources.get("constant_value") or resources.get("references"),
         )
     assert statements["RotateThisSecret"] == (
-        ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-         "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
-        ["aws_secretsmanager_secret.this.arn", "aws_secretsmanager_secret.this"])
+        [
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecretVersionStage",
+        ],
+        ["aws_secretsmanager_secret.this.arn", "aws_secretsmanager_secret.this"],
+    )
     assert statements["UseTheKey"][1] == ["aws_kms_key.this.arn", "aws_kms_key.this"]
     wildcard = sorted(sid for sid, (_, res) in statements.items() if res == ["*"])
     assert wildcard == ["GeneratePasswords", "Tracing"]  # no resource-level permissions exist
     assert statements["GeneratePasswords"][0] == ["secretsmanager:GetRandomPassword"]
     assert not [a for actions, _ in statements.values() for a in actions if a.endswith("*")]
-    plan.assert_attr("aws_iam_role_policy_attachment.rotation_vpc[0]", "policy_arn",
-                     "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    plan.assert_attr(
+        "aws_iam_role_policy_attachment.rotation_vpc[0]",
+        "policy_arn",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    )
 
 
 def test_rotation_log_group_is_encrypted_with_seed_retention(plan_for):
@@ -319,7 +403,10 @@ def test_rotation_alarms_on_errors_and_near_timeout_duration(plan_for):
     plan = plan_for("rds", "default")
     errors = plan["aws_cloudwatch_metric_alarm.rotation_errors[0]"]
     assert (errors["namespace"], errors["metric_name"], errors["statistic"]) == (
-        "AWS/Lambda", "Errors", "Sum")
+        "AWS/Lambda",
+        "Errors",
+        "Sum",
+    )
     assert (errors["comparison_operator"], errors["threshold"]) == ("GreaterThanThreshold", 0)
     assert errors["dimensions"] == {"FunctionName": "orders-dev-rds-rotation"}
     duration = plan["aws_cloudwatch_metric_alarm.rotation_duration[0]"]
@@ -336,33 +423,52 @@ def test_rotation_events_go_to_a_kms_encrypted_topic(plan_for):
     pattern = plan["aws_cloudwatch_event_rule.rotation[0]"].json("event_pattern")
     assert pattern["source"] == ["aws.secretsmanager"]
     assert sorted(pattern["detail"]["eventName"]) == [
-        "RotationAbandoned", "RotationFailed", "RotationStarted", "RotationSucceeded"]
-    assert pattern["detail"]["additionalEventData"]["SecretId"] == [{
-        "prefix": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds/orders-dev/master-"}]
+        "RotationAbandoned",
+        "RotationFailed",
+        "RotationStarted",
+        "RotationSucceeded",
+    ]
+    assert pattern["detail"]["additionalEventData"]["SecretId"] == [
+        {"prefix": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds/orders-dev/master-"}
+    ]
     assert plan["aws_cloudwatch_event_target.rotation[0]"].is_unknown("arn")
     statement = plan["aws_kms_key.this"].json("policy")["Statement"]
     publish = next(s for s in statement if s["Sid"] == "PublishToEncryptedTopic")
-    assert sorted(publish["Principal"]["Service"]) == ["cloudwatch.amazonaws.com",
-                                                       "events.amazonaws.com"]
+    assert sorted(publish["Principal"]["Service"]) == [
+        "cloudwatch.amazonaws.com",
+        "events.amazonaws.com",
+    ]
 
 
 def test_existing_topic_is_used_and_alarms_can_be_turned_off(plan_for):
     plan = plan_for("rds", "mysql")
     plan.assert_absent("aws_sns_topic")
     plan.assert_absent("aws_cloudwatch_metric_alarm")
-    plan.assert_attr("aws_cloudwatch_event_target.rotation[0]", "arn",
-                     "arn:aws:sns:us-east-1:123456789012:platform-alerts")
-    assert plan.outputs["rotation_sns_topic_arn"] == \
-        "arn:aws:sns:us-east-1:123456789012:platform-alerts"
+    plan.assert_attr(
+        "aws_cloudwatch_event_target.rotation[0]",
+        "arn",
+        "arn:aws:sns:us-east-1:123456789012:platform-alerts",
+    )
+    assert (
+        plan.outputs["rotation_sns_topic_arn"]
+        == "arn:aws:sns:us-east-1:123456789012:platform-alerts"
+    )
     assert "PublishToEncryptedTopic" not in {
-        s["Sid"] for s in plan["aws_kms_key.this"].json("policy")["Statement"]}
+        s["Sid"] for s in plan["aws_kms_key.this"].json("policy")["Statement"]
+    }
 
 
 def test_rotation_off_removes_every_rotation_resource(plan_for):
     plan = plan_for("rds", "rotation_off")
-    for resource_type in ("aws_lambda_function", "aws_secretsmanager_secret_rotation",
-                          "aws_lambda_permission", "aws_cloudwatch_metric_alarm",
-                          "aws_cloudwatch_event_rule", "aws_sns_topic", "aws_iam_role"):
+    for resource_type in (
+        "aws_lambda_function",
+        "aws_secretsmanager_secret_rotation",
+        "aws_lambda_permission",
+        "aws_cloudwatch_metric_alarm",
+        "aws_cloudwatch_event_rule",
+        "aws_sns_topic",
+        "aws_iam_role",
+    ):
         plan.assert_absent(resource_type)
     plan.assert_absent("aws_vpc_security_group_ingress_rule.from_rotation[0]")
     plan["aws_secretsmanager_secret.this"]  # the credentials are still stored
@@ -404,10 +510,16 @@ def test_package_build_is_deterministic_and_bundles_the_drivers(tmp_path):
     digests = []
     for attempt in ("one", "two"):
         copy = tmp_path / attempt
-        shutil.copytree(COMPONENT.path / "lambda", copy / "lambda",
-                        ignore=shutil.ignore_patterns("__pycache__"))
-        done = subprocess.run([sys.executable, str(copy / "lambda" / "build.py")],
-                              capture_output=True, text=True, check=False, timeout=300)
+        shutil.copytree(
+            COMPONENT.path / "lambda", copy / "lambda", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        done = subprocess.run(
+            [sys.executable, str(copy / "lambda" / "build.py")],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         package = copy / "build" / "rotation.zip"
         digests.append(hashlib.sha256(package.read_bytes()).hexdigest())
@@ -416,8 +528,15 @@ def test_package_build_is_deterministic_and_bundles_the_drivers(tmp_path):
     assert digests[0] == digests[1], "two builds of the same sources differ"
     names = [i.filename for i in infos]
     assert names == sorted(names)
-    assert {"rotation.py", "pg8000/__init__.py", "scramp/__init__.py", "pymysql/__init__.py",
-            "asn1crypto/__init__.py", "dateutil/__init__.py", "six.py"} <= set(names)
+    assert {
+        "rotation.py",
+        "pg8000/__init__.py",
+        "scramp/__init__.py",
+        "pymysql/__init__.py",
+        "asn1crypto/__init__.py",
+        "dateutil/__init__.py",
+        "six.py",
+    } <= set(names)
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.external_attr >> 16 for i in infos} == {0o644}
     assert not [n for n in names if n.endswith(".pyc")]
@@ -427,8 +546,15 @@ def test_outputs_are_described_and_never_secret():
     text = (COMPONENT.path / "outputs.tf").read_text()
     outputs = re.findall(r'output "([a-z_]+)" \{\n  description = "[^"]+', text)
     assert len(outputs) == text.count('output "'), "an output has no description"
-    assert {"db_instance_endpoint", "db_instance_port", "db_instance_id", "db_instance_arn",
-            "security_group_id", "secret_arn", "kms_key_arn"} <= set(outputs)
+    assert {
+        "db_instance_endpoint",
+        "db_instance_port",
+        "db_instance_id",
+        "db_instance_arn",
+        "security_group_id",
+        "secret_arn",
+        "kms_key_arn",
+    } <= set(outputs)
     values = re.findall(r"\n  value\s*=\s*(.+)", text)
     assert len(values) == len(outputs)
     assert not [v for v in values if re.search(r"password|ephemeral|secret_string", v)]
@@ -441,4 +567,3 @@ def test_every_variable_is_typed_and_described():
         name = block.split('"')[0]
         assert "\n  type" in block, f"variable {name} has no type"
         assert "\n  description" in block, f"variable {name} has no description"
-

@@ -21,14 +21,21 @@ def _sids(document):
 
 # GuardDuty ------------------------------------------------------------------------------------
 
+
 def test_guardduty_detector_and_default_features(plan_for):
     plan = plan_for("security-monitoring")
     plan.assert_attr("aws_guardduty_detector.this[0]", "enable", True)
-    plan.assert_attr("aws_guardduty_detector.this[0]", "finding_publishing_frequency", "FIFTEEN_MINUTES")
+    plan.assert_attr(
+        "aws_guardduty_detector.this[0]", "finding_publishing_frequency", "FIFTEEN_MINUTES"
+    )
     status = {f["name"]: f["status"] for f in plan.of_type("aws_guardduty_detector_feature")}
     assert status == {
-        "S3_DATA_EVENTS": "ENABLED", "EKS_AUDIT_LOGS": "ENABLED", "EBS_MALWARE_PROTECTION": "ENABLED",
-        "RDS_LOGIN_EVENTS": "ENABLED", "LAMBDA_NETWORK_LOGS": "ENABLED", "RUNTIME_MONITORING": "DISABLED",
+        "S3_DATA_EVENTS": "ENABLED",
+        "EKS_AUDIT_LOGS": "ENABLED",
+        "EBS_MALWARE_PROTECTION": "ENABLED",
+        "RDS_LOGIN_EVENTS": "ENABLED",
+        "LAMBDA_NETWORK_LOGS": "ENABLED",
+        "RUNTIME_MONITORING": "DISABLED",
     }
 
 
@@ -37,38 +44,61 @@ def test_guardduty_feature_toggles_and_runtime_agents(plan_for):
     runtime = plan['aws_guardduty_detector_feature.this["RUNTIME_MONITORING"]']
     assert runtime["status"] == "ENABLED"
     agents = {c["name"]: c["status"] for c in runtime["additional_configuration"]}
-    assert agents == {"EKS_ADDON_MANAGEMENT": "ENABLED", "ECS_FARGATE_AGENT_MANAGEMENT": "ENABLED",
-                      "EC2_AGENT_MANAGEMENT": "ENABLED"}
-    plan.assert_attr('aws_guardduty_detector_feature.this["LAMBDA_NETWORK_LOGS"]', "status", "DISABLED")
+    assert agents == {
+        "EKS_ADDON_MANAGEMENT": "ENABLED",
+        "ECS_FARGATE_AGENT_MANAGEMENT": "ENABLED",
+        "EC2_AGENT_MANAGEMENT": "ENABLED",
+    }
+    plan.assert_attr(
+        'aws_guardduty_detector_feature.this["LAMBDA_NETWORK_LOGS"]', "status", "DISABLED"
+    )
 
 
 # Security Hub -----------------------------------------------------------------------------------
 
+
 def test_securityhub_with_foundational_and_cis_standards(plan_for):
     plan = plan_for("security-monitoring")
-    plan.assert_subset("aws_securityhub_account.this[0]", {
-        "enable_default_standards": False, "control_finding_generator": "SECURITY_CONTROL"})
+    plan.assert_subset(
+        "aws_securityhub_account.this[0]",
+        {"enable_default_standards": False, "control_finding_generator": "SECURITY_CONTROL"},
+    )
     standards = {s["standards_arn"] for s in plan.of_type("aws_securityhub_standards_subscription")}
     assert standards == {
         "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
         "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0",
     }
-    legacy = plan_for("security-monitoring", "prod")['aws_securityhub_standards_subscription.this["cis"]']
-    assert legacy["standards_arn"] == "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
+    legacy = plan_for("security-monitoring", "prod")[
+        'aws_securityhub_standards_subscription.this["cis"]'
+    ]
+    assert (
+        legacy["standards_arn"]
+        == "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
+    )
 
 
 # AWS Config -------------------------------------------------------------------------------------
 
+
 def test_config_rules_match_the_controls_of_the_other_components(plan_for):
     plan = plan_for("security-monitoring")
-    identifiers = {r["source"][0]["source_identifier"] for r in plan.of_type("aws_config_config_rule")}
+    identifiers = {
+        r["source"][0]["source_identifier"] for r in plan.of_type("aws_config_config_rule")
+    }
     assert identifiers == {
-        "ENCRYPTED_VOLUMES", "RDS_STORAGE_ENCRYPTED", "RDS_MULTI_AZ_SUPPORT", "EC2_IMDSV2_CHECK",
-        "VPC_FLOW_LOGS_ENABLED", "INCOMING_SSH_DISABLED", "CLOUD_TRAIL_ENABLED",
+        "ENCRYPTED_VOLUMES",
+        "RDS_STORAGE_ENCRYPTED",
+        "RDS_MULTI_AZ_SUPPORT",
+        "EC2_IMDSV2_CHECK",
+        "VPC_FLOW_LOGS_ENABLED",
+        "INCOMING_SSH_DISABLED",
+        "CLOUD_TRAIL_ENABLED",
     }
     for rule in plan.of_type("aws_config_config_rule"):
         assert rule["source"][0]["owner"] == "AWS"
-    flow_logs = plan['aws_config_config_rule.this["vpc-flow-logs-enabled"]'].json("input_parameters")
+    flow_logs = plan['aws_config_config_rule.this["vpc-flow-logs-enabled"]'].json(
+        "input_parameters"
+    )
     assert flow_logs == {"trafficType": "ALL"}
     prod = plan_for("security-monitoring", "prod")
     plan_prod_rule = prod['aws_config_config_rule.this["s3-public-read"]']
@@ -92,19 +122,30 @@ def test_config_recorder_and_encrypted_delivery(plan_for):
 
 # Logs bucket --------------------------------------------------------------------------------------
 
+
 def test_logs_bucket_is_private_encrypted_and_tls_only(plan_for):
     plan = plan_for("security-monitoring")
-    plan.assert_subset("aws_s3_bucket_public_access_block.logs[0]", {
-        "block_public_acls": True, "block_public_policy": True,
-        "ignore_public_acls": True, "restrict_public_buckets": True})
+    plan.assert_subset(
+        "aws_s3_bucket_public_access_block.logs[0]",
+        {
+            "block_public_acls": True,
+            "block_public_policy": True,
+            "ignore_public_acls": True,
+            "restrict_public_buckets": True,
+        },
+    )
     sse = plan["aws_s3_bucket_server_side_encryption_configuration.logs[0]"]["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert sse["apply_server_side_encryption_by_default"][0]["kms_master_key_id"] is not None
-    plan.assert_attr("aws_s3_bucket_versioning.logs[0]", "versioning_configuration[0].status", "Enabled")
+    plan.assert_attr(
+        "aws_s3_bucket_versioning.logs[0]", "versioning_configuration[0].status", "Enabled"
+    )
     plan.assert_attr("aws_s3_bucket.logs[0]", "force_destroy", False)
     statements = _sids(_doc(plan, "data.aws_iam_policy_document.logs_bucket[0]"))
     deny = statements["DenyInsecureTransport"]
-    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {
+        "Bool": {"aws:SecureTransport": "false"}
+    }
     assert sorted(deny["Resource"]) == [BUCKET_ARN, f"{BUCKET_ARN}/*"]
 
 
@@ -124,11 +165,18 @@ def test_bucket_policy_lets_config_and_cloudtrail_write_for_this_account_only(pl
 
 # CloudTrail ------------------------------------------------------------------------------------
 
+
 def test_cloudtrail_is_multi_region_validated_encrypted_and_sent_to_logs(plan_for):
     plan = plan_for("security-monitoring")
-    plan.assert_subset("aws_cloudtrail.this[0]", {
-        "is_multi_region_trail": True, "include_global_service_events": True,
-        "enable_log_file_validation": True, "s3_key_prefix": "cloudtrail"})
+    plan.assert_subset(
+        "aws_cloudtrail.this[0]",
+        {
+            "is_multi_region_trail": True,
+            "include_global_service_events": True,
+            "enable_log_file_validation": True,
+            "s3_key_prefix": "cloudtrail",
+        },
+    )
     trail = plan["aws_cloudtrail.this[0]"]
     assert trail["s3_bucket_name"] == f"secmon-dev-security-logs-{ACCOUNT}"
     assert trail.is_unknown("kms_key_id")
@@ -148,17 +196,23 @@ def test_key_policy_scopes_each_service(plan_for):
     logs = statements["CloudWatchLogsEncryptsLogGroups"]
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     assert sorted(statements["EventsAndAlarmsPublishToEncryptedTopic"]["Principal"]["Service"]) == [
-        "cloudwatch.amazonaws.com", "events.amazonaws.com"]
+        "cloudwatch.amazonaws.com",
+        "events.amazonaws.com",
+    ]
     assert plan_for("security-monitoring").one("aws_kms_key")["enable_key_rotation"] is True
 
 
 # Findings routing --------------------------------------------------------------------------------
 
+
 def test_high_severity_guardduty_findings_go_to_the_topic(plan_for):
     plan = plan_for("security-monitoring")
     pattern = plan['aws_cloudwatch_event_rule.findings["guardduty"]'].json("event_pattern")
-    assert pattern == {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
-                       "detail": {"severity": [{"numeric": [">=", 7]}]}}
+    assert pattern == {
+        "source": ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        "detail": {"severity": [{"numeric": [">=", 7]}]},
+    }
     prod = plan_for("security-monitoring", "prod")
     prod_pattern = prod['aws_cloudwatch_event_rule.findings["guardduty"]'].json("event_pattern")
     assert prod_pattern["detail"]["severity"] == [{"numeric": [">=", 8]}]
@@ -172,7 +226,10 @@ def test_critical_and_high_securityhub_findings_go_to_the_topic(plan_for):
     assert pattern["detail"]["findings"]["Severity"] == {"Label": ["CRITICAL", "HIGH"]}
     assert pattern["detail"]["findings"]["RecordState"] == ["ACTIVE"]
     targets = plan.of_type("aws_cloudwatch_event_target")
-    assert {t["rule"] for t in targets} == {"secmon-dev-guardduty-findings", "secmon-dev-securityhub-findings"}
+    assert {t["rule"] for t in targets} == {
+        "secmon-dev-guardduty-findings",
+        "secmon-dev-securityhub-findings",
+    }
     for target in targets:
         assert target.is_unknown("arn")  # the findings topic
 
@@ -187,26 +244,37 @@ def test_findings_topic_is_encrypted_and_only_our_rules_publish(plan_for):
         f"arn:aws:events:us-east-1:{ACCOUNT}:rule/secmon-dev-guardduty-findings",
         f"arn:aws:events:us-east-1:{ACCOUNT}:rule/secmon-dev-securityhub-findings",
     ]
-    assert statements["CloudWatchAlarmsPublish"]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert statements["CloudWatchAlarmsPublish"]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT}
+    }
     assert plan.one("aws_sns_topic_subscription")["endpoint"] == "security@example.com"
 
 
 # Composite alarm ------------------------------------------------------------------------------------
 
+
 def test_composite_alarm_combines_the_named_alarms(plan_for):
     plan = plan_for("security-monitoring")
     alarm = plan["aws_cloudwatch_composite_alarm.security[0]"]
     assert alarm["alarm_rule"] == (
-        'ALARM("core-dev-flow-logs-ssh-attempts") OR ALARM("core-dev-sg-permissive-rule")')
+        'ALARM("core-dev-flow-logs-ssh-attempts") OR ALARM("core-dev-sg-permissive-rule")'
+    )
     assert alarm["actions_enabled"] is True
     assert alarm.is_unknown("alarm_actions") or len(alarm["alarm_actions"]) == 1
 
 
 def test_minimal_turns_off_everything_but_guardduty(plan_for):
     plan = plan_for("security-monitoring", "minimal")
-    for resource_type in ("aws_securityhub_account", "aws_config_configuration_recorder",
-                          "aws_config_config_rule", "aws_cloudtrail", "aws_s3_bucket", "aws_sns_topic",
-                          "aws_cloudwatch_event_rule", "aws_cloudwatch_composite_alarm"):
+    for resource_type in (
+        "aws_securityhub_account",
+        "aws_config_configuration_recorder",
+        "aws_config_config_rule",
+        "aws_cloudtrail",
+        "aws_s3_bucket",
+        "aws_sns_topic",
+        "aws_cloudwatch_event_rule",
+        "aws_cloudwatch_composite_alarm",
+    ):
         plan.assert_absent(resource_type)
     assert plan.one("aws_guardduty_detector")["enable"] is True
     assert plan.outputs["composite_alarm_arn"] is None
@@ -215,45 +283,85 @@ def test_minimal_turns_off_everything_but_guardduty(plan_for):
 
 # Negative scenarios ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.enable_guardduty", "GuardDuty is required in prod: set enable_guardduty = true."),
-    ("var.enable_config", "AWS Config is required in prod: set enable_config = true."),
-    ("var.config_disabled_rules", "Prod keeps every baseline Config rule: empty config_disabled_rules."),
-    ("var.logs_retention_days", "Prod keeps security logs at least a year: set logs_retention_days = 365 or more."),
-    ("var.logs_bucket_force_destroy",
-     "Prod security logs must survive a destroy: set logs_bucket_force_destroy = false."),
-])
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("var.enable_guardduty", "GuardDuty is required in prod: set enable_guardduty = true."),
+        ("var.enable_config", "AWS Config is required in prod: set enable_config = true."),
+        (
+            "var.config_disabled_rules",
+            "Prod keeps every baseline Config rule: empty config_disabled_rules.",
+        ),
+        (
+            "var.logs_retention_days",
+            "Prod keeps security logs at least a year: set logs_retention_days = 365 or more.",
+        ),
+        (
+            "var.logs_bucket_force_destroy",
+            "Prod security logs must survive a destroy: set logs_bucket_force_destroy = false.",
+        ),
+    ],
+)
 def test_prod_rules(rejection_for, rule, message):
     rejection = rejection_for("security-monitoring", "prod_without_detection")
     rejection.assert_rule(rule, message)
-    rejection.assert_only("var.enable_guardduty", "var.enable_config", "var.config_disabled_rules",
-                          "var.logs_retention_days", "var.logs_bucket_force_destroy")
+    rejection.assert_only(
+        "var.enable_guardduty",
+        "var.enable_config",
+        "var.config_disabled_rules",
+        "var.logs_retention_days",
+        "var.logs_bucket_force_destroy",
+    )
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.guardduty_finding_publishing_frequency",
-     "guardduty_finding_publishing_frequency must be FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS."),
-    ("var.securityhub_cis_version", "securityhub_cis_version must be 1.2.0, 1.4.0 or 3.0.0."),
-    ("var.config_disabled_rules",
-     "config_disabled_rules may list only baseline rules: encrypted-volumes, rds-storage-encrypted, "
-     "rds-multi-az-support, ec2-imdsv2-check, vpc-flow-logs-enabled, restricted-ssh, cloudtrail-enabled."),
-    ("var.config_additional_rules",
-     "config_additional_rules keys must be 1-64 lower-case letters, digits or hyphens and source_identifier an "
-     "AWS managed rule identifier such as S3_BUCKET_PUBLIC_READ_PROHIBITED."),
-    ("var.config_snapshot_frequency",
-     "config_snapshot_frequency must be One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours."),
-    ("var.logs_retention_days", "logs_retention_days must be at least 90."),
-    ("var.logs_glacier_transition_days", "logs_glacier_transition_days must be at least 30."),
-    ("var.cloudtrail_log_group_retention_days",
-     "cloudtrail_log_group_retention_days must be a CloudWatch Logs retention value such as 90, 365 or 731."),
-    ("var.kms_key_deletion_window_in_days", "kms_key_deletion_window_in_days must be between 7 and 30."),
-    ("var.guardduty_min_severity", "guardduty_min_severity must be between 1 and 8.9 (7 = High)."),
-    ("var.securityhub_severity_labels",
-     "securityhub_severity_labels must list CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL."),
-    ("var.notification_emails", "notification_emails must be valid email addresses."),
-    ("var.composite_alarm_names",
-     "composite_alarm_names must hold at most 100 alarm names of 1-255 characters without double quotes."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "var.guardduty_finding_publishing_frequency",
+            "guardduty_finding_publishing_frequency must be FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS.",
+        ),
+        ("var.securityhub_cis_version", "securityhub_cis_version must be 1.2.0, 1.4.0 or 3.0.0."),
+        (
+            "var.config_disabled_rules",
+            "config_disabled_rules may list only baseline rules: encrypted-volumes, rds-storage-encrypted, "
+            "rds-multi-az-support, ec2-imdsv2-check, vpc-flow-logs-enabled, restricted-ssh, cloudtrail-enabled.",
+        ),
+        (
+            "var.config_additional_rules",
+            "config_additional_rules keys must be 1-64 lower-case letters, digits or hyphens and source_identifier an "
+            "AWS managed rule identifier such as S3_BUCKET_PUBLIC_READ_PROHIBITED.",
+        ),
+        (
+            "var.config_snapshot_frequency",
+            "config_snapshot_frequency must be One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours.",
+        ),
+        ("var.logs_retention_days", "logs_retention_days must be at least 90."),
+        ("var.logs_glacier_transition_days", "logs_glacier_transition_days must be at least 30."),
+        (
+            "var.cloudtrail_log_group_retention_days",
+            "cloudtrail_log_group_retention_days must be a CloudWatch Logs retention value such as 90, 365 or 731.",
+        ),
+        (
+            "var.kms_key_deletion_window_in_days",
+            "kms_key_deletion_window_in_days must be between 7 and 30.",
+        ),
+        (
+            "var.guardduty_min_severity",
+            "guardduty_min_severity must be between 1 and 8.9 (7 = High).",
+        ),
+        (
+            "var.securityhub_severity_labels",
+            "securityhub_severity_labels must list CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL.",
+        ),
+        ("var.notification_emails", "notification_emails must be valid email addresses."),
+        (
+            "var.composite_alarm_names",
+            "composite_alarm_names must hold at most 100 alarm names of 1-255 characters without double quotes.",
+        ),
+    ],
+)
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("security-monitoring", "bad_inputs").assert_rule(rule, message)
 
@@ -262,5 +370,6 @@ def test_logs_reach_glacier_before_expiry(rejection_for):
     rejection = rejection_for("security-monitoring", "glacier_after_expiry")
     rejection.assert_rule(
         "aws_s3_bucket_lifecycle_configuration.logs",
-        "Logs must reach Glacier before they expire: set logs_glacier_transition_days below logs_retention_days.")
+        "Logs must reach Glacier before they expire: set logs_glacier_transition_days below logs_retention_days.",
+    )
     rejection.assert_only("aws_s3_bucket_lifecycle_configuration.logs")

@@ -36,12 +36,15 @@ def test_standard_admits_the_mirrored_provider_and_excludes_6() -> None:
     assert "region = var.region" in PROVIDER_TF
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    (lambda t: t.replace(">= 5.74.0, < 6.0.0", "~> 5.74.0"), "line 12"),
-    (lambda t: t.replace("region = var.region", 'region = "eu-west-1"'), "line 3"),
-    (lambda t: t + '\nprovider "aws" {\n  alias = "x"\n}\n', "lines"),
-    (lambda t: "", "lines"),
-])
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda t: t.replace(">= 5.74.0, < 6.0.0", "~> 5.74.0"), "line 12"),
+        (lambda t: t.replace("region = var.region", 'region = "eu-west-1"'), "line 3"),
+        (lambda t: t + '\nprovider "aws" {\n  alias = "x"\n}\n', "lines"),
+        (lambda t: "", "lines"),
+    ],
+)
 def test_drift_is_detected_and_names_the_component(tmp_path: Path, edit, reason) -> None:
     source = COMPONENTS[0].path if COMPONENTS else None
     if source is None:
@@ -58,4 +61,6 @@ def test_drift_is_detected_and_names_the_component(tmp_path: Path, edit, reason)
 def test_missing_standard_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text("")
     assert sorted(str(d) for d in check_component(tmp_path)) == [
-        f"{tmp_path.name}/context.tf: missing", f"{tmp_path.name}/provider.tf: missing"]
+        f"{tmp_path.name}/context.tf: missing",
+        f"{tmp_path.name}/provider.tf: missing",
+    ]

@@ -15,8 +15,7 @@ ACCOUNT = "123456789012"  # the emulator's account
 LOG_GROUP = "/aws/vpc-flow-logs/core-dev"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{LOG_GROUP}"
 FLOW_LOGS = Path(__file__).parents[1] / "harness" / "fixtures" / "flow-logs"
-DETECTORS = {"ssh_attempts", "rdp_attempts", "rejected_connections", "large_transfers",
-             "port_scan"}
+DETECTORS = {"ssh_attempts", "rdp_attempts", "rejected_connections", "large_transfers", "port_scan"}
 LOG_FORMAT = (
     "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
     "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} "
@@ -41,8 +40,10 @@ def span(name: str, *indexes: int) -> set[tuple[str, int]]:
 EXPECTED = {
     "ssh_attempts": span("ssh.log", 0, 1, 2, 3, 4),
     "rdp_attempts": span("rdp.log", 0, 1, 2),
-    "rejected_connections": span("ssh.log", 2, 3, 4) | span("rdp.log", 1, 2)
-    | span("port-scan.log", *range(21)) | span("large-transfer.log", 3),
+    "rejected_connections": span("ssh.log", 2, 3, 4)
+    | span("rdp.log", 1, 2)
+    | span("port-scan.log", *range(21))
+    | span("large-transfer.log", 3),
     "large_transfers": span("large-transfer.log", 0, 1),
     "port_scan": span("port-scan.log", *range(20)),
 }
@@ -59,16 +60,21 @@ def matched(pattern_text: str) -> set[tuple[str, int]]:
 
 def statement(policy: dict, sid: str) -> dict:
     found = [s for s in policy["Statement"] if s.get("Sid") == sid]
-    assert len(found) == 1, f"no single statement {sid}: {[s.get('Sid') for s in policy['Statement']]}"
+    assert len(found) == 1, (
+        f"no single statement {sid}: {[s.get('Sid') for s in policy['Statement']]}"
+    )
     return found[0]
 
 
 # Network ------------------------------------------------------------------------------------
 
+
 def test_vpc_spans_two_azs_with_public_and_private_subnets(plan_for):
     plan = plan_for("vpc")
-    plan.assert_subset("aws_vpc.this", {"cidr_block": "10.0.0.0/16", "enable_dns_support": True,
-                                        "enable_dns_hostnames": True})
+    plan.assert_subset(
+        "aws_vpc.this",
+        {"cidr_block": "10.0.0.0/16", "enable_dns_support": True, "enable_dns_hostnames": True},
+    )
     plan.assert_tags("aws_vpc.this", {"Name": "core-dev", "Environment": "dev"})
     public = plan.of_type("aws_subnet")
     assert [(s.address, s["availability_zone"], s["cidr_block"]) for s in public] == [
@@ -100,8 +106,10 @@ def test_routes_send_public_to_the_igw_and_private_to_nat(plan_for):
     assert len(plan.of_type("aws_eip")) == 2
     routes = [r for r in plan.of_type("aws_route") if r.name == "private_nat"]
     assert len(routes) == 2
-    assert all(r["destination_cidr_block"] == "0.0.0.0/0" and r.is_unknown("nat_gateway_id")
-               for r in routes)
+    assert all(
+        r["destination_cidr_block"] == "0.0.0.0/0" and r.is_unknown("nat_gateway_id")
+        for r in routes
+    )
     assert len(plan.of_type("aws_route_table_association")) == 4
 
 
@@ -127,14 +135,18 @@ def test_default_security_group_is_stripped_of_rules(plan_for):
 
 # Flow logs ----------------------------------------------------------------------------------
 
+
 def test_flow_log_captures_all_traffic_in_the_declared_format(plan_for):
     plan = plan_for("vpc")
-    plan.assert_subset("aws_flow_log.this[0]", {
-        "traffic_type": "ALL",
-        "log_destination_type": "cloud-watch-logs",
-        "max_aggregation_interval": 600,
-        "log_format": LOG_FORMAT,
-    })
+    plan.assert_subset(
+        "aws_flow_log.this[0]",
+        {
+            "traffic_type": "ALL",
+            "log_destination_type": "cloud-watch-logs",
+            "max_aggregation_interval": 600,
+            "log_format": LOG_FORMAT,
+        },
+    )
     plan.assert_unknown("aws_flow_log.this[0]", "log_destination")
     plan.assert_unknown("aws_flow_log.this[0]", "iam_role_arn")
     assert plan.outputs["flow_logs_log_format"] == LOG_FORMAT
@@ -142,8 +154,9 @@ def test_flow_log_captures_all_traffic_in_the_declared_format(plan_for):
 
 def test_log_group_is_kms_encrypted_with_seed_retention(plan_for):
     plan = plan_for("vpc")
-    plan.assert_subset("aws_cloudwatch_log_group.flow_logs[0]",
-                       {"name": LOG_GROUP, "retention_in_days": 30})
+    plan.assert_subset(
+        "aws_cloudwatch_log_group.flow_logs[0]", {"name": LOG_GROUP, "retention_in_days": 30}
+    )
     plan.assert_unknown("aws_cloudwatch_log_group.flow_logs[0]", "kms_key_id")
     assert plan.outputs["flow_logs_log_group_name"] == LOG_GROUP
     prod = plan_for("vpc", "prod")
@@ -158,9 +171,7 @@ def test_kms_key_lets_cloudwatch_logs_use_it_only_for_this_log_group(plan_for):
     policy = key.json("policy")
     logs = statement(policy, "CloudWatchLogsThisLogGroupOnly")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    assert logs["Condition"] == {
-        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}
-    }
+    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
     root = statement(policy, "AccountAdministration")
     assert root["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     alarms = statement(policy, "CloudWatchAlarmsPublishToEncryptedTopic")
@@ -185,20 +196,33 @@ def test_flow_logs_role_may_only_write_its_log_group(plan_for):
     plan = plan_for("vpc")
     policy = plan["aws_iam_role_policy.flow_logs[0]"].json("policy")
     write = statement(policy, "WriteThisLogGroup")
-    assert sorted(write["Action"]) == ["logs:CreateLogStream", "logs:DescribeLogStreams",
-                                       "logs:PutLogEvents"]
+    assert sorted(write["Action"]) == [
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ]
     assert write["Resource"] == f"{LOG_GROUP_ARN}:*"
-    actions = {a for s in policy["Statement"]
-               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    actions = {
+        a
+        for s in policy["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
     assert "logs:CreateLogGroup" not in actions and not any("*" in a for a in actions)
     assert all(s["Resource"] != "*" for s in policy["Statement"])
 
 
 def test_flow_logs_off_creates_no_flow_log_resources(plan_for):
     plan = plan_for("vpc", "flow_logs_off")
-    for kind in ("aws_flow_log", "aws_cloudwatch_log_group", "aws_kms_key", "aws_iam_role",
-                 "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm",
-                 "aws_sns_topic", "aws_s3_bucket"):
+    for kind in (
+        "aws_flow_log",
+        "aws_cloudwatch_log_group",
+        "aws_kms_key",
+        "aws_iam_role",
+        "aws_cloudwatch_log_metric_filter",
+        "aws_cloudwatch_metric_alarm",
+        "aws_sns_topic",
+        "aws_s3_bucket",
+    ):
         plan.assert_absent(kind)
     assert plan.outputs["flow_log_id"] is None
     assert plan.outputs["flow_logs_kms_key_arn"] is None
@@ -207,6 +231,7 @@ def test_flow_logs_off_creates_no_flow_log_resources(plan_for):
 
 
 # Detectors ----------------------------------------------------------------------------------
+
 
 def test_five_metric_filters_each_with_an_alarm(plan_for):
     plan = plan_for("vpc")
@@ -218,8 +243,11 @@ def test_five_metric_filters_each_with_an_alarm(plan_for):
         assert f["metric_transformation"][0]["value"] == "1"
     alarms = {a.index: a for a in plan.of_type("aws_cloudwatch_metric_alarm")}
     assert {k: a["threshold"] for k, a in alarms.items()} == {
-        "ssh_attempts": 50, "rdp_attempts": 50, "rejected_connections": 100,
-        "large_transfers": 1, "port_scan": 200,
+        "ssh_attempts": 50,
+        "rdp_attempts": 50,
+        "rejected_connections": 100,
+        "large_transfers": 1,
+        "port_scan": 200,
     }
     for alarm in alarms.values():
         assert alarm["comparison_operator"] == "GreaterThanOrEqualToThreshold"
@@ -248,7 +276,9 @@ def test_alarms_notify_an_existing_topic_when_given(plan_for):
         assert alarm["alarm_actions"] == [topic] and alarm["ok_actions"] == [topic]
     assert plan.outputs["flow_logs_sns_topic_arn"] == topic
     policy = plan.one("aws_kms_key").json("policy")
-    assert "CloudWatchAlarmsPublishToEncryptedTopic" not in {s.get("Sid") for s in policy["Statement"]}
+    assert "CloudWatchAlarmsPublishToEncryptedTopic" not in {
+        s.get("Sid") for s in policy["Statement"]
+    }
 
 
 def test_alarms_off_keeps_flow_logs_without_detectors(plan_for):
@@ -298,6 +328,7 @@ def test_large_transfer_byte_threshold_is_an_input(plan_for):
 
 # S3 archive ---------------------------------------------------------------------------------
 
+
 def test_s3_archive_is_off_by_default(plan_for):
     plan = plan_for("vpc")
     plan.assert_absent("aws_s3_bucket")
@@ -310,17 +341,25 @@ def test_s3_archive_is_encrypted_versioned_and_private(plan_for):
     bucket = plan.one("aws_s3_bucket")
     assert bucket["bucket"] == f"core-prod-flow-logs-{ACCOUNT}"
     assert bucket["force_destroy"] is False
-    plan.assert_attr("aws_s3_bucket_versioning.flow_logs[0]",
-                     "versioning_configuration[0].status", "Enabled")
+    plan.assert_attr(
+        "aws_s3_bucket_versioning.flow_logs[0]", "versioning_configuration[0].status", "Enabled"
+    )
     sse = plan["aws_s3_bucket_server_side_encryption_configuration.flow_logs[0]"]["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert sse["bucket_key_enabled"] is True
-    plan.assert_subset("aws_s3_bucket_public_access_block.flow_logs[0]", {
-        "block_public_acls": True, "block_public_policy": True,
-        "ignore_public_acls": True, "restrict_public_buckets": True,
-    })
-    plan.assert_subset("aws_flow_log.s3[0]", {"traffic_type": "ALL", "log_destination_type": "s3",
-                                              "log_format": LOG_FORMAT})
+    plan.assert_subset(
+        "aws_s3_bucket_public_access_block.flow_logs[0]",
+        {
+            "block_public_acls": True,
+            "block_public_policy": True,
+            "ignore_public_acls": True,
+            "restrict_public_buckets": True,
+        },
+    )
+    plan.assert_subset(
+        "aws_flow_log.s3[0]",
+        {"traffic_type": "ALL", "log_destination_type": "s3", "log_format": LOG_FORMAT},
+    )
 
 
 def test_s3_archive_policy_is_tls_only_and_lets_log_delivery_write(plan_for):
@@ -329,8 +368,11 @@ def test_s3_archive_policy_is_tls_only_and_lets_log_delivery_write(plan_for):
     statements = {s["sid"]: s for s in policy["statement"]}
     deny = statements["DenyInsecureTransport"]
     assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"]
-    assert deny["condition"][0] == {"test": "Bool", "variable": "aws:SecureTransport",
-                                    "values": ["false"]}
+    assert deny["condition"][0] == {
+        "test": "Bool",
+        "variable": "aws:SecureTransport",
+        "values": ["false"],
+    }
     for sid in ("AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck"):
         stmt = statements[sid]
         assert stmt["principals"][0]["identifiers"] == ["delivery.logs.amazonaws.com"]
@@ -347,16 +389,25 @@ def test_s3_archive_lifecycle_moves_to_ia_then_glacier_then_expires(plan_for):
     [rule] = plan["aws_s3_bucket_lifecycle_configuration.flow_logs[0]"]["rule"]
     assert rule["status"] == "Enabled"
     assert sorted((t["days"], t["storage_class"]) for t in rule["transition"]) == [
-        (90, "STANDARD_IA"), (180, "GLACIER")]
+        (90, "STANDARD_IA"),
+        (180, "GLACIER"),
+    ]
     assert rule["expiration"][0]["days"] == 730
 
 
 # Outputs ------------------------------------------------------------------------------------
 
+
 def test_outputs(plan_for):
     outputs = plan_for("vpc").outputs
-    for name in ("vpc_id", "flow_log_id", "flow_logs_log_group_arn", "flow_logs_kms_key_arn",
-                 "flow_logs_sns_topic_arn", "internet_gateway_id"):
+    for name in (
+        "vpc_id",
+        "flow_log_id",
+        "flow_logs_log_group_arn",
+        "flow_logs_kms_key_arn",
+        "flow_logs_sns_topic_arn",
+        "internet_gateway_id",
+    ):
         assert outputs[name] == UNKNOWN, name
     assert outputs["public_subnet_ids"] == [UNKNOWN, UNKNOWN]
     assert outputs["private_subnet_ids"] == [UNKNOWN, UNKNOWN]
@@ -364,6 +415,7 @@ def test_outputs(plan_for):
 
 
 # Rules --------------------------------------------------------------------------------------
+
 
 def test_retention_must_be_a_value_cloudwatch_accepts(rejection_for):
     rejection = rejection_for("vpc", "bad_retention")
@@ -373,8 +425,9 @@ def test_retention_must_be_a_value_cloudwatch_accepts(rejection_for):
 
 def test_prod_requires_flow_logs(rejection_for):
     rejection = rejection_for("vpc", "prod_without_flow_logs")
-    rejection.assert_rule("var.enable_flow_logs",
-                          "Flow logs are required in prod: set enable_flow_logs = true.")
+    rejection.assert_rule(
+        "var.enable_flow_logs", "Flow logs are required in prod: set enable_flow_logs = true."
+    )
     rejection.assert_only("var.enable_flow_logs")
 
 
@@ -383,10 +436,12 @@ def test_prod_requires_two_azs_and_a_durable_archive(rejection_for):
     rejection.assert_rule(
         "var.availability_zone_count",
         "A prod VPC must span at least two availability zones: "
-        "set availability_zone_count = 2 or more.")
+        "set availability_zone_count = 2 or more.",
+    )
     rejection.assert_rule(
         "var.flow_logs_s3_force_destroy",
-        "The prod flow-log archive must not be force-destroyed: set flow_logs_s3_force_destroy = false.")
+        "The prod flow-log archive must not be force-destroyed: set flow_logs_s3_force_destroy = false.",
+    )
     rejection.assert_only("var.availability_zone_count", "var.flow_logs_s3_force_destroy")
 
 
@@ -395,29 +450,58 @@ def test_glacier_transition_must_follow_standard_ia(rejection_for):
     rejection.assert_rule(
         "var.flow_logs_s3_glacier_transition_days",
         "flow_logs_s3_glacier_transition_days must be at least 30 days after "
-        "flow_logs_s3_standard_ia_transition_days.")
+        "flow_logs_s3_standard_ia_transition_days.",
+    )
     rejection.assert_only("var.flow_logs_s3_glacier_transition_days")
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("var.vpc_cidr_block", "vpc_cidr_block must be an IPv4 CIDR between /16 and /24, e.g. 10.0.0.0/16."),
-    ("var.subnet_newbits", "subnet_newbits must be from 2 to 8 (public subnets use indexes 0-5, "
-                           "private ones 2^(newbits-1) onwards)."),
-    ("var.flow_logs_aggregation_interval", "flow_logs_aggregation_interval must be 60 or 600 seconds."),
-    ("var.ssh_access_alarm_threshold", "ssh_access_alarm_threshold must be at least 1."),
-    ("var.rdp_access_alarm_threshold", "rdp_access_alarm_threshold must be at least 1."),
-    ("var.rejected_connections_alarm_threshold",
-     "rejected_connections_alarm_threshold must be at least 1."),
-    ("var.large_transfer_bytes_threshold", "large_transfer_bytes_threshold must be a whole number "
-                                           "of bytes, at least 1048576 (1 MiB)."),
-    ("var.large_transfer_alarm_threshold", "large_transfer_alarm_threshold must be at least 1."),
-    ("var.port_scan_alarm_threshold", "port_scan_alarm_threshold must be at least 1."),
-    ("var.port_scan_service_ports",
-     "port_scan_service_ports must hold whole port numbers from 0 to 65535."),
-    ("var.flow_logs_alarm_period", "flow_logs_alarm_period must be a multiple of 60 seconds, at least 60."),
-    ("var.flow_logs_alarm_sns_topic_arn", "flow_logs_alarm_sns_topic_arn must be an SNS topic ARN "
-                                          "(arn:aws:sns:<region>:<account>:<name>) or null."),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "var.vpc_cidr_block",
+            "vpc_cidr_block must be an IPv4 CIDR between /16 and /24, e.g. 10.0.0.0/16.",
+        ),
+        (
+            "var.subnet_newbits",
+            "subnet_newbits must be from 2 to 8 (public subnets use indexes 0-5, "
+            "private ones 2^(newbits-1) onwards).",
+        ),
+        (
+            "var.flow_logs_aggregation_interval",
+            "flow_logs_aggregation_interval must be 60 or 600 seconds.",
+        ),
+        ("var.ssh_access_alarm_threshold", "ssh_access_alarm_threshold must be at least 1."),
+        ("var.rdp_access_alarm_threshold", "rdp_access_alarm_threshold must be at least 1."),
+        (
+            "var.rejected_connections_alarm_threshold",
+            "rejected_connections_alarm_threshold must be at least 1.",
+        ),
+        (
+            "var.large_transfer_bytes_threshold",
+            "large_transfer_bytes_threshold must be a whole number "
+            "of bytes, at least 1048576 (1 MiB).",
+        ),
+        (
+            "var.large_transfer_alarm_threshold",
+            "large_transfer_alarm_threshold must be at least 1.",
+        ),
+        ("var.port_scan_alarm_threshold", "port_scan_alarm_threshold must be at least 1."),
+        (
+            "var.port_scan_service_ports",
+            "port_scan_service_ports must hold whole port numbers from 0 to 65535.",
+        ),
+        (
+            "var.flow_logs_alarm_period",
+            "flow_logs_alarm_period must be a multiple of 60 seconds, at least 60.",
+        ),
+        (
+            "var.flow_logs_alarm_sns_topic_arn",
+            "flow_logs_alarm_sns_topic_arn must be an SNS topic ARN "
+            "(arn:aws:sns:<region>:<account>:<name>) or null.",
+        ),
+    ],
+)
 def test_invalid_inputs_are_refused_with_a_fix(rejection_for, rule, message):
     rejection_for("vpc", "invalid_inputs").assert_rule(rule, message)
 
@@ -425,37 +509,53 @@ def test_invalid_inputs_are_refused_with_a_fix(rejection_for, rule, message):
 def test_invalid_inputs_fire_no_other_rule(rejection_for):
     rejection = rejection_for("vpc", "invalid_inputs")
     rejection.assert_only(
-        "var.vpc_cidr_block", "var.subnet_newbits",
-        "var.flow_logs_aggregation_interval", "var.ssh_access_alarm_threshold",
-        "var.rdp_access_alarm_threshold", "var.rejected_connections_alarm_threshold",
-        "var.large_transfer_bytes_threshold", "var.large_transfer_alarm_threshold",
-        "var.port_scan_alarm_threshold", "var.port_scan_service_ports",
-        "var.flow_logs_alarm_period", "var.flow_logs_alarm_sns_topic_arn",
+        "var.vpc_cidr_block",
+        "var.subnet_newbits",
+        "var.flow_logs_aggregation_interval",
+        "var.ssh_access_alarm_threshold",
+        "var.rdp_access_alarm_threshold",
+        "var.rejected_connections_alarm_threshold",
+        "var.large_transfer_bytes_threshold",
+        "var.large_transfer_alarm_threshold",
+        "var.port_scan_alarm_threshold",
+        "var.port_scan_service_ports",
+        "var.flow_logs_alarm_period",
+        "var.flow_logs_alarm_sns_topic_arn",
     )
 
 
 def test_subnet_lists_and_expiration_are_checked_against_other_inputs(rejection_for):
     rejection = rejection_for("vpc", "bad_layout")
-    rejection.assert_rule("var.public_subnet_cidrs",
-                          "public_subnet_cidrs must list exactly one CIDR per availability zone "
-                          "(availability_zone_count), or be null.")
-    rejection.assert_rule("var.private_subnet_cidrs",
-                          "private_subnet_cidrs must list exactly one CIDR per availability zone "
-                          "(availability_zone_count), or be null.")
-    rejection.assert_rule("var.flow_logs_s3_expiration_days",
-                          "flow_logs_s3_expiration_days must be more than 90 days after "
-                          "flow_logs_s3_glacier_transition_days (GLACIER minimum storage), or null.")
-    rejection.assert_only("var.public_subnet_cidrs", "var.private_subnet_cidrs",
-                          "var.flow_logs_s3_expiration_days")
+    rejection.assert_rule(
+        "var.public_subnet_cidrs",
+        "public_subnet_cidrs must list exactly one CIDR per availability zone "
+        "(availability_zone_count), or be null.",
+    )
+    rejection.assert_rule(
+        "var.private_subnet_cidrs",
+        "private_subnet_cidrs must list exactly one CIDR per availability zone "
+        "(availability_zone_count), or be null.",
+    )
+    rejection.assert_rule(
+        "var.flow_logs_s3_expiration_days",
+        "flow_logs_s3_expiration_days must be more than 90 days after "
+        "flow_logs_s3_glacier_transition_days (GLACIER minimum storage), or null.",
+    )
+    rejection.assert_only(
+        "var.public_subnet_cidrs", "var.private_subnet_cidrs", "var.flow_logs_s3_expiration_days"
+    )
 
 
 def test_out_of_range_az_count_and_early_ia_transition_are_refused(rejection_for):
     rejection = rejection_for("vpc", "bad_ranges")
-    rejection.assert_rule("var.availability_zone_count",
-                          "availability_zone_count must be a whole number from 1 to 6.")
+    rejection.assert_rule(
+        "var.availability_zone_count", "availability_zone_count must be a whole number from 1 to 6."
+    )
     rejection.assert_rule(
         "var.flow_logs_s3_standard_ia_transition_days",
         "flow_logs_s3_standard_ia_transition_days must be at least 30 (S3 refuses earlier "
-        "STANDARD_IA transitions).")
-    rejection.assert_only("var.availability_zone_count",
-                          "var.flow_logs_s3_standard_ia_transition_days")
+        "STANDARD_IA transitions).",
+    )
+    rejection.assert_only(
+        "var.availability_zone_count", "var.flow_logs_s3_standard_ia_transition_days"
+    )

@@ -22,8 +22,10 @@ SKIPPED = {"__pycache__", ".pytest_cache"}
 
 def source_files(source_dir: Path) -> list[Path]:
     files = [
-        p for p in source_dir.rglob("*")
-        if p.is_file() and not SKIPPED.intersection(p.relative_to(source_dir).parts)
+        p
+        for p in source_dir.rglob("*")
+        if p.is_file()
+        and not SKIPPED.intersection(p.relative_to(source_dir).parts)
         and p.suffix not in {".pyc", ".pyo"}
     ]
     return sorted(files, key=lambda p: p.relative_to(source_dir).as_posix())
@@ -39,7 +41,7 @@ def build(source_dir: Path = SOURCE_DIR, out: Path = DEFAULT_OUT) -> Path:
         for path in files:
             info = zipfile.ZipInfo(path.relative_to(source_dir).as_posix(), date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (0o100644 << 16)  # regular file, rw-r--r--
+            info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
             info.create_system = 3  # Unix, so the permissions above are honoured
             archive.writestr(info, path.read_bytes(), compresslevel=9)
     tmp.replace(out)

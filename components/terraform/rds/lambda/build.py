@@ -34,10 +34,25 @@ SKIPPED_PARTS = {"__pycache__", "bin"}
 def install_dependencies(target: Path) -> None:
     """Install the pinned wheels for the Lambda runtime into `target`."""
     command = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--no-compile", "--no-deps", "--only-binary=:all:",
-        "--platform", "manylinux2014_x86_64", "--python-version", "3.12",
-        "--implementation", "cp", "--target", str(target), "-r", str(REQUIREMENTS),
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--platform",
+        "manylinux2014_x86_64",
+        "--python-version",
+        "3.12",
+        "--implementation",
+        "cp",
+        "--target",
+        str(target),
+        "-r",
+        str(REQUIREMENTS),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:

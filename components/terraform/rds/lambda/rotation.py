@@ -36,8 +36,14 @@ logger.setLevel(logging.INFO)
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 REQUIRED_KEYS = ("engine", "host", "username", "password")
 DEFAULT_PORTS = {"postgres": 5432, "mysql": 3306}
-ENGINE_ALIASES = {"postgres": "postgres", "postgresql": "postgres", "aurora-postgresql": "postgres",
-                  "mysql": "mysql", "mariadb": "mysql", "aurora-mysql": "mysql"}
+ENGINE_ALIASES = {
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "aurora-postgresql": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "aurora-mysql": "mysql",
+}
 DEFAULT_EXCLUDE_CHARACTERS = "/@\"'\\"
 # Lambda's trust store includes the RDS certificate authorities here.
 LAMBDA_CA_BUNDLE = "/etc/pki/tls/cert.pem"
@@ -80,14 +86,16 @@ def lambda_handler(event, context):
 
 def _parse_event(event) -> tuple[str, str, str]:
     if not isinstance(event, dict):
-        raise RotationError("The rotation event must be an object with SecretId, "
-                            "ClientRequestToken and Step")
+        raise RotationError(
+            "The rotation event must be an object with SecretId, ClientRequestToken and Step"
+        )
     missing = [k for k in ("SecretId", "ClientRequestToken", "Step") if not event.get(k)]
     if missing:
         raise RotationError(f"The rotation event is missing {', '.join(missing)}")
     if event["Step"] not in STEPS:
-        raise RotationError(f"Invalid step parameter {event['Step']!r}: expected one of "
-                            f"{', '.join(STEPS)}")
+        raise RotationError(
+            f"Invalid step parameter {event['Step']!r}: expected one of {', '.join(STEPS)}"
+        )
     return event["SecretId"], event["ClientRequestToken"], event["Step"]
 
 
@@ -112,8 +120,12 @@ def create_secret(client, arn: str, token: str) -> None:
         ExcludeCharacters=os.environ.get("EXCLUDE_CHARACTERS", DEFAULT_EXCLUDE_CHARACTERS),
         PasswordLength=int(os.environ.get("PASSWORD_LENGTH", "32")),
     )["RandomPassword"]
-    client.put_secret_value(SecretId=arn, ClientRequestToken=token,
-                            SecretString=json.dumps(pending), VersionStages=["AWSPENDING"])
+    client.put_secret_value(
+        SecretId=arn,
+        ClientRequestToken=token,
+        SecretString=json.dumps(pending),
+        VersionStages=["AWSPENDING"],
+    )
     logger.info("createSecret: stored a new AWSPENDING version %s of %s", token, arn)
 
 
@@ -126,8 +138,11 @@ def set_secret(client, arn: str, token: str) -> None:
     conn = get_connection(pending)
     if conn is not None:
         conn.close()
-        logger.info("setSecret: AWSPENDING password is already set for user %s on %s",
-                    pending["username"], pending["host"])
+        logger.info(
+            "setSecret: AWSPENDING password is already set for user %s on %s",
+            pending["username"],
+            pending["host"],
+        )
         return
 
     conn = get_connection(current)
@@ -145,8 +160,11 @@ def set_secret(client, arn: str, token: str) -> None:
         set_password(conn, pending)
     finally:
         conn.close()
-    logger.info("setSecret: set the AWSPENDING password for user %s on %s",
-                pending["username"], pending["host"])
+    logger.info(
+        "setSecret: set the AWSPENDING password for user %s on %s",
+        pending["username"],
+        pending["host"],
+    )
 
 
 def test_secret(client, arn: str, token: str) -> None:
@@ -179,9 +197,12 @@ def finish_secret(client, arn: str, token: str) -> None:
                 return
             current_version = version
             break
-    client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT",
-                                       MoveToVersionId=token,
-                                       RemoveFromVersionId=current_version)
+    client.update_secret_version_stage(
+        SecretId=arn,
+        VersionStage="AWSCURRENT",
+        MoveToVersionId=token,
+        RemoveFromVersionId=current_version,
+    )
     logger.info("finishSecret: moved AWSCURRENT to version %s of %s", token, arn)
 
 
@@ -204,8 +225,9 @@ def get_secret_dict(client, arn: str, stage: str, token: str | None = None) -> d
         raise RotationError(f"The {where} is missing required keys: {', '.join(missing)}")
     engine = ENGINE_ALIASES.get(str(secret["engine"]).lower())
     if engine is None:
-        raise RotationError(f"The {where} has unsupported engine {secret['engine']!r}: "
-                            f"expected postgres or mysql")
+        raise RotationError(
+            f"The {where} has unsupported engine {secret['engine']!r}: expected postgres or mysql"
+        )
     secret["_driver"] = engine
     return secret
 
@@ -243,7 +265,8 @@ def _ssl_context(secret: dict) -> ssl.SSLContext | None:
     if wanted in (False, "false", "False", "disable", None, ""):
         return None
     cafile = os.environ.get("DB_CA_BUNDLE") or (
-        LAMBDA_CA_BUNDLE if os.path.isfile(LAMBDA_CA_BUNDLE) else None)
+        LAMBDA_CA_BUNDLE if os.path.isfile(LAMBDA_CA_BUNDLE) else None
+    )
     return ssl.create_default_context(cafile=cafile)
 
 
@@ -268,21 +291,25 @@ def _connect_postgres(secret: dict):
 
     try:
         return pg8000.dbapi.connect(
-            user=secret["username"], password=secret["password"], host=secret["host"],
-            port=_port(secret), database=secret.get("dbname") or "postgres",
-            timeout=_timeout(), ssl_context=_ssl_context(secret),
+            user=secret["username"],
+            password=secret["password"],
+            host=secret["host"],
+            port=_port(secret),
+            database=secret.get("dbname") or "postgres",
+            timeout=_timeout(),
+            ssl_context=_ssl_context(secret),
         )
     except pg8000.exceptions.DatabaseError as error:
         code = error.args[0].get("C") if error.args and isinstance(error.args[0], dict) else None
         # 28P01 invalid_password, 28000 invalid_authorization_specification
         if code in ("28P01", "28000"):
             return None
-        raise RotationError(f"PostgreSQL on {secret['host']} refused the connection "
-                            f"(SQLSTATE {code})") from None
+        raise RotationError(
+            f"PostgreSQL on {secret['host']} refused the connection (SQLSTATE {code})"
+        ) from None
     except (pg8000.exceptions.InterfaceError, OSError) as error:
         raise DatabaseUnreachable(
-            f"Cannot reach PostgreSQL on {secret['host']}:{_port(secret)}: "
-            f"{type(error).__name__}"
+            f"Cannot reach PostgreSQL on {secret['host']}:{_port(secret)}: {type(error).__name__}"
         ) from None
 
 
@@ -291,9 +318,13 @@ def _connect_mysql(secret: dict):
 
     try:
         return pymysql.connect(
-            host=secret["host"], user=secret["username"], password=secret["password"],
-            port=_port(secret), database=secret.get("dbname") or None,
-            connect_timeout=_timeout(), ssl=_ssl_context(secret),
+            host=secret["host"],
+            user=secret["username"],
+            password=secret["password"],
+            port=_port(secret),
+            database=secret.get("dbname") or None,
+            connect_timeout=_timeout(),
+            ssl=_ssl_context(secret),
         )
     except pymysql.err.OperationalError as error:
         code = error.args[0] if error.args else None
@@ -303,8 +334,9 @@ def _connect_mysql(secret: dict):
             raise DatabaseUnreachable(
                 f"Cannot reach MySQL on {secret['host']}:{_port(secret)} (error {code})"
             ) from None
-        raise RotationError(f"MySQL on {secret['host']} refused the connection (error {code})"
-                            ) from None
+        raise RotationError(
+            f"MySQL on {secret['host']} refused the connection (error {code})"
+        ) from None
 
 
 def set_password(conn, secret: dict) -> None:
@@ -317,12 +349,14 @@ def set_password(conn, secret: dict) -> None:
             # DDL takes no bind parameters; send a SCRAM verifier, not the password, so the
             # plaintext never reaches the server or its statement log.
             verifier = scram_sha_256_verifier(secret["password"])
-            cursor.execute(f"ALTER USER {identifier(secret['username'])} "
-                           f"WITH PASSWORD {literal(verifier)}")
+            cursor.execute(
+                f"ALTER USER {identifier(secret['username'])} WITH PASSWORD {literal(verifier)}"
+            )
         else:
             # PyMySQL quotes both parameters client-side; ALTER USER needs MySQL 5.7+/MariaDB 10.2+.
-            cursor.execute("ALTER USER %s IDENTIFIED BY %s",
-                           (secret["username"], secret["password"]))
+            cursor.execute(
+                "ALTER USER %s IDENTIFIED BY %s", (secret["username"], secret["password"])
+            )
         conn.commit()
     finally:
         cursor.close()
