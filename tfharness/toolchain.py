@@ -113,6 +113,10 @@ class CliConfig:
     def env(self) -> dict[str, str]:
         return {
             "TF_CLI_CONFIG_FILE": str(self.path),
+            # Without a lock file, each init re-creates the plugin-cache entry, pulling the
+            # provider from under other workspaces' running plans and applies. The cache holds
+            # only what the mirror (or registry) served, so trusting it is safe here.
+            "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "true",
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",

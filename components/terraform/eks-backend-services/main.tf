@@ -39,4 +39,7 @@ locals {
   }
 
   create_kms_key = length(local.queues) + length(local.topics) + length(local.repositories) > 0
+
+  # Emulator switch (README "Emulator switches"): moto does not implement RedriveAllowPolicy.
+  restrict_dlq_sources = var.enable_dlq_redrive_allow_policy
 }

@@ -10,10 +10,10 @@ resource "aws_sqs_queue" "dlq" {
   kms_data_key_reuse_period_seconds = 300
 
   # Only the service's own queue may move messages here.
-  redrive_allow_policy = jsonencode({
+  redrive_allow_policy = local.restrict_dlq_sources ? jsonencode({
     redrivePermission = "byQueue"
     sourceQueueArns   = [each.value.arn]
-  })
+  }) : null
 
   tags = merge(local.tags, { Name = each.value.dlq_name, Service = each.value.service })
 }

@@ -154,3 +154,9 @@ variable "ecr_force_delete" {
     error_message = "Prod repositories must not be deleted with their images: set ecr_force_delete = false."
   }
 }
+
+variable "enable_dlq_redrive_allow_policy" {
+  type        = bool
+  default     = true
+  description = "Restrict each dead-letter queue to its own source queue (an SQS redrive allow policy). Keep it on; only an emulator that does not implement RedriveAllowPolicy (moto) needs false: the provider would wait for the attribute until it times out."
+}

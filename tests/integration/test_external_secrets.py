@@ -1,0 +1,113 @@
+"""external-secrets on the integration target: the operator's IRSA role as IAM holds it.
+
+The fleet applies the ``default`` scenario: the OIDC provider is a placeholder ARN (IAM accepts
+any federated principal in a trust policy), the operator reads ``dev/apps/*`` secrets and may
+decrypt with one given key through Secrets Manager only. Nothing here needs an emulator switch.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tfharness.deploy import RUN_TAG
+
+pytestmark = pytest.mark.integration
+
+COMPONENT = "external-secrets"
+ROLE = "eso-dev-external-secrets"
+ACCOUNT = "123456789012"
+ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
+KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+SECRETS = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:dev/apps/*"
+
+
+@pytest.fixture(autouse=True)
+def _verify_seconds(fleet):
+    start = time.perf_counter()
+    yield
+    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
+
+
+@pytest.fixture(scope="module")
+def deployed(fleet):
+    return fleet.deployment(COMPONENT)
+
+
+@pytest.fixture(scope="module")
+def iam(endpoint):
+    return endpoint.boto3_client("iam")
+
+
+@pytest.fixture(scope="module")
+def role(deployed, iam) -> dict:
+    return iam.get_role(RoleName=ROLE)["Role"]
+
+
+def doc(value) -> dict:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_outputs_name_the_role_and_what_it_reads(deployed, role):
+    out = deployed.outputs
+    assert out["iam_role_name"] == ROLE
+    assert out["iam_role_arn"] == role["Arn"] == f"arn:aws:iam::{ACCOUNT}:role/{ROLE}"
+    assert out["service_account_annotation"] == {"eks.amazonaws.com/role-arn": role["Arn"]}
+    assert out["secrets_arn_pattern"] == SECRETS
+    assert out.get("ssm_parameter_path_arn") is None  # SSM off; null outputs are not listed
+
+
+def test_role_is_assumable_only_by_the_operator_service_account(role):
+    statements = doc(role["AssumeRolePolicyDocument"])["Statement"]
+    assert len(statements) == 1
+    trust = statements[0]
+    assert trust["Effect"] == "Allow"
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert trust["Principal"] == {"Federated": OIDC_ARN}
+    assert trust["Condition"] == {"StringEquals": {
+        f"{ISSUER}:sub": "system:serviceaccount:external-secrets:external-secrets",
+        f"{ISSUER}:aud": "sts.amazonaws.com",
+    }}
+    assert role["MaxSessionDuration"] == 3600
+    assert "PermissionsBoundary" not in role
+
+
+def test_role_reads_only_its_prefix_and_decrypts_only_via_secret_stores(deployed, iam):
+    assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == ["read-secrets"]
+    assert iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"] == []
+    policy = doc(iam.get_role_policy(RoleName=ROLE, PolicyName="read-secrets")["PolicyDocument"])
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert sorted(statements) == ["DecryptWithGivenKeysViaSecretStores", "ReadSecretsUnderPrefix"]
+    read = statements["ReadSecretsUnderPrefix"]
+    assert sorted(as_list(read["Action"])) == ["secretsmanager:DescribeSecret",
+                                              "secretsmanager:GetSecretValue",
+                                              "secretsmanager:ListSecretVersionIds"]
+    assert read["Resource"] == SECRETS
+    decrypt = statements["DecryptWithGivenKeysViaSecretStores"]
+    assert decrypt["Action"] == "kms:Decrypt"
+    assert decrypt["Resource"] == KEY_ARN
+    assert decrypt["Condition"] == {"StringEquals": {
+        "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}
+    for statement in statements.values():
+        assert statement["Effect"] == "Allow"
+        assert not any(a == "*" or a.endswith(":*") for a in as_list(statement["Action"]))
+
+
+def test_role_carries_the_run_id(role, iam, integration_run):
+    tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=ROLE)["Tags"]}
+    assert tags.get(RUN_TAG) == integration_run.run_id, tags
+    assert tags.get("Environment") == "dev" and tags.get("Name") == ROLE, tags
+
+
+def test_replan_after_apply_is_clean(deployed):
+    pending = deployed.workspace.changes_pending()
+    assert pending is None, "re-plan after apply is not empty: " + ", ".join(
+        f"{c.address} ({c.action})" for c in pending.managed
+        if c.action not in ("no-op", "read"))
