@@ -16,7 +16,6 @@ JSON and that nothing else differs.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -32,18 +31,16 @@ ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 SQS_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}"
 QUEUES = {  # "<service>.<queue>" -> (queue, dead-letter queue, fifo, visibility, max receives)
     "orders.events": (f"{PREFIX}-orders-events", f"{PREFIX}-orders-events-dlq", False, 30, 5),
-    "orders.payments": (f"{PREFIX}-orders-payments.fifo", f"{PREFIX}-orders-payments-dlq.fifo",
-                        True, 120, 3),
+    "orders.payments": (
+        f"{PREFIX}-orders-payments.fifo",
+        f"{PREFIX}-orders-payments-dlq.fifo",
+        True,
+        120,
+        3,
+    ),
 }
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-orders-order-placed"
 REPOSITORY = f"{PREFIX}/orders"
-
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +60,10 @@ def queue_attributes(deployed, clients) -> dict[str, dict]:
     held = {}
     for name in [n for q in QUEUES.values() for n in q[:2]]:
         url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-        held[name] = {**sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
-                      ["Attributes"], "Url": url}
+        held[name] = {
+            **sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"],
+            "Url": url,
+        }
     return held
 
 
@@ -82,6 +81,7 @@ def as_list(value) -> list:
 
 # Key ----------------------------------------------------------------------------------------
 
+
 def test_key_rotates_and_lets_sns_deliver_for_this_account_only(deployed, clients):
     kms, key = clients["kms"], deployed.outputs["kms_key_arn"]
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
@@ -97,6 +97,7 @@ def test_key_rotates_and_lets_sns_deliver_for_this_account_only(deployed, client
 
 # Queues -------------------------------------------------------------------------------------
 
+
 def test_outputs_list_each_queue_and_its_dead_letter_queue(deployed, queue_attributes):
     out = deployed.outputs
     assert sorted(out["queue_arns"]) == sorted(out["dlq_arns"]) == sorted(QUEUES)
@@ -110,7 +111,9 @@ def test_queues_redrive_to_their_own_dead_letter_queue(queue_attributes):
     for key, (name, dlq, fifo, visibility, receives) in QUEUES.items():
         queue = queue_attributes[name]
         assert json.loads(queue["RedrivePolicy"]) == {
-            "deadLetterTargetArn": f"{SQS_ARN}:{dlq}", "maxReceiveCount": receives}, key
+            "deadLetterTargetArn": f"{SQS_ARN}:{dlq}",
+            "maxReceiveCount": receives,
+        }, key
         assert queue["VisibilityTimeout"] == str(visibility), key
         assert queue["MessageRetentionPeriod"] == "345600", key
         assert queue.get("FifoQueue", "false") == str(fifo).lower(), key
@@ -121,16 +124,23 @@ def test_queues_redrive_to_their_own_dead_letter_queue(queue_attributes):
 
 def test_dead_letter_queues_accept_only_their_own_source_queue(deployed, queue_attributes):
     resources = deployed.workspace.state()["values"]["root_module"]["resources"]
-    sent = {r["index"]: r["values"].get("redrive_allow_policy") for r in resources
-            if r["address"].startswith("aws_sqs_queue.dlq[")}
+    sent = {
+        r["index"]: r["values"].get("redrive_allow_policy")
+        for r in resources
+        if r["address"].startswith("aws_sqs_queue.dlq[")
+    }
     assert sorted(sent) == sorted(QUEUES)
     if not any(sent.values()):
-        pytest.skip("the redrive allow policy is switched off for this target "
-                    "(enable_dlq_redrive_allow_policy = false, scenario integration): "
-                    "moto does not implement RedriveAllowPolicy")
+        pytest.skip(
+            "the redrive allow policy is switched off for this target "
+            "(enable_dlq_redrive_allow_policy = false, scenario integration): "
+            "moto does not implement RedriveAllowPolicy"
+        )
     for key, (name, dlq, *_rest) in QUEUES.items():
         assert json.loads(queue_attributes[dlq]["RedriveAllowPolicy"]) == {
-            "redrivePermission": "byQueue", "sourceQueueArns": [f"{SQS_ARN}:{name}"]}, key
+            "redrivePermission": "byQueue",
+            "sourceQueueArns": [f"{SQS_ARN}:{name}"],
+        }, key
 
 
 def test_every_queue_is_encrypted_and_refuses_plain_transport(deployed, queue_attributes):
@@ -145,6 +155,7 @@ def test_every_queue_is_encrypted_and_refuses_plain_transport(deployed, queue_at
 
 # Topic and repository -----------------------------------------------------------------------
 
+
 def test_topic_is_encrypted_with_the_component_key(deployed, clients):
     assert deployed.outputs["topic_arns"] == {"orders.order-placed": TOPIC}
     attributes = clients["sns"].get_topic_attributes(TopicArn=TOPIC)["Attributes"]
@@ -153,61 +164,89 @@ def test_topic_is_encrypted_with_the_component_key(deployed, clients):
 
 def test_only_orders_gets_an_immutable_scanned_encrypted_repository(deployed, clients):
     ecr = clients["ecr"]
-    names = [r["repositoryName"] for r in ecr.describe_repositories()["repositories"]
-             if r["repositoryName"].startswith(f"{PREFIX}/")]
+    names = [
+        r["repositoryName"]
+        for r in ecr.describe_repositories()["repositories"]
+        if r["repositoryName"].startswith(f"{PREFIX}/")
+    ]
     assert names == [REPOSITORY]  # catalog: create_ecr_repository = false
     repo = ecr.describe_repositories(repositoryNames=[REPOSITORY])["repositories"][0]
     assert deployed.outputs["ecr_repository_urls"] == {"orders": repo["repositoryUri"]}
     assert repo["imageTagMutability"] == "IMMUTABLE"
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
-    assert repo["encryptionConfiguration"] == {"encryptionType": "KMS",
-                                               "kmsKey": deployed.outputs["kms_key_arn"]}
-    rules = json.loads(ecr.get_lifecycle_policy(repositoryName=REPOSITORY)
-                       ["lifecyclePolicyText"])["rules"]
-    assert [(r["rulePriority"], r["selection"]["tagStatus"], r["selection"]["countNumber"])
-            for r in rules] == [(1, "untagged", 7), (2, "any", 30)]
+    assert repo["encryptionConfiguration"] == {
+        "encryptionType": "KMS",
+        "kmsKey": deployed.outputs["kms_key_arn"],
+    }
+    rules = json.loads(ecr.get_lifecycle_policy(repositoryName=REPOSITORY)["lifecyclePolicyText"])[
+        "rules"
+    ]
+    assert [
+        (r["rulePriority"], r["selection"]["tagStatus"], r["selection"]["countNumber"])
+        for r in rules
+    ] == [(1, "untagged", 7), (2, "any", 30)]
 
 
 # Roles --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("service", "account"), [("orders", "shop:orders"),
-                                                  ("catalog", "shop:catalog-api")])
+
+@pytest.mark.parametrize(
+    ("service", "account"), [("orders", "shop:orders"), ("catalog", "shop:catalog-api")]
+)
 def test_each_role_trusts_only_its_service_account(deployed, clients, service, account):
     role = clients["iam"].get_role(RoleName=f"{PREFIX}-{service}")["Role"]
     assert deployed.outputs["service_role_arns"][service] == role["Arn"]
     trust = doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert len(trust) == 1
     assert trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert trust[0]["Principal"] == {
-        "Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}
-    assert trust[0]["Condition"] == {"StringEquals": {
-        f"{ISSUER}:sub": f"system:serviceaccount:{account}",
-        f"{ISSUER}:aud": "sts.amazonaws.com"}}
+    assert trust[0]["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}
+    assert trust[0]["Condition"] == {
+        "StringEquals": {
+            f"{ISSUER}:sub": f"system:serviceaccount:{account}",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
 
 
 def test_orders_role_reaches_only_its_own_resources(deployed, clients):
     iam, role = clients["iam"], f"{PREFIX}-orders"
-    assert sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]) == ["component-key",
-                                                                          "own-resources"]
-    own = statements(iam.get_role_policy(RoleName=role, PolicyName="own-resources")
-                     ["PolicyDocument"])
-    assert sorted(own) == ["ListOwnBuckets", "ObjectsInOwnBuckets", "OwnDeadLetterQueues",
-                           "OwnQueues", "PublishOwnTopics", "ReadOwnSecrets"]
-    assert sorted(as_list(own["OwnQueues"]["Resource"])) == \
-        sorted(deployed.outputs["queue_arns"].values())
-    assert sorted(as_list(own["OwnDeadLetterQueues"]["Resource"])) == \
-        sorted(deployed.outputs["dlq_arns"].values())
+    assert sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]) == [
+        "component-key",
+        "own-resources",
+    ]
+    own = statements(
+        iam.get_role_policy(RoleName=role, PolicyName="own-resources")["PolicyDocument"]
+    )
+    assert sorted(own) == [
+        "ListOwnBuckets",
+        "ObjectsInOwnBuckets",
+        "OwnDeadLetterQueues",
+        "OwnQueues",
+        "PublishOwnTopics",
+        "ReadOwnSecrets",
+    ]
+    assert sorted(as_list(own["OwnQueues"]["Resource"])) == sorted(
+        deployed.outputs["queue_arns"].values()
+    )
+    assert sorted(as_list(own["OwnDeadLetterQueues"]["Resource"])) == sorted(
+        deployed.outputs["dlq_arns"].values()
+    )
     assert own["PublishOwnTopics"]["Resource"] == TOPIC
     assert own["PublishOwnTopics"]["Action"] == "sns:Publish"
     assert own["ListOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports"
     assert own["ObjectsInOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports/*"
-    assert own["ReadOwnSecrets"]["Resource"] == \
-        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:shop/dev/orders/db-??????"
-    key = statements(iam.get_role_policy(RoleName=role, PolicyName="component-key")
-                     ["PolicyDocument"])["UseComponentKeyViaSqsAndSns"]
+    assert (
+        own["ReadOwnSecrets"]["Resource"]
+        == f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:shop/dev/orders/db-??????"
+    )
+    key = statements(
+        iam.get_role_policy(RoleName=role, PolicyName="component-key")["PolicyDocument"]
+    )["UseComponentKeyViaSqsAndSns"]
     assert key["Resource"] == deployed.outputs["kms_key_arn"]
     assert sorted(as_list(key["Condition"]["StringEquals"]["kms:ViaService"])) == [
-        f"sns.{REGION}.amazonaws.com", f"sqs.{REGION}.amazonaws.com"]
+        f"sns.{REGION}.amazonaws.com",
+        f"sqs.{REGION}.amazonaws.com",
+    ]
     for statement in [*own.values(), key]:
         assert statement["Effect"] == "Allow"
         assert not any(a == "*" or a.endswith(":*") for a in as_list(statement["Action"]))
@@ -221,23 +260,33 @@ def test_catalog_role_has_no_permissions(deployed, clients):
 
 # Tags and idempotency -----------------------------------------------------------------------
 
+
 def test_everything_carries_the_run_id(deployed, clients, queue_attributes, integration_run):
     out = deployed.outputs
-    repo_arn = clients["ecr"].describe_repositories(
-        repositoryNames=[REPOSITORY])["repositories"][0]["repositoryArn"]
+    repo_arn = clients["ecr"].describe_repositories(repositoryNames=[REPOSITORY])["repositories"][
+        0
+    ]["repositoryArn"]
     held = {
         name: clients["sqs"].list_queue_tags(QueueUrl=q["Url"]).get("Tags", {})
         for name, q in queue_attributes.items()
     }
-    held["topic"] = {t["Key"]: t["Value"] for t in
-                     clients["sns"].list_tags_for_resource(ResourceArn=TOPIC)["Tags"]}
-    held["repository"] = {t["Key"]: t["Value"] for t in
-                          clients["ecr"].list_tags_for_resource(resourceArn=repo_arn)["tags"]}
-    held["key"] = {t["TagKey"]: t["TagValue"] for t in clients["kms"].list_resource_tags(
-        KeyId=out["kms_key_arn"])["Tags"]}
+    held["topic"] = {
+        t["Key"]: t["Value"]
+        for t in clients["sns"].list_tags_for_resource(ResourceArn=TOPIC)["Tags"]
+    }
+    held["repository"] = {
+        t["Key"]: t["Value"]
+        for t in clients["ecr"].list_tags_for_resource(resourceArn=repo_arn)["tags"]
+    }
+    held["key"] = {
+        t["TagKey"]: t["TagValue"]
+        for t in clients["kms"].list_resource_tags(KeyId=out["kms_key_arn"])["Tags"]
+    }
     for service in ("orders", "catalog"):
-        held[f"role {service}"] = {t["Key"]: t["Value"] for t in clients["iam"].list_role_tags(
-            RoleName=f"{PREFIX}-{service}")["Tags"]}
+        held[f"role {service}"] = {
+            t["Key"]: t["Value"]
+            for t in clients["iam"].list_role_tags(RoleName=f"{PREFIX}-{service}")["Tags"]
+        }
     for what, tags in held.items():
         assert tags.get(RUN_TAG) == integration_run.run_id, f"{what}: {tags}"
         assert tags.get("Environment") == "dev", f"{what}: {tags}"
@@ -263,8 +312,12 @@ def test_replan_after_apply_is_clean(deployed, target_kind):
         return
     changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
     if target_kind == "moto" and changed and all(_reserialised_redrive_policy(c) for c in changed):
-        pytest.skip("re-plan differs only by the queues' redrive_policy text, which moto "
-                    "re-serialises with other whitespace; it is the same JSON "
-                    f"({', '.join(c.address for c in changed)}); everything else is clean")
-    raise AssertionError("re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in changed))
+        pytest.skip(
+            "re-plan differs only by the queues' redrive_policy text, which moto "
+            "re-serialises with other whitespace; it is the same JSON "
+            f"({', '.join(c.address for c in changed)}); everything else is clean"
+        )
+    raise AssertionError(
+        "re-plan after apply is not empty: "
+        + ", ".join(f"{c.address} ({c.action})" for c in changed)
+    )

@@ -8,7 +8,6 @@ decrypt with one given key through Secrets Manager only. Nothing here needs an e
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -23,13 +22,6 @@ ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 SECRETS = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:dev/apps/*"
-
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +63,12 @@ def test_role_is_assumable_only_by_the_operator_service_account(role):
     assert trust["Effect"] == "Allow"
     assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert trust["Principal"] == {"Federated": OIDC_ARN}
-    assert trust["Condition"] == {"StringEquals": {
-        f"{ISSUER}:sub": "system:serviceaccount:external-secrets:external-secrets",
-        f"{ISSUER}:aud": "sts.amazonaws.com",
-    }}
+    assert trust["Condition"] == {
+        "StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:external-secrets:external-secrets",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
     assert role["MaxSessionDuration"] == 3600
     assert "PermissionsBoundary" not in role
 
@@ -86,15 +80,18 @@ def test_role_reads_only_its_prefix_and_decrypts_only_via_secret_stores(deployed
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert sorted(statements) == ["DecryptWithGivenKeysViaSecretStores", "ReadSecretsUnderPrefix"]
     read = statements["ReadSecretsUnderPrefix"]
-    assert sorted(as_list(read["Action"])) == ["secretsmanager:DescribeSecret",
-                                              "secretsmanager:GetSecretValue",
-                                              "secretsmanager:ListSecretVersionIds"]
+    assert sorted(as_list(read["Action"])) == [
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:ListSecretVersionIds",
+    ]
     assert read["Resource"] == SECRETS
     decrypt = statements["DecryptWithGivenKeysViaSecretStores"]
     assert decrypt["Action"] == "kms:Decrypt"
     assert decrypt["Resource"] == KEY_ARN
-    assert decrypt["Condition"] == {"StringEquals": {
-        "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}
+    }
     for statement in statements.values():
         assert statement["Effect"] == "Allow"
         assert not any(a == "*" or a.endswith(":*") for a in as_list(statement["Action"]))
@@ -109,5 +106,5 @@ def test_role_carries_the_run_id(role, iam, integration_run):
 def test_replan_after_apply_is_clean(deployed):
     pending = deployed.workspace.changes_pending()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in pending.managed
-        if c.action not in ("no-op", "read"))
+        f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
+    )

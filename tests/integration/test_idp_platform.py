@@ -9,7 +9,6 @@ no secret value reached the state or the outputs, and re-plan for idempotency.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -26,13 +25,6 @@ REPOSITORY = f"{PREFIX}/portal"
 SECRET = f"{PREFIX}/portal/database"
 ROLE = f"{PREFIX}-portal"
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-
-
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +60,25 @@ def test_key_rotates_and_is_customer_managed(deployed, clients):
 
 # TechDocs ---------------------------------------------------------------------------------
 
+
 def test_techdocs_bucket_is_private_versioned_and_encrypted_with_the_key(deployed, clients):
     s3 = clients["s3"]
     assert deployed.outputs["techdocs_bucket_name"] == BUCKET
     assert deployed.outputs["techdocs_bucket_arn"] == f"arn:aws:s3:::{BUCKET}"
     assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
-    rule = s3.get_bucket_encryption(Bucket=BUCKET)[
-        "ServerSideEncryptionConfiguration"]["Rules"][0]
+    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"] == {
-        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": deployed.outputs["kms_key_arn"]}
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": deployed.outputs["kms_key_arn"],
+    }
     assert rule["BucketKeyEnabled"] is True
     block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
-    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                     "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
     controls = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]
     assert controls["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
 
@@ -90,8 +88,10 @@ def test_techdocs_bucket_refuses_plain_http(clients):
     assert list(deny) == ["DenyInsecureTransport"]
     statement = deny["DenyInsecureTransport"]
     assert statement["Effect"] == "Deny" and statement["Action"] == "s3:*"
-    assert sorted(as_list(statement["Resource"])) == [f"arn:aws:s3:::{BUCKET}",
-                                                     f"arn:aws:s3:::{BUCKET}/*"]
+    assert sorted(as_list(statement["Resource"])) == [
+        f"arn:aws:s3:::{BUCKET}",
+        f"arn:aws:s3:::{BUCKET}/*",
+    ]
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
@@ -105,25 +105,33 @@ def test_techdocs_bucket_expires_replaced_docs(clients):
 
 # Image repository -------------------------------------------------------------------------
 
+
 def test_repository_is_immutable_scanned_and_encrypted_with_the_key(deployed, clients):
     ecr = clients["ecr"]
     repo = ecr.describe_repositories(repositoryNames=[REPOSITORY])["repositories"][0]
     assert deployed.outputs["ecr_repository_url"] == repo["repositoryUri"]
     assert repo["imageTagMutability"] == "IMMUTABLE"
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
-    assert repo["encryptionConfiguration"] == {"encryptionType": "KMS",
-                                               "kmsKey": deployed.outputs["kms_key_arn"]}
-    rules = json.loads(ecr.get_lifecycle_policy(repositoryName=REPOSITORY)
-                       ["lifecyclePolicyText"])["rules"]
-    assert [(r["rulePriority"], r["selection"]["tagStatus"], r["selection"]["countNumber"])
-            for r in rules] == [(1, "untagged", 7), (2, "any", 30)]
+    assert repo["encryptionConfiguration"] == {
+        "encryptionType": "KMS",
+        "kmsKey": deployed.outputs["kms_key_arn"],
+    }
+    rules = json.loads(ecr.get_lifecycle_policy(repositoryName=REPOSITORY)["lifecyclePolicyText"])[
+        "rules"
+    ]
+    assert [
+        (r["rulePriority"], r["selection"]["tagStatus"], r["selection"]["countNumber"])
+        for r in rules
+    ] == [(1, "untagged", 7), (2, "any", 30)]
     assert all(r["action"] == {"type": "expire"} for r in rules)
 
 
 # Database secret --------------------------------------------------------------------------
 
+
 def test_database_secret_is_encrypted_with_the_key_and_has_no_value_from_terraform(
-        deployed, clients):
+    deployed, clients
+):
     sm = clients["secretsmanager"]
     secret = sm.describe_secret(SecretId=SECRET)
     assert secret["ARN"] == deployed.outputs["database_secret_arn"]
@@ -139,11 +147,13 @@ def test_no_secret_value_reaches_state_or_outputs(deployed):
     types = {r["type"] for r in resources}
     assert "aws_secretsmanager_secret" in types
     assert "aws_secretsmanager_secret_version" not in types
-    assert not any(isinstance(v, str) and "password" in v.lower()
-                   for v in deployed.outputs.values())
+    assert not any(
+        isinstance(v, str) and "password" in v.lower() for v in deployed.outputs.values()
+    )
 
 
 # The portal's role ------------------------------------------------------------------------
+
 
 def test_portal_role_is_assumable_only_by_the_portal_service_account(deployed, clients):
     role = clients["iam"].get_role(RoleName=ROLE)["Role"]
@@ -151,52 +161,71 @@ def test_portal_role_is_assumable_only_by_the_portal_service_account(deployed, c
     trust = doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert len(trust) == 1
     assert trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert trust[0]["Principal"] == {
-        "Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}
-    assert trust[0]["Condition"] == {"StringEquals": {
-        f"{ISSUER}:sub": "system:serviceaccount:backstage:backstage",
-        f"{ISSUER}:aud": "sts.amazonaws.com"}}
+    assert trust[0]["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}
+    assert trust[0]["Condition"] == {
+        "StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:backstage:backstage",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
 
 
 def test_portal_role_reaches_only_its_secret_bucket_and_key(deployed, clients):
     iam = clients["iam"]
-    assert sorted(iam.list_role_policies(RoleName=ROLE)["PolicyNames"]) == ["portal",
-                                                                          "portal-key"]
-    portal = statements(iam.get_role_policy(RoleName=ROLE, PolicyName="portal")
-                        ["PolicyDocument"])
-    assert sorted(portal) == ["ListTechDocsBucket", "ReadDatabaseSecret",
-                              "ReadWriteTechDocsObjects"]
-    assert portal["ReadDatabaseSecret"]["Resource"] == \
-        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{SECRET}-??????"
+    assert sorted(iam.list_role_policies(RoleName=ROLE)["PolicyNames"]) == ["portal", "portal-key"]
+    portal = statements(iam.get_role_policy(RoleName=ROLE, PolicyName="portal")["PolicyDocument"])
+    assert sorted(portal) == [
+        "ListTechDocsBucket",
+        "ReadDatabaseSecret",
+        "ReadWriteTechDocsObjects",
+    ]
+    assert (
+        portal["ReadDatabaseSecret"]["Resource"]
+        == f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{SECRET}-??????"
+    )
     assert sorted(as_list(portal["ReadDatabaseSecret"]["Action"])) == [
-        "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+    ]
     assert portal["ListTechDocsBucket"]["Resource"] == f"arn:aws:s3:::{BUCKET}"
     assert portal["ReadWriteTechDocsObjects"]["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
-    key = statements(iam.get_role_policy(RoleName=ROLE, PolicyName="portal-key")
-                     ["PolicyDocument"])["UsePortalKeyViaSecretsManagerAndS3"]
+    key = statements(iam.get_role_policy(RoleName=ROLE, PolicyName="portal-key")["PolicyDocument"])[
+        "UsePortalKeyViaSecretsManagerAndS3"
+    ]
     assert key["Resource"] == deployed.outputs["kms_key_arn"]
     assert sorted(as_list(key["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert sorted(as_list(key["Condition"]["StringEquals"]["kms:ViaService"])) == [
-        f"s3.{REGION}.amazonaws.com", f"secretsmanager.{REGION}.amazonaws.com"]
+        f"s3.{REGION}.amazonaws.com",
+        f"secretsmanager.{REGION}.amazonaws.com",
+    ]
     for statement in [*portal.values(), key]:
         assert not any(a == "*" or a.endswith(":*") for a in as_list(statement["Action"]))
 
 
 def test_everything_carries_the_run_id(deployed, clients, integration_run):
     out = deployed.outputs
-    repo_arn = clients["ecr"].describe_repositories(
-        repositoryNames=[REPOSITORY])["repositories"][0]["repositoryArn"]
+    repo_arn = clients["ecr"].describe_repositories(repositoryNames=[REPOSITORY])["repositories"][
+        0
+    ]["repositoryArn"]
     held = {
-        "bucket": {t["Key"]: t["Value"] for t in
-                   clients["s3"].get_bucket_tagging(Bucket=BUCKET)["TagSet"]},
-        "repository": {t["Key"]: t["Value"] for t in
-                       clients["ecr"].list_tags_for_resource(resourceArn=repo_arn)["tags"]},
-        "secret": {t["Key"]: t["Value"] for t in
-                   clients["secretsmanager"].describe_secret(SecretId=SECRET)["Tags"]},
-        "key": {t["TagKey"]: t["TagValue"] for t in
-                clients["kms"].list_resource_tags(KeyId=out["kms_key_arn"])["Tags"]},
-        "role": {t["Key"]: t["Value"] for t in
-                 clients["iam"].list_role_tags(RoleName=ROLE)["Tags"]},
+        "bucket": {
+            t["Key"]: t["Value"] for t in clients["s3"].get_bucket_tagging(Bucket=BUCKET)["TagSet"]
+        },
+        "repository": {
+            t["Key"]: t["Value"]
+            for t in clients["ecr"].list_tags_for_resource(resourceArn=repo_arn)["tags"]
+        },
+        "secret": {
+            t["Key"]: t["Value"]
+            for t in clients["secretsmanager"].describe_secret(SecretId=SECRET)["Tags"]
+        },
+        "key": {
+            t["TagKey"]: t["TagValue"]
+            for t in clients["kms"].list_resource_tags(KeyId=out["kms_key_arn"])["Tags"]
+        },
+        "role": {
+            t["Key"]: t["Value"] for t in clients["iam"].list_role_tags(RoleName=ROLE)["Tags"]
+        },
     }
     for what, tags in held.items():
         assert tags.get(RUN_TAG) == integration_run.run_id, f"{what}: {tags}"
@@ -206,5 +235,5 @@ def test_everything_carries_the_run_id(deployed, clients, integration_run):
 def test_replan_after_apply_is_clean(deployed):
     pending = deployed.workspace.changes_pending()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in pending.managed
-        if c.action not in ("no-op", "read"))
+        f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
+    )

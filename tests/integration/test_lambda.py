@@ -38,13 +38,6 @@ FN = "aws_lambda_function.this"
 NOT_READ_BACK_BY_MOTO = {"dead_letter_config", "logging_config"}
 
 
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
-
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -52,8 +45,9 @@ def deployed(fleet):
 
 @pytest.fixture(scope="module")
 def clients(endpoint):
-    return {s: endpoint.boto3_client(s) for s in ("lambda", "logs", "kms", "sqs", "iam",
-                                                  "cloudwatch")}
+    return {
+        s: endpoint.boto3_client(s) for s in ("lambda", "logs", "kms", "sqs", "iam", "cloudwatch")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +70,9 @@ def held_or_planned(config: dict, key: str, replan, target_kind: str, path: str)
     if key in config or target_kind != "moto":
         return config.get(key) or {}
     if replan is None:
-        raise AssertionError(f"moto holds no {key}, yet the re-plan is clean: the component "
-                             f"no longer sets {path}")
+        raise AssertionError(
+            f"moto holds no {key}, yet the re-plan is clean: the component no longer sets {path}"
+        )
     block = (replan[FN].after or {}).get(path)
     assert block, f"the configuration sets no {path} on the function"
     return block[0]
@@ -97,10 +92,14 @@ def as_list(value) -> list:
 
 # The function ------------------------------------------------------------------------------
 
+
 def test_function_runs_the_planned_runtime_and_limits(deployed, config):
     assert deployed.outputs["function_name"] == FUNCTION
-    assert config["FunctionArn"] == deployed.outputs["function_arn"] == \
-        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}"
+    assert (
+        config["FunctionArn"]
+        == deployed.outputs["function_arn"]
+        == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}"
+    )
     assert config["Runtime"] == "python3.12"
     assert config["Handler"] == "handler.handler"
     assert config["Architectures"] == ["arm64"]
@@ -148,14 +147,16 @@ def test_function_logs_as_json_to_its_own_log_group(config, replan, target_kind)
 
 @pytest.mark.requires("lambda_execution")
 def test_invocation_echoes_the_event_keys(deployed, clients):
-    response = clients["lambda"].invoke(FunctionName=FUNCTION,
-                                        Payload=json.dumps({"order": 1, "customer": 2}))
+    response = clients["lambda"].invoke(
+        FunctionName=FUNCTION, Payload=json.dumps({"order": 1, "customer": 2})
+    )
     assert "FunctionError" not in response
     body = json.loads(json.loads(response["Payload"].read())["body"])
     assert body == {"ok": True, "keys": ["customer", "order"]}
 
 
 # Logs, key, dead-letter queue ----------------------------------------------------------------
+
 
 def test_log_group_is_encrypted_and_retained(deployed, clients):
     groups = clients["logs"].describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
@@ -174,9 +175,11 @@ def test_key_rotates_and_lets_logs_use_it_for_this_group_only(deployed, clients)
     assert policy["AccountAdministers"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     logs = policy["CloudWatchLogsForOwnLogGroup"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
-    assert logs["Condition"] == {"ArnEquals": {
-        "kms:EncryptionContext:aws:logs:arn":
-            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"}}
+    assert logs["Condition"] == {
+        "ArnEquals": {
+            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
+        }
+    }
     aliases = kms.list_aliases(KeyId=metadata["KeyId"])["Aliases"]
     assert [a["AliasName"] for a in aliases] == [f"alias/lambda/{FUNCTION}"]
 
@@ -184,8 +187,9 @@ def test_key_rotates_and_lets_logs_use_it_for_this_group_only(deployed, clients)
 def test_dead_letter_queue_is_encrypted_retained_and_tls_only(deployed, clients):
     sqs = clients["sqs"]
     assert deployed.outputs["dlq_url"].endswith(f"/{DLQ}")
-    attributes = sqs.get_queue_attributes(QueueUrl=deployed.outputs["dlq_url"],
-                                          AttributeNames=["All"])["Attributes"]
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=deployed.outputs["dlq_url"], AttributeNames=["All"]
+    )["Attributes"]
     assert attributes["QueueArn"] == deployed.outputs["dlq_arn"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["kms_key_arn"]
     assert attributes["KmsDataKeyReusePeriodSeconds"] == "300"
@@ -197,6 +201,7 @@ def test_dead_letter_queue_is_encrypted_retained_and_tls_only(deployed, clients)
 
 
 # Execution role ------------------------------------------------------------------------------
+
 
 def test_execution_role_trusts_lambda_of_this_account_only(deployed, clients):
     role = clients["iam"].get_role(RoleName=deployed.outputs["execution_role_name"])["Role"]
@@ -215,20 +220,28 @@ def test_execution_role_policies_are_least_privilege(deployed, clients):
     assert sorted(names) == ["dead-letter-queue-key", "least-privilege"]
     assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
 
-    main = statements(iam.get_role_policy(RoleName=role, PolicyName="least-privilege")
-                      ["PolicyDocument"])
+    main = statements(
+        iam.get_role_policy(RoleName=role, PolicyName="least-privilege")["PolicyDocument"]
+    )
     assert sorted(main) == ["SendToOwnDeadLetterQueue", "WriteOwnLogGroup", "WriteTraces"]
-    assert sorted(as_list(main["WriteOwnLogGroup"]["Action"])) == \
-        ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert main["WriteOwnLogGroup"]["Resource"] == \
-        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}:*"
+    assert sorted(as_list(main["WriteOwnLogGroup"]["Action"])) == [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ]
+    assert (
+        main["WriteOwnLogGroup"]["Resource"]
+        == f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}:*"
+    )
     assert main["SendToOwnDeadLetterQueue"]["Action"] == "sqs:SendMessage"
     assert main["SendToOwnDeadLetterQueue"]["Resource"] == deployed.outputs["dlq_arn"]
-    assert sorted(as_list(main["WriteTraces"]["Action"])) == \
-        ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+    assert sorted(as_list(main["WriteTraces"]["Action"])) == [
+        "xray:PutTelemetryRecords",
+        "xray:PutTraceSegments",
+    ]
 
-    key = statements(iam.get_role_policy(RoleName=role, PolicyName="dead-letter-queue-key")
-                     ["PolicyDocument"])["EncryptDeadLetterMessages"]
+    key = statements(
+        iam.get_role_policy(RoleName=role, PolicyName="dead-letter-queue-key")["PolicyDocument"]
+    )["EncryptDeadLetterMessages"]
     assert sorted(as_list(key["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert key["Resource"] == deployed.outputs["kms_key_arn"]
     assert key["Condition"] == {"StringEquals": {"kms:ViaService": f"sqs.{REGION}.amazonaws.com"}}
@@ -238,11 +251,19 @@ def test_execution_role_policies_are_least_privilege(deployed, clients):
 
 # Alarms and tags -------------------------------------------------------------------------
 
+
 def test_error_throttle_and_dlq_alarms_watch_this_function(deployed, clients):
-    alarms = {a["AlarmName"]: a for a in clients["cloudwatch"].describe_alarms(
-        AlarmNamePrefix=f"{FUNCTION}-")["MetricAlarms"]}
-    assert set(alarms) == {f"{FUNCTION}-errors", f"{FUNCTION}-throttles",
-                           f"{FUNCTION}-dlq-messages"}
+    alarms = {
+        a["AlarmName"]: a
+        for a in clients["cloudwatch"].describe_alarms(AlarmNamePrefix=f"{FUNCTION}-")[
+            "MetricAlarms"
+        ]
+    }
+    assert set(alarms) == {
+        f"{FUNCTION}-errors",
+        f"{FUNCTION}-throttles",
+        f"{FUNCTION}-dlq-messages",
+    }
     assert set(deployed.outputs["alarm_arns"]) == {"errors", "throttles", "dlq"}
     for key, metric in (("errors", "Errors"), ("throttles", "Throttles")):
         alarm = alarms[f"{FUNCTION}-{key}"]
@@ -253,8 +274,10 @@ def test_error_throttle_and_dlq_alarms_watch_this_function(deployed, clients):
         assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
         assert alarm["TreatMissingData"] == "notBreaching"
     dlq = alarms[f"{FUNCTION}-dlq-messages"]
-    assert (dlq["Namespace"], dlq["MetricName"]) == ("AWS/SQS",
-                                                     "ApproximateNumberOfMessagesVisible")
+    assert (dlq["Namespace"], dlq["MetricName"]) == (
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+    )
     assert dlq["Dimensions"] == [{"Name": "QueueName", "Value": DLQ}]
     assert dlq["Statistic"] == "Maximum" and dlq["Threshold"] == 1
 
@@ -265,13 +288,22 @@ def test_everything_carries_the_run_id(deployed, clients, integration_run):
         "function": clients["lambda"].list_tags(Resource=out["function_arn"])["Tags"],
         "queue": clients["sqs"].list_queue_tags(QueueUrl=out["dlq_url"]).get("Tags", {}),
         "log group": clients["logs"].list_tags_for_resource(
-            resourceArn=f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}")["tags"],
-        "key": {t["TagKey"]: t["TagValue"] for t in
-                clients["kms"].list_resource_tags(KeyId=out["kms_key_arn"])["Tags"]},
-        "role": {t["Key"]: t["Value"] for t in
-                 clients["iam"].list_role_tags(RoleName=out["execution_role_name"])["Tags"]},
-        "alarm": {t["Key"]: t["Value"] for t in clients["cloudwatch"].list_tags_for_resource(
-            ResourceARN=out["alarm_arns"]["errors"])["Tags"]},
+            resourceArn=f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
+        )["tags"],
+        "key": {
+            t["TagKey"]: t["TagValue"]
+            for t in clients["kms"].list_resource_tags(KeyId=out["kms_key_arn"])["Tags"]
+        },
+        "role": {
+            t["Key"]: t["Value"]
+            for t in clients["iam"].list_role_tags(RoleName=out["execution_role_name"])["Tags"]
+        },
+        "alarm": {
+            t["Key"]: t["Value"]
+            for t in clients["cloudwatch"].list_tags_for_resource(
+                ResourceARN=out["alarm_arns"]["errors"]
+            )["Tags"]
+        },
     }
     for what, tags in held.items():
         assert tags.get(RUN_TAG) == integration_run.run_id, f"{what}: {tags}"
@@ -287,7 +319,8 @@ def drift(plan) -> dict[str, set[str]]:
             continue
         before, after = change.before or {}, change.after or {}
         changed[f"{change.address} ({change.action})"] = {
-            k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+            k for k in set(before) | set(after) if before.get(k) != after.get(k)
+        }
     return changed
 
 
@@ -296,11 +329,19 @@ def test_replan_after_apply_is_clean(replan, target_kind):
         return
     changed = drift(replan)
     function = replan[FN] if f"{FN} (update)" in changed else None
-    if target_kind == "moto" and function is not None and set(changed) == {f"{FN} (update)"} \
-            and changed[f"{FN} (update)"] <= NOT_READ_BACK_BY_MOTO \
-            and all(not (function.before or {}).get(b) and (function.after or {}).get(b)
-                    for b in changed[f"{FN} (update)"]):
-        pytest.skip("re-plan differs only by the function's "
-                    f"{', '.join(sorted(changed[f'{FN} (update)']))}, which moto 5.2.5 accepts "
-                    "but never returns from GetFunction; everything else re-plans clean")
+    if (
+        target_kind == "moto"
+        and function is not None
+        and set(changed) == {f"{FN} (update)"}
+        and changed[f"{FN} (update)"] <= NOT_READ_BACK_BY_MOTO
+        and all(
+            not (function.before or {}).get(b) and (function.after or {}).get(b)
+            for b in changed[f"{FN} (update)"]
+        )
+    ):
+        pytest.skip(
+            "re-plan differs only by the function's "
+            f"{', '.join(sorted(changed[f'{FN} (update)']))}, which moto 5.2.5 accepts "
+            "but never returns from GetFunction; everything else re-plans clean"
+        )
     raise AssertionError(f"re-plan after apply is not empty: {changed}")

@@ -11,7 +11,6 @@ nor the outputs, and re-plan for idempotency.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -29,13 +28,6 @@ READER = "arn:aws:iam::210987654321:role/payments"
 REPLICA_KEY = "alias/aws/secretsmanager"  # the integration scenario: moto reports no other
 
 
-@pytest.fixture(autouse=True)
-def _verify_seconds(fleet):
-    start = time.perf_counter()
-    yield
-    fleet.record(COMPONENT, "verify", time.perf_counter() - start)
-
-
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -49,8 +41,9 @@ def clients(endpoint):
 @pytest.fixture(scope="module")
 def described(deployed, clients) -> dict[str, dict]:
     sm = clients["secretsmanager"]
-    return {k: sm.describe_secret(SecretId=arn)
-            for k, arn in deployed.outputs["secret_arns"].items()}
+    return {
+        k: sm.describe_secret(SecretId=arn) for k, arn in deployed.outputs["secret_arns"].items()
+    }
 
 
 def doc(value) -> dict:
@@ -80,21 +73,28 @@ def test_key_rotates_and_is_usable_only_through_secrets_manager(deployed, client
     assert metadata["KeyManager"] == "CUSTOMER" and metadata["KeyState"] == "Enabled"
     aliases = kms.list_aliases(KeyId=metadata["KeyId"])["Aliases"]
     assert [a["AliasName"] for a in aliases] == [f"alias/{PREFIX}-secrets"]
-    policy = {s["Sid"]: s for s in
-              doc(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])["Statement"]}
-    assert sorted(policy) == ["AccountAdministration", "ReadersDecryptThroughSecretsManager",
-                              "UseThroughSecretsManagerInThisAccount"]
+    policy = {
+        s["Sid"]: s
+        for s in doc(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])["Statement"]
+    }
+    assert sorted(policy) == [
+        "AccountAdministration",
+        "ReadersDecryptThroughSecretsManager",
+        "UseThroughSecretsManagerInThisAccount",
+    ]
     use = policy["UseThroughSecretsManagerInThisAccount"]
-    assert use["Condition"] == {"StringEquals": {
-        "kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com",
-        "kms:CallerAccount": ACCOUNT}}
+    assert use["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com",
+            "kms:CallerAccount": ACCOUNT,
+        }
+    }
     readers = policy["ReadersDecryptThroughSecretsManager"]
     assert readers["Principal"] == {"AWS": READER}
     assert sorted(as_list(readers["Action"])) == ["kms:Decrypt", "kms:DescribeKey"]
 
 
-def test_resource_policies_deny_everyone_outside_the_account_and_organisation(deployed,
-                                                                               clients):
+def test_resource_policies_deny_everyone_outside_the_account_and_organisation(deployed, clients):
     sm = clients["secretsmanager"]
     for key, arn in deployed.outputs["secret_arns"].items():
         policy = doc(sm.get_resource_policy(SecretId=arn)["ResourcePolicy"])
@@ -103,15 +103,19 @@ def test_resource_policies_deny_everyone_outside_the_account_and_organisation(de
         assert deny["Effect"] == "Deny" and deny["Action"] == "secretsmanager:*", key
         assert deny["Principal"] == {"AWS": "*"}, key
         assert deny["Condition"] == {
-            "StringNotEquals": {"aws:PrincipalAccount": ACCOUNT,
-                                "aws:PrincipalOrgID": "o-abc123defg4"},
+            "StringNotEquals": {
+                "aws:PrincipalAccount": ACCOUNT,
+                "aws:PrincipalOrgID": "o-abc123defg4",
+            },
             "Bool": {"aws:PrincipalIsAWSService": "false"},
         }, key
         if key == "payments/api-key":
             reader = statements["AllowNamedReaders"]
             assert reader["Principal"] == {"AWS": READER}
-            assert sorted(as_list(reader["Action"])) == ["secretsmanager:DescribeSecret",
-                                                         "secretsmanager:GetSecretValue"]
+            assert sorted(as_list(reader["Action"])) == [
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+            ]
         else:
             assert sorted(statements) == ["DenyOutsideAccountOrOrganization"], key
 
@@ -137,8 +141,11 @@ def test_no_secret_value_in_the_state_or_the_outputs(deployed):
     assert SENTINEL not in json.dumps(deployed.outputs), "a secret value reached the outputs"
     raw = (deployed.workspace.dir / "terraform.tfstate").read_text()
     assert SENTINEL not in raw, "a secret value reached terraform.tfstate"
-    versions = [r for r in state["values"]["root_module"]["resources"]
-                if r["type"] == "aws_secretsmanager_secret_version"]
+    versions = [
+        r
+        for r in state["values"]["root_module"]["resources"]
+        if r["type"] == "aws_secretsmanager_secret_version"
+    ]
     assert [v["index"] for v in versions] == ["payments/api-key"]
     values = versions[0]["values"]
     assert values.get("secret_string") in (None, "")
@@ -154,10 +161,14 @@ def test_token_is_replicated_to_the_dr_region_with_its_key(described):
 
 
 def test_everything_carries_the_run_id(deployed, described, clients, integration_run):
-    held = {key: {t["Key"]: t["Value"] for t in secret.get("Tags", [])}
-            for key, secret in described.items()}
-    held["key"] = {t["TagKey"]: t["TagValue"] for t in clients["kms"].list_resource_tags(
-        KeyId=deployed.outputs["kms_key_arn"])["Tags"]}
+    held = {
+        key: {t["Key"]: t["Value"] for t in secret.get("Tags", [])}
+        for key, secret in described.items()
+    }
+    held["key"] = {
+        t["TagKey"]: t["TagValue"]
+        for t in clients["kms"].list_resource_tags(KeyId=deployed.outputs["kms_key_arn"])["Tags"]
+    }
     for what, tags in held.items():
         assert tags.get(RUN_TAG) == integration_run.run_id, f"{what}: {tags}"
         assert tags.get("Team") == "platform", f"{what}: {tags}"
@@ -167,5 +178,5 @@ def test_everything_carries_the_run_id(deployed, described, clients, integration
 def test_replan_after_apply_is_clean(deployed):
     pending = deployed.workspace.changes_pending()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in pending.managed
-        if c.action not in ("no-op", "read"))
+        f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
+    )

@@ -220,3 +220,12 @@ def test_each_secrets_validation_rejects_with_a_fix_it_message(rejection_for, sc
 )
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("secretsmanager", "bad_inputs").assert_rule(rule, message)
+
+
+def test_a_managed_secret_needs_its_value(rejection_for):
+    rejection = rejection_for("secretsmanager", "managed_value_missing")
+    rejection.assert_rule(
+        "var.secret_values",
+        "Every secret with manage_value = true needs its value in secret_values (e.g. "
+        "TF_VAR_secret_values); set the value or set manage_value = false.",
+    )

@@ -80,6 +80,11 @@ variable "secret_values" {
   sensitive   = true
   ephemeral   = true
   description = "Values of the secrets with manage_value = true, by secret key. Ephemeral and written write-only: never stored in the plan or the state. Pass them at plan and apply time (e.g. TF_VAR_secret_values)."
+
+  validation {
+    condition     = alltrue([for key, secret in var.secrets : !secret.manage_value || contains(keys(var.secret_values), key)])
+    error_message = "Every secret with manage_value = true needs its value in secret_values (e.g. TF_VAR_secret_values); set the value or set manage_value = false."
+  }
 }
 
 variable "organization_id" {
