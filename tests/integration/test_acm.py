@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from tfharness.aws import drift, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -36,10 +37,6 @@ def clients(endpoint):
 def certificate(deployed, clients) -> dict:
     arn = deployed.outputs["certificate_arn"]
     return clients["acm"].describe_certificate(CertificateArn=arn)["Certificate"]
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
 
 
 def test_certificate_covers_the_planned_names_with_dns_validation(deployed, certificate):
@@ -108,23 +105,6 @@ def test_expiry_alarm_watches_this_certificate(deployed, clients, integration_ru
     assert alarm["AlarmActions"] == alarm["OKActions"] == [], "dev: no actions configured"
     tags = tags_of(cloudwatch.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"])
     assert tags[RUN_TAG] == integration_run.run_id and tags["Name"] == ALARM
-
-
-def drift(plan) -> str:
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    for name, change in (plan.raw.get("output_changes") or {}).items():
-        if change.get("actions") != ["no-op"]:
-            lines.append(f"output.{name}: {change.get('before')!r} -> {change.get('after')!r}")
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed, target_kind):

@@ -14,6 +14,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from tfharness.aws import drift, policy_doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -57,10 +58,6 @@ def clients(endpoint):
 @pytest.fixture(scope="module")
 def stage(deployed, clients) -> dict:
     return clients["apigateway"].get_stage(restApiId=deployed.outputs["api_id"], stageName=STAGE)
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_rest_api_is_regional_and_tagged(deployed, clients, integration_run):
@@ -167,20 +164,6 @@ def test_no_account_cloudwatch_role_unless_asked(clients):
     with pytest.raises(ClientError) as missing:
         clients["iam"].get_role(RoleName=f"{PREFIX}-apigateway-cloudwatch")
     assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
-
-
-def drift(plan) -> str:
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

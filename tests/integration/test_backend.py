@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tfharness.aws import drift
 from tfharness.deploy import RUN_TAG
 from tfharness.probes import eventually
 
@@ -332,21 +333,6 @@ def test_backup_role_is_assumable_by_aws_backup_only(deployed, clients):
         "AWSBackupServiceRolePolicyForBackup",
         "AWSBackupServiceRolePolicyForRestores",
     }
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def _tags_misread(change, backup) -> bool:

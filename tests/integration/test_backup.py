@@ -10,10 +10,9 @@ the end of the session.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -38,18 +37,6 @@ def deployed(fleet):
 @pytest.fixture(scope="module")
 def clients(endpoint):
     return {s: endpoint.boto3_client(s) for s in ("backup", "kms", "iam", "sns")}
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def as_list(value) -> list:
-    return [value] if isinstance(value, str) else list(value)
 
 
 # Vault and key ------------------------------------------------------------------------------
@@ -244,21 +231,6 @@ def test_selections_pick_resources_by_tier_tag(deploy, clients):
 
 
 # Re-plan ------------------------------------------------------------------------------------
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def _tags_misread(change, backup) -> bool:

@@ -11,10 +11,9 @@ README's "Emulator switches"). Where the target has them (LocalStack, AWS) the f
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = [
@@ -59,14 +58,6 @@ def clients(endpoint):
 @pytest.fixture(scope="module")
 def account(clients) -> str:
     return clients["sts"].get_caller_identity()["Account"]
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_alerts_topic_is_encrypted_and_only_cost_services_publish(
@@ -150,21 +141,6 @@ def test_anomalies_per_service_alert_the_topic_immediately(deployed, clients, in
         for t in ce.list_tags_for_resource(ResourceArn=monitor_arn)["ResourceTags"]
     }
     assert tags[RUN_TAG] == integration_run.run_id
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

@@ -10,10 +10,9 @@ destroys everything at the end of the session.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -54,14 +53,6 @@ def query_log_key(deployed, clients) -> str:
         if g["logGroupName"] == QUERY_LOG_GROUP
     ]
     return group["kmsKeyId"]
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_public_zone_is_what_was_planned(deployed, clients, zone_id, integration_run):
@@ -178,20 +169,6 @@ def test_us_east_1_resources_carry_the_run_tag(clients, query_log_key, integrati
     }
     assert group_tags.get(RUN_TAG) == integration_run.run_id
     assert key_tags.get(RUN_TAG) == integration_run.run_id
-
-
-def drift(plan) -> str:
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

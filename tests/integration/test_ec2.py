@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from tfharness.aws import drift
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -126,21 +127,6 @@ def test_everything_carries_the_run_id_and_the_component_tags(
         t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=f"{PREFIX}-instance")["Tags"]
     }
     assert role_tags.get(RUN_TAG) == integration_run.run_id
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 ECHOED = "launch-template"

@@ -7,10 +7,9 @@ what the target holds. The fleet destroys everything at the end of the session.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import as_list, drift, policy_doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -39,14 +38,6 @@ def cluster(deployed, clients) -> dict:
         clusters=[deployed.outputs["cluster_arn"]], include=["CONFIGURATIONS", "SETTINGS", "TAGS"]
     )["clusters"]
     return found
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def as_list(value) -> list:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def test_cluster_has_container_insights_and_fargate_capacity(deployed, cluster, integration_run):
@@ -148,20 +139,6 @@ def test_exec_policy_grants_only_what_ecs_exec_needs(deployed, clients, integrat
     # "*" only where the actions support no resource-level permissions.
     wildcard = {sid for sid, s in statements.items() if s["Resource"] == "*"}
     assert wildcard == {"SsmMessageChannels", "SessionLogGroupLookup"}
-
-
-def drift(plan) -> str:
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

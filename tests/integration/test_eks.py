@@ -9,10 +9,9 @@ the target holds. The fleet destroys everything at the end of the session, eks b
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -44,18 +43,6 @@ def clients(endpoint):
 @pytest.fixture(scope="module")
 def cluster(deployed, clients) -> dict:
     return clients["eks"].describe_cluster(name=deployed.outputs["cluster_name"])["cluster"]
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def as_list(value) -> list:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def test_control_plane_is_private_in_the_vpc_private_subnets(
@@ -174,20 +161,6 @@ def test_no_node_group_or_access_entry_in_this_scenario(deployed, clients):
     assert clients["eks"].list_nodegroups(clusterName=CLUSTER)["nodegroups"] == []
     for output in ("node_group_arn", "node_role_arn", "launch_template_id"):
         assert deployed.outputs.get(output) is None, output
-
-
-def drift(plan) -> str:
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

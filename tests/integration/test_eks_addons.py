@@ -14,10 +14,9 @@ and each role trusting exactly one service account through the cluster's OIDC pr
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = [pytest.mark.integration, pytest.mark.requires("eks_addons")]
@@ -64,14 +63,6 @@ def addons(deployed, cluster, clients) -> dict[str, dict]:
         name: eks.describe_addon(clusterName=cluster["cluster_name"], addonName=name)["addon"]
         for name in names
     }
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_every_enabled_addon_is_active_at_the_version_output(
@@ -140,20 +131,6 @@ def test_service_account_role_trusts_one_service_account_via_the_cluster_oidc(
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == [], (
         "no inline policy without ebs_csi_driver_kms_key_arns"
     )
-
-
-def drift(plan) -> str:
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

@@ -19,6 +19,8 @@ import json
 
 import pytest
 
+from tfharness.aws import as_list, statements
+from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -65,18 +67,6 @@ def queue_attributes(deployed, clients) -> dict[str, dict]:
             "Url": url,
         }
     return held
-
-
-def doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def statements(policy) -> dict[str, dict]:
-    return {s.get("Sid", ""): s for s in doc(policy)["Statement"]}
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 # Key ----------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ decrypt with one given key through Secrets Manager only. Nothing here needs an e
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tfharness.aws import as_list
+from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -37,14 +37,6 @@ def iam(endpoint):
 @pytest.fixture(scope="module")
 def role(deployed, iam) -> dict:
     return iam.get_role(RoleName=ROLE)["Role"]
-
-
-def doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def test_outputs_name_the_role_and_what_it_reads(deployed, role):

@@ -9,11 +9,9 @@ has it. The fleet destroys everything at the end of the session.
 
 from __future__ import annotations
 
-import json
-from urllib.parse import unquote
-
 import pytest
 
+from tfharness.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -35,21 +33,6 @@ def deployed(fleet):
 @pytest.fixture(scope="module")
 def iam(endpoint):
     return endpoint.boto3_client("iam")
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    if isinstance(value, str):
-        value = unquote(value) if value.lstrip().startswith("%7B") else value
-        return json.loads(value)
-    return value
-
-
-def as_list(value) -> list:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def role(iam, arn: str) -> dict:
@@ -191,21 +174,6 @@ def test_access_analyzer_watches_the_account(deploy, endpoint, integration_run):
         assert held["status"] in ("ACTIVE", "CREATING")
         assert held["tags"][RUN_TAG] == integration_run.run_id
         assert own.workspace.changes_pending() is None
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

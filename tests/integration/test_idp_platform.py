@@ -12,6 +12,8 @@ import json
 
 import pytest
 
+from tfharness.aws import as_list, statements
+from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -35,18 +37,6 @@ def deployed(fleet):
 @pytest.fixture(scope="module")
 def clients(endpoint):
     return {s: endpoint.boto3_client(s) for s in ("s3", "ecr", "secretsmanager", "kms", "iam")}
-
-
-def doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def statements(policy) -> dict[str, dict]:
-    return {s.get("Sid", ""): s for s in doc(policy)["Statement"]}
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def test_key_rotates_and_is_customer_managed(deployed, clients):

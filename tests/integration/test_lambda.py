@@ -23,6 +23,8 @@ import time
 
 import pytest
 
+from tfharness.aws import as_list, statements
+from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -76,18 +78,6 @@ def held_or_planned(config: dict, key: str, replan, target_kind: str, path: str)
     block = (replan[FN].after or {}).get(path)
     assert block, f"the configuration sets no {path} on the function"
     return block[0]
-
-
-def doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def statements(policy) -> dict[str, dict]:
-    return {s.get("Sid", ""): s for s in doc(policy)["Statement"]}
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 # The function ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import json
 import boto3
 import pytest
 
+from tfharness.aws import drift
 from tfharness.emulator import DUMMY_CREDENTIALS
 
 pytestmark = pytest.mark.integration
@@ -92,21 +93,6 @@ def test_bodies_show_the_resources_passed_in(bodies):
     security = text("security")
     assert "/aws/vpc/flow-logs/core-dev" in security
     assert "/aws/cloudtrail/core" in security
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 
+from tfharness.aws import drift
 from tfharness.components import REPO_ROOT
 from tfharness.databases import DatabaseUnavailable, postgres_server
 from tfharness.deploy import RUN_TAG
@@ -253,21 +254,6 @@ def test_rotation_failures_reach_the_topic(deployed, clients):
     assert duration["Threshold"] == 48000  # 80 % of the 60 s timeout
     targets = clients["events"].list_targets_by_rule(Rule=f"{FUNCTION}-events")["Targets"]
     assert [t["Arn"] for t in targets] == [topic]
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 RULE_TYPES = ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")

@@ -14,6 +14,8 @@ import json
 
 import pytest
 
+from tfharness.aws import as_list
+from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -44,14 +46,6 @@ def described(deployed, clients) -> dict[str, dict]:
     return {
         k: sm.describe_secret(SecretId=arn) for k, arn in deployed.outputs["secret_arns"].items()
     }
-
-
-def doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def test_secrets_are_named_and_encrypted_with_the_component_key(deployed, described):

@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from tfharness.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -64,18 +65,6 @@ def clients(endpoint):
             "securityhub",
         )
     }
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def as_list(value) -> list:
-    return [value] if isinstance(value, str) else list(value)
 
 
 # Key ----------------------------------------------------------------------------------------
@@ -412,21 +401,6 @@ def test_security_hub_consolidates_controls_and_subscribes_both_standards(deploy
 
 
 # Re-plan ------------------------------------------------------------------------------------
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tfharness.alarms import eventbridge_matches, put_and_read_back, security_alarms, simulate
+from tfharness.aws import drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 from tfharness.probes import eventually
 
@@ -57,14 +58,6 @@ def clients(endpoint):
     return {
         s: endpoint.boto3_client(s) for s in ("ec2", "logs", "kms", "sns", "cloudwatch", "events")
     }
-
-
-def tags_of(items: list[dict] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
-
-
-def policy_doc(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def log_group_arn(name: str) -> str:
@@ -506,21 +499,6 @@ def test_the_target_raises_the_alarm_on_a_live_public_opening(deployed, clients,
         assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
 
     eventually(in_alarm, timeout=900, max_wait=30)
-
-
-def drift(plan) -> str:
-    """What a non-empty re-plan would change: address, action and the attributes that differ."""
-    lines = []
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        lines.append(
-            f"{change.address} ({change.action}): "
-            + "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in keys)
-        )
-    return "\n".join(lines)
 
 
 def test_replan_after_apply_is_clean(deployed):
