@@ -270,7 +270,7 @@ def fleet(
             if dependency not in components:
                 components.add(dependency)
                 pending.append(dependency)
-    jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "4"))
+    jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))
     fleet = Fleet(
         deploy,
         [(c, integration_scenario(c)) for c in sorted(components)],
