@@ -146,12 +146,6 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=5) as response:
             response.read()
 
-    def reset(self) -> None:
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
-        self.configure()
-
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None

@@ -64,10 +64,6 @@ class UnexpectedPlanFailure(TerraformFailed):
     """A scenario expected to plan cleanly was rejected."""
 
 
-class CapabilityMissing(HarnessError):
-    """The emulator or cloud target lacks something a test needs."""
-
-
 class EmulatorError(HarnessError):
     """The AWS emulator could not be started or stopped responding."""
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from tfharness.deploy import Deployment
 from tfharness.errors import HarnessError
-from tfharness.timings import Timings
 
 
 @dataclass
@@ -47,7 +46,6 @@ class Fleet:
         *,
         jobs: int = 4,
         wiring: Mapping[str, Mapping[str, str]] | None = None,
-        timings: Timings | None = None,
     ) -> None:
         self.factory = factory
         wiring = wiring or {}
@@ -61,7 +59,6 @@ class Fleet:
                 )
         self.jobs = max(jobs, 1)
         self.excluded: dict[str, str] = {}
-        self.timings = timings or Timings()
         self.wall: dict[str, float] = {}
 
     def up(self) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfharness.diagnostics import Diagnostic, format_all
+from tfharness.diagnostics import Diagnostic
 
 ACTIONS = {
     ("create",): "create",
@@ -289,9 +289,6 @@ class Plan(Mapping[str, ResourceChange]):
 
     def __repr__(self) -> str:
         return f"<Plan {self.label}: {len(self.managed)} managed resources>"
-
-    def describe_warnings(self) -> str:
-        return format_all(self.warnings)
 
 
 def _module_resources(module: Mapping) -> Iterator[Mapping]:

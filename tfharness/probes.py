@@ -48,22 +48,3 @@ def eventually(check: Callable[[], T], *, timeout: float = 30.0, max_wait: float
         with attempt:
             return check()
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def alarm_wiring(cloudwatch, logs, alarm_name: str, log_group: str) -> dict:
-    """Check an alarm watches a metric some filter of `log_group` publishes; return both."""
-    alarm = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
-    assert alarm, f"alarm {alarm_name} does not exist"
-    alarm = alarm[0]
-    filters = logs.describe_metric_filters(logGroupName=log_group)["metricFilters"]
-    feeding = [
-        f
-        for f in filters
-        for t in f["metricTransformations"]
-        if (t["metricNamespace"], t["metricName"]) == (alarm["Namespace"], alarm["MetricName"])
-    ]
-    assert feeding, (
-        f"alarm {alarm_name} watches {alarm['Namespace']}/{alarm['MetricName']}, "
-        f"which no metric filter of {log_group} publishes"
-    )
-    return {"alarm": alarm, "filters": feeding}

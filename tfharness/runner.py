@@ -321,11 +321,3 @@ class Workspace:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def assert_no_changes(workspace: Workspace) -> None:
-    """Assert a re-plan after apply is empty, listing what would change otherwise."""
-    pending = workspace.changes_pending()
-    if pending is not None:
-        changed = [f"{c.address} ({c.action})" for c in pending.managed if c.action != "no-op"]
-        raise AssertionError(f"{workspace.label}: not idempotent, re-plan would change {changed}")
