@@ -26,6 +26,7 @@ from pathlib import Path
 import tftest
 
 from tfharness.components import all_components, find_component
+from tfharness.diagnostics import Rejection
 from tfharness.emulator import MotoServer
 from tfharness.planner import Planner
 from tfharness.runner import INPUTS_FILE
@@ -138,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         harness_s = time.perf_counter() - start
         if missing:
             print(f"harness: {len(missing)} scenarios did not plan: {sorted(missing)[:5]}")
+        outcomes = planner.planned()
+        refused = sum(isinstance(o, Rejection) for o in outcomes.values())
+        runs = len(planner.timings.by_phase().get("plan", []))
         print(
             f"harness: {harness_s:8.1f} s  {harness_s / len(scenarios):6.2f} s/scenario  "
-            f"peak {harness_memory.peak_kib / 1024:7.0f} MiB  (jobs={args.jobs})"
+            f"peak {harness_memory.peak_kib / 1024:7.0f} MiB  (jobs={args.jobs}; "
+            f"{len(outcomes) - refused} clean + {refused} refused in {runs} terraform plan runs)"
         )
         for line in planner.timings.report():
             print(f"  {line}")

@@ -14,6 +14,7 @@ for the kind they expect and the wrong kind raises a typed error with Terraform'
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -34,6 +35,7 @@ from tfharness.timings import Timings
 from tfharness.toolchain import cli_config, terraform_binary
 
 Outcome = Plan | Rejection
+MIN_BATCH = 8
 
 
 def default_jobs() -> int:
@@ -200,12 +202,30 @@ class Planner:
             list(pool.map(prepare, sorted(components)))
 
     def _groups(self, pending: list[tuple[Scenario, str]]) -> list[list[tuple[Scenario, str]]]:
-        """Split into `jobs` batches of similar size, spreading components across them."""
+        """Batches for the workers: expected refusals apart from expected clean plans.
+
+        Terraform ends a run at the first phase that fails and writes no plan, so a batch
+        mixing clean and refused scenarios is planned again for its survivors. Kept apart (by
+        each scenario's `expect_failures`), a clean batch plans once, and a refusing batch ends
+        as soon as every member is refused (a second run at most: single-variable validations
+        stop Terraform before the rules across variables and the preconditions are checked).
+        Each kind is spread over up to `jobs` batches of at least MIN_BATCH scenarios (a run's
+        fixed cost, ~2.5 s of provider start-up, is not worth paying for fewer), components
+        mixed; the largest batches start first.
+        """
         ready = [(s, k) for s, k in pending if (s.component, s.name) not in self._errors]
-        groups: list[list[tuple[Scenario, str]]] = [[] for _ in range(self.jobs)]
-        for index, item in enumerate(sorted(ready, key=lambda p: (p[0].component, p[0].name))):
-            groups[index % self.jobs].append(item)
-        return [g for g in groups if g]
+        groups: list[list[tuple[Scenario, str]]] = []
+        for refused in (False, True):
+            items = sorted(
+                (p for p in ready if p[0].expects_rejection is refused),
+                key=lambda p: (p[0].component, p[0].name),
+            )
+            count = max(1, min(self.jobs, math.ceil(len(items) / MIN_BATCH)))
+            kind: list[list[tuple[Scenario, str]]] = [[] for _ in range(count)]
+            for index, item in enumerate(items):
+                kind[index % count].append(item)
+            groups.extend(g for g in kind if g)
+        return sorted(groups, key=len, reverse=True)
 
     def _keep(self, scenario: Scenario, key: str, outcome: Outcome | BaseException) -> None:
         if isinstance(outcome, BaseException):

@@ -7,9 +7,19 @@
       extends: default            # deep-merges the parent's vars, then overrides
       description: Production settings.
       vars: {environment: prod}
+    prod_single_az:
+      extends: prod
+      expect_failures: [var.availability_zone_count]   # Terraform must refuse it, by this rule
+      vars: {availability_zone_count: 1}
 
 Keys of a scenario: ``vars`` (the component's inputs), ``extends`` (a scenario to start from),
-``description``. Anything else is rejected so typos do not pass silently.
+``description`` and ``expect_failures``. Anything else is rejected so typos do not pass silently.
+
+``expect_failures`` works like the attribute of the same name in ``terraform test``: the rules
+(``var.<name>``, ``<type>.<name>`` for a precondition, ``output.<name>``) whose failure the
+scenario exists to show. It is not inherited through ``extends``. The planner schedules on it
+(expected refusals are planned apart from clean plans, so one never costs the other a second
+Terraform run) and ``tests/unit/test_scenario_expectations.py`` holds every scenario to it.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,7 +38,8 @@ import yaml
 from tfharness.components import REPO_ROOT
 from tfharness.errors import InputEncodingError, ScenarioFileError, UnknownScenario
 
-ALLOWED_KEYS = frozenset({"vars", "extends", "description"})
+ALLOWED_KEYS = frozenset({"vars", "extends", "description", "expect_failures"})
+_RULE = re.compile(r"^(var|output|data\.[a-z][a-z0-9_]*|[a-z][a-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def scenarios_root() -> Path:
@@ -43,6 +55,11 @@ class Scenario:
     name: str
     vars: dict[str, Any] = field(hash=False)
     description: str = ""
+    expect_failures: tuple[str, ...] = ()
+
+    @property
+    def expects_rejection(self) -> bool:
+        return bool(self.expect_failures)
 
     @property
     def id(self) -> str:
@@ -117,6 +134,14 @@ def _load_file(path: Path) -> dict[str, dict[str, Any]]:
             )
         if not isinstance(body.get("vars", {}), dict):
             raise ScenarioFileError(f"{path}: scenario {name!r}: `vars` must be a mapping.")
+        rules = body.get("expect_failures", [])
+        if not isinstance(rules, list) or not all(
+            isinstance(r, str) and _RULE.match(r) for r in rules
+        ):
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: `expect_failures` must be a list of rules such as "
+                f"var.<name>, <resource type>.<name> or output.<name>; got {rules!r}."
+            )
     return data
 
 
@@ -167,7 +192,13 @@ def load_scenario(component: str, name: str = "default") -> Scenario:
     merged: dict[str, Any] = base
     for link in reversed(chain):
         merged = deep_merge(merged, data[link].get("vars") or {})
-    return Scenario(component, name, merged, data[name].get("description", ""))
+    return Scenario(
+        component,
+        name,
+        merged,
+        data[name].get("description", ""),
+        tuple(data[name].get("expect_failures", ())),
+    )
 
 
 def load_scenarios(component: str) -> list[Scenario]:

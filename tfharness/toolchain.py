@@ -30,6 +30,7 @@ from tfharness.errors import ProviderMirrorError, TerraformNotFound
 from tfharness.standard import AWS_PROVIDER_SOURCE
 
 REQUIRED_PROVIDER = f"registry.terraform.io/{AWS_PROVIDER_SOURCE}"
+DEFAULT_GOGC = "400"  # see CliConfig.env
 
 MIRROR_CANDIDATES = (
     "~/.terraform.d/plugins",
@@ -120,6 +121,11 @@ class CliConfig:
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",
+            # Terraform and the provider are Go programs that spend much of a large plan in the
+            # garbage collector. Collecting at 4x the live heap instead of 2x cut a 69-module
+            # plan from 20.4 to 12.6 CPU seconds (13.4 -> 10.0 s wall) for ~0.6 GiB more memory.
+            # An explicit GOGC in the environment wins.
+            "GOGC": os.environ.get("GOGC", DEFAULT_GOGC),
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,53 @@ def test_cache_key_covers_inputs_harness_and_toolchain() -> None:
     assert a != cache.scenario_key(Scenario("c", "s", {"x": 2}), "digest")
     assert a != cache.scenario_key(Scenario("c", "s", {"x": 1}), "digest2")
     assert "terraform" in cache.toolchain_fingerprint()
+
+
+def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
+    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "tiny.yaml").write_text(
+        "default:\n  vars: {region: us-east-1, environment: dev, name: tiny}\n"
+        "with_topic:\n  extends: default\n  vars: {enable_topic: true}\n"
+        "bad_retention:\n  extends: default\n  expect_failures: [var.retention_days]\n"
+        "  vars: {retention_days: 3}\n"
+        "prod_topic_without_name:\n  extends: default\n  expect_failures: [aws_sns_topic.this]\n"
+        "  vars: {environment: prod, retention_days: 90, enable_topic: true}\n"
+        "mislabelled:\n  extends: default\n  expect_failures: [var.retention_days]\n"
+        "  vars: {retention_days: 7}\n"
+    )
+    monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
+    monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(scenarios))
+    monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
+    planner = Planner(endpoint, root=tmp_path / "w", jobs=1, keep=True)
+    planner.plan_components(["tiny"])
+
+    outcomes = planner.planned()
+    assert {n for (_, n), o in outcomes.items() if isinstance(o, Rejection)} == {
+        "bad_retention",
+        "prod_topic_without_name",
+    }
+    # A wrong declaration costs time, never a wrong outcome.
+    assert isinstance(outcomes[("tiny", "mislabelled")], Plan)
+    runs = Counter(s.subject for s in planner.timings.samples if s.phase == "plan")
+    shows = {s.subject for s in planner.timings.samples if s.phase == "show"}
+    # Clean batch (default, with_topic): one run. Refusing batch: validation refuses
+    # bad_retention, then the plan's precondition prod_topic_without_name, then the
+    # mislabelled scenario plans.
+    assert sorted(runs.values()) == [1, 3], runs
+    assert {b for b, n in runs.items() if n == 1} <= shows
+
+
+def test_groups_never_mix_expected_refusals_with_clean_plans(
+    tiny_planner: Planner, fixture_catalog
+) -> None:
+    from tfharness.scenarios import load_scenarios
+
+    pending = [(s, s.id) for s in load_scenarios("tiny")]
+    groups = tiny_planner._groups(pending)
+    assert sorted(s.name for g in groups for s, _ in g) == sorted(s.name for s, _ in pending)
+    for group in groups:
+        assert len({s.expects_rejection for s, _ in group}) == 1, [s.name for s, _ in group]
+    assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)

@@ -118,3 +118,26 @@ def test_deep_merge_does_not_mutate() -> None:
     base = {"a": {"b": 1}}
     merged = deep_merge(base, {"a": {"c": 2}})
     assert base == {"a": {"b": 1}} and merged == {"a": {"b": 1, "c": 2}}
+
+
+def test_expect_failures_is_read_and_not_inherited(scenarios) -> None:
+    scenarios(
+        "c8",
+        "default:\n  vars: {a: 1}\n"
+        "bad:\n  extends: default\n  expect_failures: [var.a, aws_s3_bucket.logs]\n"
+        "  vars: {a: 2}\n"
+        "fixed:\n  extends: bad\n  vars: {a: 3}\n",
+    )
+    assert load_scenario("c8", "bad").expect_failures == ("var.a", "aws_s3_bucket.logs")
+    assert load_scenario("c8", "bad").expects_rejection
+    assert load_scenario("c8", "fixed").expect_failures == ()
+    assert not load_scenario("c8").expects_rejection
+
+
+@pytest.mark.parametrize("value", ["var.a", "[retention]", "[var.a, 3]", "[var..a]"])
+def test_malformed_expect_failures_is_refused(scenarios, value: str) -> None:
+    scenarios("c9", f"default:\n  expect_failures: {value}\n  vars: {{}}\n")
+    with pytest.raises(
+        ScenarioFileError, match=r"`expect_failures` must be a list of rules such as var.<name>"
+    ):
+        load_scenario("c9")
