@@ -4,8 +4,10 @@ The first request plans every pending scenario of every component the session ex
 pytest plugin tells it which components the collected tests cover), so that:
 
 * scenarios already in the content-addressed cache (``cache.py``) are not planned again;
-* the rest are planned in batches (``batch.py``): one Terraform run per batch, ``jobs``
-  batches at once (default 2, for the 2-core test machines; ``TFHARNESS_JOBS``);
+* the rest are planned in batches (``batch.py``), ``jobs`` batches at once (default 2, for
+  the 2-core test machines; ``TFHARNESS_JOBS``), scenarios that declare ``expect_failures``
+  apart from those that must plan cleanly, so that each batch runs Terraform once (twice for
+  refusals found in two phases);
 * ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison).
 
 Each outcome is a ``Plan`` for a clean plan or a ``Rejection`` for a refused one; tests ask
