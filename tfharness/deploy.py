@@ -28,6 +28,7 @@ from typing import Any
 
 from tfharness import hcl
 from tfharness.errors import TerraformFailed
+from tfharness.plan import Plan
 from tfharness.runner import Template, Workspace
 from tfharness.scenarios import Scenario
 from tfharness.toolchain import cache_root
@@ -127,6 +128,8 @@ class Deployment:
         )
         self.outputs: dict[str, Any] = {}
         self.destroyed = False
+        self._replan_lock = threading.Lock()
+        self._replan: tuple[Plan | None] | None = None
 
     def __enter__(self) -> Deployment:
         self.run.record(
@@ -149,6 +152,18 @@ class Deployment:
 
     def __exit__(self, *exc: object) -> None:
         self.destroy()
+
+    def replan_after_apply(self) -> Plan | None:
+        """The idempotency check: the re-plan taken right after apply (None: no changes).
+
+        Taken once and kept, so the fleet can take it in its apply worker, in parallel with
+        other applies, and the component's test reads it. For a plan of the state *now*
+        (after a test changed something), use `workspace.changes_pending()`.
+        """
+        with self._replan_lock:
+            if self._replan is None:  # a failure is not kept: the next caller sees it too
+                self._replan = (self.workspace.changes_pending(),)
+            return self._replan[0]
 
     def destroy(self) -> None:
         if self.destroyed:

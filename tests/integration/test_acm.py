@@ -108,7 +108,7 @@ def test_expiry_alarm_watches_this_certificate(deployed, clients, integration_ru
 
 
 def test_replan_after_apply_is_clean(deployed, target_kind):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     if pending is None:
         return
     changed = [c for c in pending.managed if c.action not in ("no-op", "read")]

@@ -247,7 +247,7 @@ def _tags_misread(change, backup) -> bool:
 
 
 def test_replan_after_apply_is_clean(deployed, clients, capabilities):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     if pending is None:
         return
     changed = [c for c in pending.managed if c.action not in ("no-op", "read")]

@@ -144,5 +144,5 @@ def test_anomalies_per_service_alert_the_topic_immediately(deployed, clients, in
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

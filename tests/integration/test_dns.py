@@ -172,5 +172,5 @@ def test_us_east_1_resources_carry_the_run_tag(clients, query_log_key, integrati
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

@@ -142,5 +142,5 @@ def test_exec_policy_grants_only_what_ecs_exec_needs(deployed, clients, integrat
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

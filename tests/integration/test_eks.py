@@ -164,5 +164,5 @@ def test_no_node_group_or_access_entry_in_this_scenario(deployed, clients):
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

@@ -134,5 +134,5 @@ def test_service_account_role_trusts_one_service_account_via_the_cluster_oidc(
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

@@ -53,7 +53,10 @@ def test_lifecycle_apply_replan_destroy(tiny_catalog, own_moto, tmp_path: Path) 
         assert group["retentionInDays"] == 30 and group["kmsKeyId"].startswith("arn:aws:kms:")
         tags = logs.list_tags_for_resource(resourceArn=group["arn"].removesuffix(":*"))["tags"]
         assert tags["tfharness-run-id"] == run.run_id
-        assert deployed.workspace.changes_pending() is None, "re-plan after apply is not empty"
+        assert deployed.replan_after_apply() is None, "re-plan after apply is not empty"
+        assert deployed.replan_after_apply() is None
+        assert len(planner.timings.by_phase()["replan"]) == 1, "the re-plan is taken once, kept"
+        assert deployed.workspace.changes_pending() is None, "a fresh re-plan agrees"
     assert run.manifest()["deployments"] == {}
     assert tagged_resources(endpoint, run.run_id) == []
 

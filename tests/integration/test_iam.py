@@ -177,5 +177,5 @@ def test_access_analyzer_watches_the_account(deploy, endpoint, integration_run):
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

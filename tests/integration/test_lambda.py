@@ -61,7 +61,7 @@ def config(deployed, clients) -> dict:
 def replan(deployed, fleet):
     """The re-plan after apply (None when clean), made once for the tests that need it."""
     start = time.perf_counter()
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     fleet.record(COMPONENT, "verify", time.perf_counter() - start)
     return pending
 

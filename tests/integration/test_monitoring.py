@@ -96,5 +96,5 @@ def test_bodies_show_the_resources_passed_in(bodies):
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

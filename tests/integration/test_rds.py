@@ -286,7 +286,7 @@ def _description_misread(change, ec2) -> bool:
 
 def test_replan_after_apply_is_clean(deployed, clients, target_kind):
     # Before the rotation below: that one moves the secret's stages as a real rotation would.
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     if pending is None:
         return
     changed = [c for c in pending.managed if c.action not in ("no-op", "read")]

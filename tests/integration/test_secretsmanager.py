@@ -170,7 +170,7 @@ def test_everything_carries_the_run_id(deployed, described, clients, integration
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
         f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
     )

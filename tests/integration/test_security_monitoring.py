@@ -404,5 +404,5 @@ def test_security_hub_consolidates_controls_and_subscribes_both_standards(deploy
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

@@ -502,5 +502,5 @@ def test_the_target_raises_the_alarm_on_a_live_public_opening(deployed, clients,
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"

@@ -429,5 +429,5 @@ def test_the_target_raises_the_ssh_alarm_on_live_ssh_records(deployed, clients, 
 
 
 def test_replan_after_apply_is_clean(deployed):
-    pending = deployed.workspace.changes_pending()
+    pending = deployed.replan_after_apply()
     assert pending is None, f"re-plan after apply is not empty:\n{drift(pending)}"
