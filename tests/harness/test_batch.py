@@ -207,7 +207,7 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
     monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
     monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(scenarios))
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
-    planner = Planner(endpoint, root=tmp_path / "w", jobs=1, keep=True)
+    planner = Planner(endpoint, root=tmp_path / "w", jobs=2, keep=True)
     planner.plan_components(["tiny"])
 
     outcomes = planner.planned()
