@@ -110,6 +110,7 @@ def _component_of(item: pytest.Item) -> str | None:
     return component if isinstance(component, str) else None
 
 
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: plan only what will run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     ref = config.getoption("--changed-since")
     if ref:
@@ -140,6 +141,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             needs if deployed.get(component) is None else deployed[component] & needs
         )
     _STATE["deployed"] = {c: sorted(n or ()) for c, n in deployed.items()}
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
+    expected = _STATE.get("expected")
+    return f"tfharness: components to plan: {', '.join(expected)}" if expected else None
 
 
 @pytest.fixture(scope="session")

@@ -142,6 +142,12 @@ def _load_file(path: Path) -> dict[str, dict[str, Any]]:
                 f"{path}: scenario {name!r}: `expect_failures` must be a list of rules such as "
                 f"var.<name>, <resource type>.<name> or output.<name>; got {rules!r}."
             )
+        checks = [r for r in rules if r.startswith("check.")]
+        if checks:
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: {checks} in `expect_failures`: a failed check block "
+                "is a warning, not a refusal; assert it on the plan (`plan.warnings`) instead."
+            )
     return data
 
 

@@ -141,3 +141,11 @@ def test_malformed_expect_failures_is_refused(scenarios, value: str) -> None:
         ScenarioFileError, match=r"`expect_failures` must be a list of rules such as var.<name>"
     ):
         load_scenario("c9")
+
+
+def test_check_blocks_cannot_be_expected_failures(scenarios) -> None:
+    scenarios("c10", "default:\n  expect_failures: [check.retention]\n  vars: {}\n")
+    with pytest.raises(
+        ScenarioFileError, match=r"a failed check block is a warning.*plan.warnings"
+    ):
+        load_scenario("c10")
