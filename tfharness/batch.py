@@ -16,7 +16,9 @@ The plan JSON is split back into one document per scenario (addresses stripped o
 ``module.<key>.``), so tests see exactly what a standalone plan gives them. A refused batch is
 not a lost batch: every error is mapped to its scenario by the module path in its location,
 those scenarios become rejections, and the rest is planned again. Errors that cannot be
-mapped send the remaining scenarios to standalone plans, so one failure never hides another.
+mapped send the remaining scenarios to standalone plans, so one failure never hides another;
+so does an error that is not a rule (a validation, precondition or output condition), which
+may be a passing emulator failure rather than the scenario's answer.
 """
 
 from __future__ import annotations
@@ -262,10 +264,14 @@ class Batch:
                     results[member.scenario.id] = standalone(member.scenario)
                 break
             for member in remaining:
-                if member.key in failing:
+                if member.key not in failing:
+                    continue
+                if all(d.rule for d in by_member[member.key] if d.severity == "error"):
                     results[member.scenario.id] = Rejection(
                         member.scenario.id, by_member[member.key]
                     )
+                else:  # not a rule: maybe the emulator hiccupped; the scenario's own plan decides
+                    results[member.scenario.id] = standalone(member.scenario)
             remaining = [m for m in remaining if m.key not in failing]
         return results
 

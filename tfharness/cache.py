@@ -87,7 +87,10 @@ def load(key: str, label: str) -> Plan | Rejection | None:
 
 
 def store(key: str, outcome: Plan | Rejection) -> None:
+    """Keep an outcome; a refusal only when every error names its rule (never a passing failure)."""
     if not enabled():
+        return
+    if isinstance(outcome, Rejection) and not all(d.rule for d in outcome.errors):
         return
     if isinstance(outcome, Plan):
         entry = {

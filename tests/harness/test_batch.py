@@ -237,3 +237,59 @@ def test_groups_never_mix_expected_refusals_with_clean_plans(
     for group in groups:
         assert len({s.expects_rejection for s, _ in group}) == 1, [s.name for s, _ in group]
     assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
+
+
+def test_an_error_without_a_rule_is_confirmed_by_a_standalone_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tfharness.batch import Batch, Member
+    from tfharness.diagnostics import Diagnostic
+    from tfharness.scenarios import Scenario
+    from tfharness.timings import Timings
+
+    flaky = Member("s000_a", Scenario("a", "flaky", {}), None, {}, {})
+    refused = Member("s001_a", Scenario("a", "refused", {}), None, {}, {})
+    clean = Member("s002_a", Scenario("a", "clean", {}), None, {}, {})
+    rounds = iter(
+        [
+            [
+                Diagnostic(
+                    "error", "Retrieving caller identity", "503", "error", None, "m/s000_a/x.tf"
+                ),
+                Diagnostic(
+                    "error",
+                    "Invalid value for variable",
+                    "no",
+                    "validation",
+                    "var.n",
+                    "m/s001_a/v.tf",
+                ),
+            ],
+            {"s002_a": "clean plan"},
+        ]
+    )
+    monkeypatch.setattr(Batch, "_plan", lambda self, members: next(rounds))
+    alone: list[str] = []
+
+    def standalone(scenario: Scenario) -> str:
+        alone.append(scenario.name)
+        return "standalone plan"
+
+    results = Batch(tmp_path, {}, Timings(), "b").run([flaky, refused, clean], standalone)
+    assert alone == ["flaky"]
+    assert results["a:flaky"] == "standalone plan"
+    assert results["a:refused"].rules == ["var.n"]
+    assert results["a:clean"] == "clean plan"
+
+
+def test_only_refusals_by_rule_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfharness.diagnostics import Diagnostic
+
+    monkeypatch.setenv("TFHARNESS_PLAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "1")
+    by_rule = Diagnostic("error", "Invalid value for variable", "m", "validation", "var.n")
+    transient = Diagnostic("error", "Retrieving caller identity", "503", "error", None)
+    cache.store("k1", Rejection("a:b", [by_rule]))
+    cache.store("k2", Rejection("a:b", [by_rule, transient]))
+    assert isinstance(cache.load("k1", "a:b"), Rejection)
+    assert cache.load("k2", "a:b") is None
