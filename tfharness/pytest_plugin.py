@@ -145,7 +145,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
     expected = _STATE.get("expected")
-    return f"tfharness: components to plan: {', '.join(expected)}" if expected else None
+    return f"tfharness: components under test: {', '.join(expected)}" if expected else None
 
 
 @pytest.fixture(scope="session")

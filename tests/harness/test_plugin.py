@@ -26,8 +26,8 @@ def collect(*args: str) -> str:
 
 def test_keyword_deselection_narrows_what_is_planned() -> None:
     out = collect("tests/unit/test_scenario_expectations.py", "-k", "iam: or acm:")
-    assert "tfharness: components to plan: acm, iam\n" in out
+    assert "tfharness: components under test: acm, iam\n" in out
 
 
 def test_a_component_test_file_plans_only_its_component() -> None:
-    assert "tfharness: components to plan: vpc\n" in collect("tests/unit/test_vpc.py")
+    assert "tfharness: components under test: vpc\n" in collect("tests/unit/test_vpc.py")
