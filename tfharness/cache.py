@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -103,8 +104,14 @@ def store(key: str, outcome: Plan | Rejection) -> None:
             "kind": "rejection",
             "diagnostics": [dataclasses.asdict(d) for d in outcome.diagnostics],
         }
-    path = cache_dir() / f"{key}.json"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(entry))
-    os.chmod(temporary, 0o600)
-    temporary.replace(path)
+    # Scenarios with equal inputs share a key and may be stored at once from two batches:
+    # each writer gets its own temporary file (mkstemp: private, 0600), then an atomic rename.
+    directory = cache_dir()
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            json.dump(entry, stream)
+        os.replace(temporary, directory / f"{key}.json")
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

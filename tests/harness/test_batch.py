@@ -293,3 +293,22 @@ def test_only_refusals_by_rule_are_cached(tmp_path: Path, monkeypatch: pytest.Mo
     cache.store("k2", Rejection("a:b", [by_rule, transient]))
     assert isinstance(cache.load("k1", "a:b"), Rejection)
     assert cache.load("k2", "a:b") is None
+
+
+def test_equal_keys_stored_at_once_do_not_collide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tfharness.diagnostics import Diagnostic
+
+    monkeypatch.setenv("TFHARNESS_PLAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "1")
+    big = "x" * 200_000  # long enough for writers to overlap
+    outcome = Rejection(
+        "a:b", [Diagnostic("error", "Invalid value for variable", big, "validation", "var.n")]
+    )
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: cache.store("same", outcome), range(200)))
+    assert cache.load("same", "a:b").rules == ["var.n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["same.json"], "no temporary file left"
