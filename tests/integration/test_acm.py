@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.aws import drift, tags_of
+from tfharness.aws import changes, drift, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -111,7 +111,7 @@ def test_replan_after_apply_is_clean(deployed, target_kind):
     pending = deployed.replan_after_apply()
     if pending is None:
         return
-    changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
+    changed = changes(pending)
     outputs = {
         name: change
         for name, change in (pending.raw.get("output_changes") or {}).items()

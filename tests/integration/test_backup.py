@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.aws import as_list, drift, policy_doc, tags_of
+from tfharness.aws import as_list, backup_tags_misread, changes, drift, policy_doc, tags_of
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -233,29 +233,16 @@ def test_selections_pick_resources_by_tier_tag(deploy, clients):
 # Re-plan ------------------------------------------------------------------------------------
 
 
-def _tags_misread(change, backup) -> bool:
-    """The provider read no tags for a vault or plan (the target's ListTags misreads its
-    request, capability backup_tag_reads) and plans to add them again: True when that is the
-    whole difference AND the target does hold exactly the planned tags."""
-    if change.type not in ("aws_backup_vault", "aws_backup_plan") or change.action != "update":
-        return False
-    before, after = change.before or {}, change.after or {}
-    differing = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-    if differing != {"tags", "tags_all"} or before.get("tags_all"):
-        return False
-    return backup.list_tags(ResourceArn=before["arn"])["Tags"] == after.get("tags_all")
-
-
 def test_replan_after_apply_is_clean(deployed, clients, capabilities):
     pending = deployed.replan_after_apply()
     if pending is None:
         return
-    changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
+    changed = changes(pending)
     tag_reads = capabilities["backup_tag_reads"]
     if (
         not tag_reads.available
         and changed
-        and all(_tags_misread(c, clients["backup"]) for c in changed)
+        and all(backup_tags_misread(c, clients["backup"]) for c in changed)
     ):
         pytest.skip(
             f"re-plan differs only by vault/plan tags the provider cannot read back "

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tfharness.aws import drift
+from tfharness.aws import changes, drift
 from tfharness.deploy import RUN_TAG
 
 pytestmark = pytest.mark.integration
@@ -151,7 +151,7 @@ def test_replan_after_apply_is_clean(deployed, target_kind):
     pending = deployed.replan_after_apply()
     if pending is None:
         return
-    changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
+    changed = changes(pending)
     if (
         target_kind == "moto"
         and changed

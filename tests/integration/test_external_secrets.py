@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.aws import as_list
+from tfharness.aws import as_list, changes
 from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
@@ -98,5 +98,5 @@ def test_role_carries_the_run_id(role, iam, integration_run):
 def test_replan_after_apply_is_clean(deployed):
     pending = deployed.replan_after_apply()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
+        f"{c.address} ({c.action})" for c in changes(pending)
     )

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tfharness.aws import as_list, statements
+from tfharness.aws import as_list, changes, statements
 from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
@@ -225,5 +225,5 @@ def test_everything_carries_the_run_id(deployed, clients, integration_run):
 def test_replan_after_apply_is_clean(deployed):
     pending = deployed.replan_after_apply()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
+        f"{c.address} ({c.action})" for c in changes(pending)
     )

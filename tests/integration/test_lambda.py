@@ -23,7 +23,7 @@ import time
 
 import pytest
 
-from tfharness.aws import as_list, statements
+from tfharness.aws import as_list, changes, differing, statements
 from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
@@ -306,15 +306,7 @@ def test_everything_carries_the_run_id(deployed, clients, integration_run):
 
 def drift(plan) -> dict[str, set[str]]:
     """Address -> the attributes a non-empty re-plan would change."""
-    changed = {}
-    for change in plan.managed:
-        if change.action in ("no-op", "read"):
-            continue
-        before, after = change.before or {}, change.after or {}
-        changed[f"{change.address} ({change.action})"] = {
-            k for k in set(before) | set(after) if before.get(k) != after.get(k)
-        }
-    return changed
+    return {f"{c.address} ({c.action})": differing(c) for c in changes(plan)}
 
 
 def test_replan_after_apply_is_clean(replan, target_kind):

@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from tfharness.aws import drift
+from tfharness.aws import changes, differing, drift
 from tfharness.components import REPO_ROOT
 from tfharness.databases import DatabaseUnavailable, postgres_server
 from tfharness.deploy import RUN_TAG
@@ -266,9 +266,8 @@ def _description_misread(change, ec2) -> bool:
     if change.type not in RULE_TYPES or change.action != "update":
         return False
     before, after = change.before or {}, change.after or {}
-    differing = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     if (
-        differing != {"description"}
+        differing(change) != {"description"}
         or before.get("description")
         or not after.get("referenced_security_group_id")
     ):
@@ -289,7 +288,7 @@ def test_replan_after_apply_is_clean(deployed, clients, target_kind):
     pending = deployed.replan_after_apply()
     if pending is None:
         return
-    changed = [c for c in pending.managed if c.action not in ("no-op", "read")]
+    changed = changes(pending)
     if (
         target_kind == "moto"
         and changed

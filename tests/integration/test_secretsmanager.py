@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from tfharness.aws import as_list
+from tfharness.aws import as_list, changes
 from tfharness.aws import policy_doc as doc
 from tfharness.deploy import RUN_TAG
 
@@ -172,5 +172,5 @@ def test_everything_carries_the_run_id(deployed, described, clients, integration
 def test_replan_after_apply_is_clean(deployed):
     pending = deployed.replan_after_apply()
     assert pending is None, "re-plan after apply is not empty: " + ", ".join(
-        f"{c.address} ({c.action})" for c in pending.managed if c.action not in ("no-op", "read")
+        f"{c.address} ({c.action})" for c in changes(pending)
     )
