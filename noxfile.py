@@ -84,7 +84,7 @@ def validate(session: nox.Session) -> None:
 def standardize(session: nox.Session) -> None:
     """Rewrite every component's provider.tf and context.tf from tfharness/standard.py."""
     install_harness(session)
-    session.run("python", "-m", "tfharness.standard", "--write")
+    session.run("python", "-m", "tfharness.tooling.standard", "--write")
 
 
 @nox.session(python=PYTHON, default=False)
@@ -105,7 +105,7 @@ def tests(session: nox.Session) -> None:
 def sweep(session: nox.Session) -> None:
     """Destroy what interrupted integration runs left: nox -s sweep -- --endpoint URL."""
     install_harness(session)
-    session.run("python", "-m", "tfharness.sweep", *session.posargs)
+    session.run("python", "-m", "tfharness.deploying.sweep", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
@@ -119,4 +119,4 @@ def plan(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Plan the same scenarios the naive way and the harness way; print both and the ratio."""
     install_harness(session)
-    session.run("python", "-m", "tfharness.bench", *session.posargs)
+    session.run("python", "-m", "tfharness.tooling.bench", *session.posargs)

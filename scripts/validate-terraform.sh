@@ -28,7 +28,7 @@ else
 fi
 
 step "terraform validate (providers from the harness's CLI config)"
-cli_config=$(cd "$root" && "$python" -m tfharness.toolchain --cli-config) || {
+cli_config=$(cd "$root" && "$python" -m tfharness.terraform.toolchain --cli-config) || {
   echo "could not write the Terraform CLI config (is the harness installed? pip install -e .)" >&2
   exit 2
 }

@@ -70,3 +70,8 @@ class EmulatorError(HarnessError):
 
 class UnsafeTarget(HarnessError):
     """The integration target is not on the allow-list; nothing is applied there."""
+
+
+class ConfigurationError(HarnessError):
+    """A module's configuration cannot be read, or points at something that is not there
+    (a relative module source to a missing folder, a file the parser cannot read)."""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.emulator import Endpoint
-from tfharness.planner import Planner
+from tfharness.deploying.emulator import Endpoint
+from tfharness.planning.planner import Planner
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RECORDED = FIXTURES / "recorded"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.affected import affected_components, changed_files
-from tfharness.components import all_components
+from tfharness.planning.components import all_components
+from tfharness.tooling.affected import affected_components, changed_files
 
 pytestmark = pytest.mark.harness
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.aws import backup_tags_misread, changes, differing, drift
-from tfharness.plan import Plan
+from tfharness.checks.aws import backup_tags_misread, changes, differing, drift
+from tfharness.terraform.plan import Plan
 
 pytestmark = pytest.mark.harness
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tfharness import cache
-from tfharness.batch import Unbatchable, adapt, render_root, split_plan
-from tfharness.diagnostics import Rejection
-from tfharness.emulator import Endpoint
-from tfharness.plan import Plan
-from tfharness.planner import Planner
-from tfharness.scenarios import scenario_names
+from tfharness.deploying.emulator import Endpoint
+from tfharness.planning import cache
+from tfharness.planning.batch import Unbatchable, adapt, render_root, split_plan
+from tfharness.planning.planner import Planner
+from tfharness.planning.scenarios import scenario_names
+from tfharness.terraform.diagnostics import Rejection
+from tfharness.terraform.plan import Plan
 
 from .conftest import FIXTURES
 
@@ -61,7 +61,9 @@ def test_adapted_module_takes_its_provider_from_the_root(
     tiny_planner: Planner, tmp_path: Path, fixture_catalog
 ) -> None:
     template = tiny_planner.template("tiny").ensure_ready()
-    aliases, outputs = adapt(template, tmp_path / "m")
+    adapted = adapt(template, tmp_path / "m")
+    aliases, outputs = adapted.aliases, adapted.outputs
+    assert adapted.standard and not adapted.own_providers
     provider_tf = (tmp_path / "m" / "provider.tf").read_text()
     assert 'provider "aws"' not in provider_tf and "required_providers" in provider_tf
     assert aliases == {}
@@ -75,7 +77,7 @@ def test_aliased_provider_becomes_a_configuration_alias(
     extra = template.dir / "providers-global.tf"
     extra.write_text('provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}\n')
     try:
-        aliases, _ = adapt(template, tmp_path / "m")
+        aliases = adapt(template, tmp_path / "m").aliases
         assert aliases == {"us_east_1": "us-east-1"}
         assert (
             "configuration_aliases = [aws.us_east_1]"
@@ -93,8 +95,8 @@ def test_aliased_provider_becomes_a_configuration_alias(
 
 
 def test_root_escapes_template_markers_in_inputs() -> None:
-    from tfharness.batch import Member
-    from tfharness.scenarios import Scenario
+    from tfharness.planning.batch import Member
+    from tfharness.planning.scenarios import Scenario
 
     member = Member(
         "s000_x",
@@ -110,8 +112,8 @@ def test_root_escapes_template_markers_in_inputs() -> None:
 
 
 def test_split_plan_strips_the_module_prefix() -> None:
-    from tfharness.batch import Member
-    from tfharness.scenarios import Scenario
+    from tfharness.planning.batch import Member
+    from tfharness.planning.scenarios import Scenario
 
     member = Member("s001_a", Scenario("a", "b", {"n": 1}), None, {}, {})
     raw = {
@@ -180,7 +182,7 @@ def test_cache_serves_unchanged_scenarios_and_never_a_stale_plan(
 
 
 def test_cache_key_covers_inputs_harness_and_toolchain() -> None:
-    from tfharness.scenarios import Scenario
+    from tfharness.planning.scenarios import Scenario
 
     a = cache.scenario_key(Scenario("c", "s", {"x": 1}), "digest")
     assert a == cache.scenario_key(Scenario("c", "other-name", {"x": 1}), "digest")
@@ -229,7 +231,7 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
 def test_groups_never_mix_expected_refusals_with_clean_plans(
     tiny_planner: Planner, fixture_catalog
 ) -> None:
-    from tfharness.scenarios import load_scenarios
+    from tfharness.planning.scenarios import load_scenarios
 
     pending = [(s, s.id) for s in load_scenarios("tiny")]
     groups = tiny_planner._groups(pending)
@@ -242,10 +244,10 @@ def test_groups_never_mix_expected_refusals_with_clean_plans(
 def test_an_error_without_a_rule_is_confirmed_by_a_standalone_plan(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tfharness.batch import Batch, Member
-    from tfharness.diagnostics import Diagnostic
-    from tfharness.scenarios import Scenario
-    from tfharness.timings import Timings
+    from tfharness.planning.batch import Batch, Member
+    from tfharness.planning.scenarios import Scenario
+    from tfharness.terraform.diagnostics import Diagnostic
+    from tfharness.terraform.timings import Timings
 
     flaky = Member("s000_a", Scenario("a", "flaky", {}), None, {}, {})
     refused = Member("s001_a", Scenario("a", "refused", {}), None, {}, {})
@@ -283,7 +285,7 @@ def test_an_error_without_a_rule_is_confirmed_by_a_standalone_plan(
 
 
 def test_only_refusals_by_rule_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tfharness.diagnostics import Diagnostic
+    from tfharness.terraform.diagnostics import Diagnostic
 
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "1")
@@ -300,7 +302,7 @@ def test_equal_keys_stored_at_once_do_not_collide(
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from tfharness.diagnostics import Diagnostic
+    from tfharness.terraform.diagnostics import Diagnostic
 
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "1")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tfharness.dashboards import (
+from tfharness.checks.dashboards import (
     DashboardBodyError,
     dashboard_body_schema,
     dashboard_violations,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.diagnostics import Rejection, parse_stream
+from tfharness.terraform.diagnostics import Rejection, parse_stream
 
 from .conftest import RECORDED, TINY
 

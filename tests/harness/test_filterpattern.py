@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.filterpattern import (
+from tfharness.checks.filterpattern import (
     FilterPatternError,
     JsonPattern,
     SpaceDelimitedPattern,

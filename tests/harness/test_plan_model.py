@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tfharness.plan import UNKNOWN, Plan, parse_path
+from tfharness.terraform.plan import UNKNOWN, Plan, parse_path
 
 from .conftest import RECORDED
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tfharness.components import REPO_ROOT
+from tfharness.tooling import REPO_ROOT
 
 pytestmark = pytest.mark.harness
 

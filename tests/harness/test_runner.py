@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.components import find_component
-from tfharness.diagnostics import Rejection
 from tfharness.errors import (
     ScenarioFileError,
     UnexpectedPlanFailure,
@@ -13,8 +11,10 @@ from tfharness.errors import (
     UnknownComponent,
     UnknownScenario,
 )
-from tfharness.planner import Planner
-from tfharness.scenarios import Scenario
+from tfharness.planning.components import find_component
+from tfharness.planning.planner import Planner
+from tfharness.planning.scenarios import Scenario
+from tfharness.terraform.diagnostics import Rejection
 
 from .conftest import TINY
 

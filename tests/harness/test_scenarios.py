@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tfharness.errors import InputEncodingError, ScenarioFileError, UnknownScenario
-from tfharness.scenarios import deep_merge, encode_inputs, load_scenario, scenario_names
+from tfharness.planning.scenarios import deep_merge, encode_inputs, load_scenario, scenario_names
 
 pytestmark = pytest.mark.harness
 

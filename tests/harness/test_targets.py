@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.deploy import RUN_TAG, override_file
-from tfharness.emulator import Endpoint
+from tfharness.deploying.deployment import RUN_TAG, override_file
+from tfharness.deploying.emulator import Endpoint
+from tfharness.deploying.targets import check_aws_account, localstack_endpoint, selected_kind
 from tfharness.errors import HarnessError, UnsafeTarget
-from tfharness.targets import check_aws_account, localstack_endpoint, selected_kind
 
 pytestmark = pytest.mark.harness
 

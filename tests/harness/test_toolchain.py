@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tfharness import toolchain
 from tfharness.errors import ProviderMirrorError, TerraformNotFound
+from tfharness.terraform import toolchain
 
 pytestmark = pytest.mark.harness
 

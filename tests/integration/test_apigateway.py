@@ -14,8 +14,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tfharness.aws import drift, policy_doc
-from tfharness.deploy import RUN_TAG
+from tfharness.checks.aws import drift, policy_doc
+from tfharness.deploying.deployment import RUN_TAG
 
 pytestmark = pytest.mark.integration
 

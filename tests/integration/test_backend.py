@@ -14,9 +14,9 @@ import uuid
 
 import pytest
 
-from tfharness.aws import backup_tags_misread, changes, drift
-from tfharness.deploy import RUN_TAG
-from tfharness.probes import eventually
+from tfharness.checks.aws import backup_tags_misread, changes, drift
+from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.probes import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.aws import drift, policy_doc, tags_of
-from tfharness.deploy import RUN_TAG
+from tfharness.checks.aws import drift, policy_doc, tags_of
+from tfharness.deploying.deployment import RUN_TAG
 
 pytestmark = [
     pytest.mark.integration,

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from tfharness.aws import changes, drift
-from tfharness.deploy import RUN_TAG
+from tfharness.checks.aws import changes, drift
+from tfharness.deploying.deployment import RUN_TAG
 
 pytestmark = pytest.mark.integration
 

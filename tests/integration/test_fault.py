@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.deploy import Deployment, Run
-from tfharness.emulator import MotoServer
+from tfharness.deploying.deployment import Deployment, Run
+from tfharness.deploying.emulator import MotoServer
+from tfharness.deploying.sweep import sweep, tagged_resources
 from tfharness.errors import TerraformFailed
-from tfharness.planner import Planner
-from tfharness.scenarios import load_scenario
-from tfharness.sweep import sweep, tagged_resources
+from tfharness.planning.planner import Planner
+from tfharness.planning.scenarios import load_scenario
 
 pytestmark = pytest.mark.integration
 

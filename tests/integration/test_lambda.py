@@ -23,9 +23,9 @@ import time
 
 import pytest
 
-from tfharness.aws import as_list, changes, differing, statements
-from tfharness.aws import policy_doc as doc
-from tfharness.deploy import RUN_TAG
+from tfharness.checks.aws import as_list, changes, differing, statements
+from tfharness.checks.aws import policy_doc as doc
+from tfharness.deploying.deployment import RUN_TAG
 
 pytestmark = pytest.mark.integration
 

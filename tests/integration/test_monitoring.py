@@ -12,8 +12,8 @@ import json
 import boto3
 import pytest
 
-from tfharness.aws import drift
-from tfharness.emulator import DUMMY_CREDENTIALS
+from tfharness.checks.aws import drift
+from tfharness.deploying.emulator import DUMMY_CREDENTIALS
 
 pytestmark = pytest.mark.integration
 

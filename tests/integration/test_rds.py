@@ -4,7 +4,7 @@ The fleet applies the ``integration`` scenario (the default without parameter bl
 moto cannot read back, and without a rotation at apply; README "Emulator switches") inside the
 vpc component's private subnets. The tests read back what the target holds, re-plan for
 idempotency, then rotate THE DEPLOYED SECRET against a real PostgreSQL: the harness plays
-Secrets Manager's part and calls the component's handler for each step (tfharness.rotation).
+Secrets Manager's part and calls the component's handler for each step (tfharness.checks.rotation).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import uuid
 
 import pytest
 
-from tfharness.aws import changes, differing, drift
-from tfharness.components import REPO_ROOT
-from tfharness.databases import DatabaseUnavailable, postgres_server
-from tfharness.deploy import RUN_TAG
-from tfharness.rotation import STEPS, Rotator, load_handler
+from tfharness.checks.aws import changes, differing, drift
+from tfharness.checks.databases import DatabaseUnavailable, postgres_server
+from tfharness.checks.rotation import STEPS, Rotator, load_handler
+from tfharness.deploying.deployment import RUN_TAG
+from tfharness.tooling import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 

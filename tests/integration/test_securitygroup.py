@@ -6,7 +6,7 @@ and vpc_cidr_block wired from the applied vpc. The Alarms end-to-end check sends
 CloudTrail AuthorizeSecurityGroupIngress events (0.0.0.0/0, ::/0, a private CIDR, a refused
 call) through the EventBridge patterns the target holds (TestEventPattern), puts each into the
 log group its rule targets, reads it back, and plays it through the metric filters and the
-alarm the target holds (tfharness.alarms). The fleet destroys everything at session end.
+alarm the target holds (tfharness.checks.alarms). The fleet destroys everything at session end.
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tfharness.alarms import eventbridge_matches, put_and_read_back, security_alarms, simulate
-from tfharness.aws import drift, policy_doc, tags_of
-from tfharness.deploy import RUN_TAG
-from tfharness.probes import eventually
+from tfharness.checks.alarms import (
+    eventbridge_matches,
+    put_and_read_back,
+    security_alarms,
+    simulate,
+)
+from tfharness.checks.aws import drift, policy_doc, tags_of
+from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.probes import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -392,7 +397,7 @@ def routed(deployed, clients, integration_run):
     """Each case in an hour of its own in the last day, sent through the rules' patterns as
     the target holds them (DescribeRule), put into the log group of every rule that matched,
     and read back. The target decides the routing where it answers TestEventPattern; else
-    tfharness.alarms.eventbridge_matches does, over the same patterns read back."""
+    tfharness.checks.alarms.eventbridge_matches does, over the same patterns read back."""
     events = clients["events"]
     patterns = {k: events.describe_rule(Name=n)["EventPattern"] for k, n in RULES.items()}
     target_cannot = target_test_event_pattern(events)

@@ -5,7 +5,7 @@ email subscription on the alarm topic and thresholds sized to the flow-log fixtu
 README's "Emulator switches"). Each test reads back with boto3 what the target holds; the
 Alarms end-to-end check puts the fixture flow-log records into the applied log group, reads
 them back, and plays them through the filters and alarms the target holds
-(tfharness.alarms). The fleet destroys everything at the end of the session.
+(tfharness.checks.alarms). The fleet destroys everything at the end of the session.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.alarms import Wiring, put_and_read_back, security_alarms, simulate
-from tfharness.aws import drift, policy_doc, tags_of
-from tfharness.deploy import RUN_TAG
-from tfharness.filterpattern import load_records
-from tfharness.probes import eventually
+from tfharness.checks.alarms import Wiring, put_and_read_back, security_alarms, simulate
+from tfharness.checks.aws import drift, policy_doc, tags_of
+from tfharness.checks.filterpattern import load_records
+from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.probes import eventually
 
 pytestmark = pytest.mark.integration
 

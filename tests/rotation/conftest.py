@@ -2,7 +2,7 @@
 
 The handler is imported from the component's source (components/terraform/rds/lambda/rotation.py)
 without writing anything there. Database servers are started once per session and engine by
-``tfharness.databases``; a missing server skips its tests with the reason printed (-ra).
+``tfharness.checks.databases``; a missing server skips its tests with the reason printed (-ra).
 """
 
 from __future__ import annotations
@@ -15,9 +15,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from tfharness.components import REPO_ROOT
-from tfharness.databases import DatabaseServer, DatabaseUnavailable, mysql_server, postgres_server
-from tfharness.rotation import Rotator, load_handler, register_stand_in_function
+from tfharness.checks.databases import (
+    DatabaseServer,
+    DatabaseUnavailable,
+    mysql_server,
+    postgres_server,
+)
+from tfharness.checks.rotation import Rotator, load_handler, register_stand_in_function
+from tfharness.tooling import REPO_ROOT
 
 HANDLER_PATH = REPO_ROOT / "components" / "terraform" / "rds" / "lambda" / "rotation.py"
 SERVERS = {"postgres": postgres_server, "mysql": mysql_server}

@@ -1,6 +1,6 @@
 """The RDS rotation function, proven end to end against real PostgreSQL and MariaDB/MySQL.
 
-The tests play Secrets Manager's part (tfharness.rotation): RotateSecret on the emulator, then
+The tests play Secrets Manager's part (tfharness.checks.rotation): RotateSecret on the emulator, then
 the handler is called for createSecret, setSecret, testSecret and finishSecret with the events
 Secrets Manager sends. Every test runs once per engine (the ``database`` fixture).
 """
@@ -12,7 +12,7 @@ import logging
 
 import pytest
 
-from tfharness.rotation import STEPS, RotationStepFailed
+from tfharness.checks.rotation import STEPS, RotationStepFailed
 
 pytestmark = pytest.mark.rotation
 

@@ -1,4 +1,6 @@
-"""The repository holds exactly the 21 components the seed names, each complete."""
+"""The repository holds the 21 components the seed names, first-party and each complete; any
+further first-party component is held to the same completeness check. Adopted modules (no
+provider standard, see CONTRIBUTING.md "Adopting a module") are only required to plan."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.components import REPO_ROOT, all_components
-from tfharness.scenarios import scenario_file, scenario_names
-from tfharness.standard import check_component
+from tfharness.planning.components import Component, all_components, first_party_components
+from tfharness.planning.scenarios import scenario_file, scenario_names
+from tfharness.tooling import REPO_ROOT
+from tfharness.tooling.standard import check_component
 
 pytestmark = pytest.mark.unit
 
@@ -38,28 +41,61 @@ SEED_COMPONENTS = (
 )
 
 
-def test_exactly_the_seed_components_exist() -> None:
-    present = {c.name for c in all_components()}
-    missing, extra = set(SEED_COMPONENTS) - present, present - set(SEED_COMPONENTS)
-    assert not missing and not extra, (
-        f"missing components: {sorted(missing)}; not in the seed: {sorted(extra)}"
+FIRST_PARTY = sorted({*SEED_COMPONENTS, *(c.name for c in first_party_components())})
+UNIT_TESTS = Path(__file__).parent
+
+
+def test_every_seed_component_exists_and_is_first_party() -> None:
+    present = {c.name: c for c in all_components()}
+    missing = sorted(set(SEED_COMPONENTS) - set(present))
+    adopted = sorted(n for n in SEED_COMPONENTS if n in present and not present[n].first_party)
+    assert not missing and not adopted, (
+        f"missing components: {missing}; seed components without the provider standard: "
+        f"{adopted} (run `nox -s standardize`)"
     )
 
 
-@pytest.mark.parametrize("name", SEED_COMPONENTS)
+def completeness_problems(component: Component, unit_tests: Path = UNIT_TESTS) -> list[str]:
+    """What a first-party component lacks: the standard files, a README, a `default`
+    scenario, its unit-test module."""
+    problems = [str(d) for d in check_component(component.path)]
+    if not (component.path / "README.md").is_file():
+        problems.append("no README.md")
+    try:
+        names = scenario_names(component.name)
+    except Exception as error:
+        names = []
+        problems.append(str(error))
+    if "default" not in names:
+        problems.append(f"no `default` scenario in {scenario_file(component.name)}")
+    test_file = unit_tests / f"test_{component.module_name}.py"
+    if not test_file.is_file():
+        problems.append(f"no unit-test module {test_file.name} in {unit_tests}")
+    return problems
+
+
+@pytest.mark.parametrize("name", FIRST_PARTY)
 def test_component_is_complete(name: str) -> None:
     path = REPO_ROOT / "components" / "terraform" / name
     if not path.is_dir():
         pytest.fail(f"components/terraform/{name}/ does not exist")
-    problems = [str(d) for d in check_component(path)]
-    if not (path / "README.md").is_file():
-        problems.append("no README.md")
-    if "default" not in scenario_names(name):
-        problems.append(f"no `default` scenario in {scenario_file(name).relative_to(REPO_ROOT)}")
-    test_file = Path(__file__).parent / f"test_{name.replace('-', '_')}.py"
-    if not test_file.is_file():
-        problems.append(f"no unit-test module {test_file.relative_to(REPO_ROOT)}")
+    problems = completeness_problems(Component(name, path))
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def test_a_new_first_party_component_is_checked_too(tmp_path: Path) -> None:
+    """A component beyond the seed's 21 that carries the standard is held to completeness."""
+    from tfharness.tooling.standard import write_component
+
+    path = tmp_path / "newcomer"
+    path.mkdir()
+    write_component(path)
+    component = Component("newcomer", path)
+    assert component.first_party
+    problems = completeness_problems(component, unit_tests=tmp_path)
+    assert "no README.md" in problems
+    assert any("no `default` scenario" in p for p in problems), problems
+    assert "no unit-test module test_newcomer.py in " + str(tmp_path) in problems
 
 
 @pytest.mark.parametrize("name", SEED_COMPONENTS)

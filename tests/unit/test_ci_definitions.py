@@ -14,7 +14,7 @@ import yaml
 from jsonschema import Draft7Validator, Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from tfharness.components import REPO_ROOT
+from tfharness.tooling import REPO_ROOT
 
 pytestmark = pytest.mark.unit
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tfharness import UNKNOWN
-from tfharness.components import find_component
+from tfharness.planning.components import find_component
 
 pytestmark = pytest.mark.unit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.cloudwatch_metrics import NAMESPACES
-from tfharness.dashboards import (
+from tfharness.checks.dashboards import (
     log_groups_of_query,
     metric_references,
     validate_dashboard_body,
@@ -51,7 +51,7 @@ def test_switches_create_exactly_their_dashboards(plan_for, scenario_for, scenar
 
 
 def test_each_switch_renders_its_own_template():
-    from tfharness.components import find_component
+    from tfharness.planning.components import find_component
 
     templates = find_component(COMPONENT).path / "templates"
     assert sorted(p.name for p in templates.glob("*.json.tpl")) == sorted(

@@ -15,10 +15,10 @@ import zipfile
 import pytest
 
 from tfharness import UNKNOWN
-from tfharness.components import find_component
-from tfharness.diagnostics import Rejection
-from tfharness.scenarios import load_scenario
-from tfharness.toolchain import cli_config, terraform_binary
+from tfharness.planning.components import find_component
+from tfharness.planning.scenarios import load_scenario
+from tfharness.terraform.diagnostics import Rejection
+from tfharness.terraform.toolchain import cli_config, terraform_binary
 
 pytestmark = pytest.mark.unit
 

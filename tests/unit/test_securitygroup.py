@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tfharness import UNKNOWN
-from tfharness.filterpattern import JsonPattern, compile_pattern
+from tfharness.checks.filterpattern import JsonPattern, compile_pattern
 
 pytestmark = pytest.mark.unit
 

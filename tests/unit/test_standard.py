@@ -1,4 +1,5 @@
-"""The provider standard (seed section 8) and the shared context hold in every component."""
+"""The provider standard (seed section 8) and the shared context hold in every first-party
+component (one that carries them; adopted modules keep their own provider files)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.components import all_components
-from tfharness.standard import (
+from tfharness.planning.components import Component, first_party_components
+from tfharness.tooling.standard import (
     AWS_PROVIDER_VERSION,
     PROVIDER_TF,
     TERRAFORM_REQUIRED_VERSION,
@@ -17,14 +18,14 @@ from tfharness.standard import (
 
 pytestmark = pytest.mark.unit
 
-COMPONENTS = all_components()
+COMPONENTS = first_party_components()
 
 
 @pytest.mark.parametrize("component", COMPONENTS, ids=[c.name for c in COMPONENTS])
 def test_component_follows_the_standard(component) -> None:
     drifts = check_component(component.path)
     assert not drifts, "\n".join(str(d) for d in drifts) + (
-        "\nRun `python -m tfharness.standard --write` to restore the standard files."
+        "\nRun `python -m tfharness.tooling.standard --write` to restore the standard files."
     )
 
 
@@ -56,6 +57,15 @@ def test_drift_is_detected_and_names_the_component(tmp_path: Path, edit, reason)
     drifts = check_component(copy)
     assert [(d.component, d.filename) for d in drifts] == [("drifted-component", "provider.tf")]
     assert reason in drifts[0].reason
+
+
+def test_adopted_module_is_not_first_party(tmp_path: Path) -> None:
+    """A module with its own provider and versions files is adopted, not drifted."""
+    (tmp_path / "providers.tf").write_text('provider "aws" {\n  region = var.region\n}\n')
+    (tmp_path / "versions.tf").write_text("terraform {}\n")
+    assert not Component("adopted", tmp_path).first_party
+    (tmp_path / "provider.tf").write_text(PROVIDER_TF.replace("var.region", '"eu-west-1"'))
+    assert Component("adopted", tmp_path).first_party  # the standard's header: held to it
 
 
 def test_missing_standard_file_is_reported(tmp_path: Path) -> None:

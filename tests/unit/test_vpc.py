@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tfharness import UNKNOWN
-from tfharness.filterpattern import compile_pattern, fields_of, load_records, split_record
+from tfharness.checks.filterpattern import compile_pattern, fields_of, load_records, split_record
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,129 @@
+"""Destroy what interrupted integration runs left behind, by state and by run tag.
+
+    python -m tfharness.deploying.sweep --endpoint http://127.0.0.1:4566     # or: nox -s sweep -- ...
+
+For every run manifest under the runs directory, every deployment still listed is destroyed
+from its kept state; then the tagging API is asked for anything still carrying the run's tag.
+The report says what was removed and what is left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tfharness.deploying.deployment import RUN_TAG, runs_root
+from tfharness.deploying.emulator import Endpoint
+from tfharness.terraform.command import Terraform
+from tfharness.terraform.toolchain import cli_config
+
+
+@dataclass
+class SweepReport:
+    destroyed: dict[str, int] = field(default_factory=dict)  # workdir -> resources destroyed
+    failed: dict[str, str] = field(default_factory=dict)  # workdir -> error
+    tagged_left: dict[str, list[str]] = field(default_factory=dict)  # run ID -> ARNs
+
+    @property
+    def clean(self) -> bool:
+        return not self.failed and not any(self.tagged_left.values())
+
+    def lines(self) -> list[str]:
+        out = [f"destroyed {n} resources from {w}" for w, n in self.destroyed.items()]
+        out += [f"FAILED to destroy {w}: {e}" for w, e in self.failed.items()]
+        for run_id, arns in self.tagged_left.items():
+            out += [f"left with {RUN_TAG}={run_id}: {arn}" for arn in arns]
+        return out or ["nothing to sweep"]
+
+
+def _resources_in_state(workdir: Path) -> int:
+    state = workdir / "terraform.tfstate"
+    if not state.is_file():
+        return 0
+    data = json.loads(state.read_text() or "{}")
+    return sum(
+        len(r.get("instances", [])) for r in data.get("resources", []) if r.get("mode") == "managed"
+    )
+
+
+def tagged_resources(endpoint: Endpoint, run_id: str) -> list[str]:
+    """ARNs still tagged with the run ID, less those AWS is already deleting.
+
+    KMS keys and Secrets Manager secrets are never deleted at once: AWS schedules them
+    (a 7-30 day waiting period). A key pending deletion or a secret with a deletion date is
+    gone as far as a run is concerned.
+    """
+    client = endpoint.boto3_client("resourcegroupstaggingapi")
+    arns: list[str] = []
+    for page in client.get_paginator("get_resources").paginate(
+        TagFilters=[{"Key": RUN_TAG, "Values": [run_id]}]
+    ):
+        arns += [m["ResourceARN"] for m in page.get("ResourceTagMappingList", [])]
+    return [arn for arn in arns if not _being_deleted(endpoint, arn)]
+
+
+def _being_deleted(endpoint: Endpoint, arn: str) -> bool:
+    service = arn.split(":")[2]
+    if service == "kms" and ":key/" in arn:
+        state = endpoint.boto3_client("kms").describe_key(KeyId=arn)["KeyMetadata"]["KeyState"]
+        return state in ("PendingDeletion", "PendingReplicaDeletion")
+    if service == "secretsmanager":
+        try:
+            return "DeletedDate" in endpoint.boto3_client("secretsmanager").describe_secret(
+                SecretId=arn
+            )
+        except endpoint.boto3_client("secretsmanager").exceptions.ResourceNotFoundException:
+            return True
+    return False
+
+
+def sweep(
+    endpoint: Endpoint, root: Path | None = None, *, run_id: str | None = None
+) -> SweepReport:
+    root = root or runs_root()
+    report = SweepReport()
+    env = {**cli_config().env(), **endpoint.env()}
+    manifests = sorted(root.glob("*/manifest.json")) if root.is_dir() else []
+    for manifest_path in manifests:
+        manifest = json.loads(manifest_path.read_text())
+        if run_id and manifest.get("run_id") != run_id:
+            continue
+        for key, entry in list(manifest.get("deployments", {}).items()):
+            workdir = Path(entry["workdir"])
+            count = _resources_in_state(workdir)
+            done = Terraform(workdir, env).run(
+                "destroy", "-input=false", "-no-color", "-auto-approve"
+            )
+            if done.returncode != 0:
+                report.failed[str(workdir)] = (done.stderr or done.stdout)[-2000:]
+                continue
+            report.destroyed[str(workdir)] = count
+            del manifest["deployments"][key]
+            manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        try:
+            report.tagged_left[manifest["run_id"]] = tagged_resources(endpoint, manifest["run_id"])
+        except Exception as error:  # the target may lack the tagging API; say so
+            report.failed[f"tag search {manifest['run_id']}"] = f"tagging API: {error}"
+        if not manifest["deployments"] and not report.tagged_left.get(manifest["run_id"]):
+            shutil.rmtree(manifest_path.parent, ignore_errors=True)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", required=True, help="AWS endpoint URL the runs applied to")
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--run-id", default=None, help="sweep only this run")
+    parser.add_argument("--runs-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    report = sweep(Endpoint(args.endpoint, region=args.region), args.runs_dir, run_id=args.run_id)
+    for line in report.lines():
+        print(f"sweep: {line}")
+    return 0 if report.clean else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

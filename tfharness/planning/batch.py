@@ -1,0 +1,400 @@
+"""Many scenarios in one Terraform run: the provider loads once, not once per scenario.
+
+A batch is a generated root module (``main.tf.json``) that instantiates each scenario as a
+module: ``module "<key>" { source = "./m/<key>" ... inputs }``. Each module directory is a copy
+of the component's template adapted for use as a child module, which is the general fix for
+the one thing that stops a root component from being a child: its provider configuration.
+
+* ``provider.tf`` (the byte-for-byte standard) is replaced by its ``terraform`` block; the root
+  configures one ``aws`` provider per region and passes it in.
+* Aliased providers in other files (``provider "aws" { alias = "x" region = "..." }``, e.g.
+  dns's us-east-1 provider) become ``configuration_aliases`` and are passed in from the root.
+  A provider block with anything more than alias and region makes the component unbatchable;
+  it is then planned on its own, as before.
+* An adopted module (no provider standard) is used as it is. With provider blocks of its own,
+  it configures them itself, as a child module may when it is called without ``count`` or
+  ``for_each`` (each such member starts its own provider processes, so their batches are
+  smaller); without any, it inherits the root's default provider, as it would in place.
+* The copy keeps the component's tree (its folder and the local modules it calls, laid out
+  as in the project), so relative module sources resolve as they do in place.
+
+The plan JSON is split back into one document per scenario (addresses stripped of
+``module.<key>.``), so tests see exactly what a standalone plan gives them. A refused batch is
+not a lost batch: every error is mapped to its scenario by the module path in its location,
+those scenarios become rejections, and the rest is planned again. Errors that cannot be
+mapped send the remaining scenarios to standalone plans, so one failure never hides another;
+so does an error that is not a rule (a validation, precondition or output condition), which
+may be a passing emulator failure rather than the scenario's answer.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tfharness.errors import ScenarioFileError, TerraformFailed
+from tfharness.planning.scenarios import Scenario
+from tfharness.terraform import configuration
+from tfharness.terraform.command import Terraform
+from tfharness.terraform.diagnostics import Diagnostic, Rejection, parse_stream
+from tfharness.terraform.plan import Plan
+from tfharness.terraform.timings import Timings
+from tfharness.terraform.workspace import Template, copy_tree
+from tfharness.tooling.standard import AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION, PROVIDER_TF
+
+Outcome = Plan | Rejection
+
+
+class Unbatchable(Exception):
+    """The component cannot be a child module as it stands; plan it on its own."""
+
+
+@dataclass
+class Member:
+    key: str
+    scenario: Scenario
+    template: Template
+    aliases: dict[str, str]  # alias -> region
+    outputs: dict[str, bool]  # output -> sensitive
+    relative_dir: str = "."  # the component's folder inside its copied tree
+    standard: bool = True  # the root passes its providers in (the provider standard)
+    own_providers: bool = False  # an adopted module that configures its providers itself
+
+    @property
+    def source(self) -> str:
+        return f"./m/{self.key}" + ("" if self.relative_dir == "." else f"/{self.relative_dir}")
+
+
+def module_key(scenario: Scenario, index: int) -> str:
+    slug = re.sub(r"[^a-z0-9_]", "_", f"{scenario.component}__{scenario.name}".lower())
+    return f"s{index:03d}_{slug}"[:64]
+
+
+def _escape(value: Any) -> Any:
+    """Inputs in JSON syntax are templates: keep `${` and `%{` literal."""
+    if isinstance(value, str):
+        return value.replace("${", "$${").replace("%{", "%%{")
+    if isinstance(value, list):
+        return [_escape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class Adapted:
+    aliases: dict[str, str]  # alias -> region, passed in from the root
+    outputs: dict[str, bool]  # output -> sensitive
+    own_providers: bool  # the module keeps and configures its own provider blocks
+    standard: bool  # the provider standard: the root passes the default provider in
+
+
+def adapt(template: Template, destination: Path) -> Adapted:
+    """Copy the template's tree as a child module; say how its providers are wired."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    copy_tree(template.files(), template.dir, destination)
+    workdir = destination / template.relative_dir
+    provider_tf = workdir / "provider.tf"
+    module = configuration.read(workdir)
+    if not (provider_tf.is_file() and provider_tf.read_text() == PROVIDER_TF):
+        # Adopted: used as it is; its own provider blocks (if any) stay and configure it.
+        return Adapted({}, configuration.outputs(workdir), bool(module.providers), False)
+    aliases: dict[str, str] = {}
+    for block in module.providers:
+        if block.file.name == "provider.tf":
+            continue
+        attributes = {k: v for k, v in block.attributes.items() if k not in configuration.META}
+        if block.is_json or set(attributes) != {"alias", "region"}:
+            raise Unbatchable(f"{block.file.name}: provider block with more than alias/region")
+        region = attributes["region"]
+        if not isinstance(region, str) or "${" in region:
+            raise Unbatchable(f"{block.file.name}: provider {block.alias} has a computed region")
+        aliases[block.alias or ""] = region
+        lines = block.file.read_text().splitlines(keepends=True)
+        assert block.start_line and block.end_line
+        block.file.write_text("".join(lines[: block.start_line - 1] + lines[block.end_line :]))
+    configuration_aliases = (
+        f"      configuration_aliases = [{', '.join(f'aws.{a}' for a in sorted(aliases))}]\n"
+        if aliases
+        else ""
+    )
+    provider_tf.write_text(
+        "terraform {\n  required_providers {\n    aws = {\n"
+        f'      source  = "{AWS_PROVIDER_SOURCE}"\n'
+        f'      version = "{AWS_PROVIDER_VERSION}"\n'
+        f"{configuration_aliases}    }}\n  }}\n}}\n"
+    )
+    return Adapted(aliases, configuration.outputs(workdir), False, True)
+
+
+def _region_alias(region: str) -> str:
+    return "r_" + region.replace("-", "_")
+
+
+def render_root(members: list[Member]) -> dict[str, Any]:
+    standard = [m for m in members if m.standard]
+    regions = sorted(
+        {m.scenario.vars.get("region", "us-east-1") for m in standard}
+        | {r for m in standard for r in m.aliases.values()}
+    )
+    root: dict[str, Any] = {
+        "terraform": {
+            "required_providers": {
+                "aws": {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}
+            }
+        },
+        "module": {},
+    }
+    if regions:
+        root["provider"] = {"aws": [{"alias": _region_alias(r), "region": r} for r in regions]}
+    outputs: dict[str, Any] = {}
+    for member in members:
+        call: dict[str, Any] = {"source": member.source}
+        if member.standard:
+            region = member.scenario.vars.get("region", "us-east-1")
+            providers = {"aws": f"aws.{_region_alias(region)}"}
+            providers.update(
+                {f"aws.{alias}": f"aws.{_region_alias(r)}" for alias, r in member.aliases.items()}
+            )
+            call["providers"] = providers
+        root["module"][member.key] = {**call, **_escape(member.scenario.vars)}
+        for name, sensitive in member.outputs.items():
+            outputs[f"{member.key}__{name}"] = {
+                "value": f"${{module.{member.key}.{name}}}",
+                "sensitive": sensitive,
+            }
+    if outputs:
+        root["output"] = outputs
+    return root
+
+
+def _strip(address: str | None, prefix: str) -> str | None:
+    if address is None:
+        return None
+    if address == prefix.rstrip("."):
+        return None
+    return address.removeprefix(prefix)
+
+
+def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
+    """The part of a batch plan that belongs to one member, addressed as if standalone."""
+    prefix = f"module.{member.key}."
+    changes = []
+    for change in raw.get("resource_changes") or []:
+        if change.get("module_address", "") == prefix.rstrip(".") or (
+            change.get("module_address") or ""
+        ).startswith(prefix):
+            changes.append(
+                {
+                    **change,
+                    "address": _strip(change["address"], prefix),
+                    "module_address": _strip(change.get("module_address"), prefix),
+                }
+            )
+    prior_root: dict[str, Any] = {"resources": [], "child_modules": []}
+    prior = ((raw.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+    for child in prior.get("child_modules") or []:
+        if child.get("address") == prefix.rstrip("."):
+            prior_root = _restrip_module(child, prefix)
+    output_changes = {
+        name.removeprefix(f"{member.key}__"): change
+        for name, change in (raw.get("output_changes") or {}).items()
+        if name.startswith(f"{member.key}__")
+    }
+    call = (
+        ((raw.get("configuration") or {}).get("root_module") or {}).get("module_calls") or {}
+    ).get(member.key) or {}
+    declared = (call.get("module") or {}).get("variables") or {}
+    variables = {
+        name: {"value": member.scenario.vars.get(name, spec.get("default"))}
+        for name, spec in declared.items()
+    }
+    return {
+        "format_version": raw.get("format_version"),
+        "terraform_version": raw.get("terraform_version"),
+        "variables": variables,
+        "resource_changes": changes,
+        "output_changes": output_changes,
+        "prior_state": {"values": {"root_module": prior_root}},
+        "configuration": {"root_module": call.get("module") or {}},
+    }
+
+
+def _restrip_module(module: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {
+        "resources": [
+            {**r, "address": _strip(r["address"], prefix)} for r in module.get("resources") or []
+        ],
+        "child_modules": [
+            {**_restrip_module(c, prefix), "address": _strip(c.get("address"), prefix)}
+            for c in module.get("child_modules") or []
+        ],
+    }
+
+
+# Warnings a child module gets that the same configuration as a root does not.
+_CHILD_ONLY_WARNINGS = ("Backend configuration ignored",)
+
+
+def _member_of(diagnostic: Diagnostic, members: dict[str, Member]) -> tuple[str | None, Diagnostic]:
+    """Which member a diagnostic belongs to, and the diagnostic as its standalone plan says it
+    (file names relative to the component's folder, addresses without `module.<key>.`)."""
+    filename = diagnostic.filename or ""
+    parts = filename.split("/")
+    if len(parts) >= 3 and parts[0] == "m" and parts[1] in members:
+        member = members[parts[1]]
+        inside = "/".join(parts[2:])
+        local = posixpath.relpath(inside, member.relative_dir)
+        rule = diagnostic.rule
+        if rule and rule.startswith(f"module.{member.key}."):
+            rule = rule.removeprefix(f"module.{member.key}.")
+        return member.key, replace(diagnostic, filename=local, rule=rule)
+    return None, diagnostic
+
+
+class Batch:
+    """One generated root module planning several scenarios at once."""
+
+    def __init__(
+        self, directory: Path, env: dict[str, str], timings: Timings, subject: str
+    ) -> None:
+        self.dir = directory
+        self.env = env
+        self.timings = timings
+        self.subject = subject
+        self._initialised = False
+
+    def run(
+        self, members: list[Member], standalone: Callable[[Scenario], Outcome]
+    ) -> dict[str, Outcome]:
+        """Plan every member; return scenario id -> Plan or Rejection."""
+        results: dict[str, Outcome] = {}
+        remaining = list(members)
+        while remaining:
+            outcome = self._plan(remaining)
+            if isinstance(outcome, dict):  # a clean plan: split it
+                for member in remaining:
+                    results[member.scenario.id] = outcome[member.key]
+                break
+            keys = {m.key: m for m in remaining}
+            by_member: dict[str, list[Diagnostic]] = {}
+            unmapped = []
+            for diagnostic in outcome:
+                key, local = _member_of(diagnostic, keys)
+                if key is None:
+                    if diagnostic.severity == "error":
+                        unmapped.append(diagnostic)
+                else:
+                    by_member.setdefault(key, []).append(local)
+            failing = {k for k, ds in by_member.items() if any(d.severity == "error" for d in ds)}
+            if unmapped or not failing:
+                for member in remaining:  # cannot tell who failed: plan each on its own
+                    results[member.scenario.id] = standalone(member.scenario)
+                break
+            for member in remaining:
+                if member.key not in failing:
+                    continue
+                if all(d.rule for d in by_member[member.key] if d.severity == "error"):
+                    results[member.scenario.id] = Rejection(
+                        member.scenario.id, by_member[member.key]
+                    )
+                else:  # not a rule: maybe the emulator hiccupped; the scenario's own plan decides
+                    results[member.scenario.id] = standalone(member.scenario)
+            remaining = [m for m in remaining if m.key not in failing]
+        return results
+
+    def _plan(self, members: list[Member]) -> dict[str, Plan] | list[Diagnostic]:
+        (self.dir / "main.tf.json").write_text(json.dumps(render_root(members), indent=1))
+        tf = Terraform(self.dir, self.env)
+        if not self._initialised:  # later rounds only drop modules: no new init needed
+            tf.init(
+                f"{self.subject} (batch of {', '.join(m.scenario.id for m in members)})",
+                self.timings,
+            )
+            self._initialised = True
+        with self.timings.measure("plan", self.subject):
+            result = tf.run("plan", "-input=false", "-no-color", "-json", "-out=batch.tfplan")
+        stdout, failed = result.stdout, result.returncode != 0
+        diagnostics = parse_stream(stdout.splitlines(), self.dir)
+        if failed:
+            if not any(d.severity == "error" for d in diagnostics):
+                raise TerraformFailed(
+                    f"{self.subject}: batch plan failed without diagnostics",
+                    command="plan",
+                    returncode=1,
+                    stderr=stdout[-4000:],
+                )
+            return diagnostics
+        with self.timings.measure("show", self.subject):
+            shown = tf.run("show", "-no-color", "-json", "batch.tfplan")
+        if shown.returncode != 0:
+            raise TerraformFailed(
+                f"{self.subject}: terraform show failed:\n{shown.stderr}",
+                command="show",
+                returncode=shown.returncode,
+                stderr=shown.stderr,
+            )
+        raw = json.loads(shown.stdout)
+        keys = {m.key: m for m in members}
+        warnings: dict[str, list[Diagnostic]] = {}
+        for diagnostic in diagnostics:
+            key, local = _member_of(diagnostic, keys)
+            if (
+                key
+                and diagnostic.severity == "warning"
+                and diagnostic.summary not in (_CHILD_ONLY_WARNINGS)
+            ):
+                warnings.setdefault(key, []).append(local)
+        return {
+            m.key: Plan(
+                split_plan(raw, m), label=m.scenario.id, warnings=tuple(warnings.get(m.key, ()))
+            )
+            for m in members
+        }
+
+
+def prepare_members(
+    batch_dir: Path, scenarios: list[tuple[Scenario, Template]]
+) -> tuple[list[Member], list[Scenario], dict[str, Exception]]:
+    """Adapt each scenario's module: (batchable members, scenarios to plan alone, errors)."""
+    members, alone, errors = [], [], {}
+    for index, (scenario, template) in enumerate(scenarios):
+        try:
+            declared = configuration.declared_variables(template.workdir)
+        except Exception as error:  # an unreadable file fails this scenario, not the batch
+            errors[scenario.id] = error
+            continue
+        undeclared = sorted(set(scenario.vars) - declared)
+        if undeclared:
+            errors[scenario.id] = ScenarioFileError(
+                f"{scenario.id}: sets inputs the component does not declare: "
+                f"{', '.join(undeclared)}. Fix the name in the scenario file."
+            )
+            continue
+        key = module_key(scenario, index)
+        try:
+            adapted = adapt(template, batch_dir / "m" / key)
+        except Unbatchable:
+            alone.append(scenario)
+            continue
+        members.append(
+            Member(
+                key,
+                scenario,
+                template,
+                adapted.aliases,
+                adapted.outputs,
+                template.relative_dir.as_posix(),
+                adapted.standard,
+                adapted.own_providers,
+            )
+        )
+    return members, alone, errors

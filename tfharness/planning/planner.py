@@ -1,0 +1,305 @@
+"""Plans scenarios once per session and shares each result with every test that asks.
+
+The first request plans every pending scenario of every component the session expects (the
+pytest plugin tells it which components the collected tests cover), so that:
+
+* scenarios already in the content-addressed cache (``cache.py``) are not planned again;
+* the rest are planned in batches (``batch.py``), ``jobs`` batches at once (default 2, for
+  the 2-core test machines; ``TFHARNESS_JOBS``), scenarios that declare ``expect_failures``
+  apart from those that must plan cleanly, so that each batch runs Terraform once (twice for
+  refusals found in two phases);
+* ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison).
+
+Each outcome is a ``Plan`` for a clean plan or a ``Rejection`` for a refused one; tests ask
+for the kind they expect and the wrong kind raises a typed error with Terraform's diagnostics.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tfharness.deploying.emulator import Endpoint
+from tfharness.errors import UnexpectedPlanFailure, UnexpectedPlanSuccess
+from tfharness.planning import cache
+from tfharness.planning.batch import Batch, prepare_members
+from tfharness.planning.components import Component, find_component, is_path_reference
+from tfharness.planning.scenarios import (
+    Scenario,
+    load_scenario,
+    scenario_names,
+    scenario_names_or_default,
+)
+from tfharness.terraform.diagnostics import Rejection
+from tfharness.terraform.plan import Plan
+from tfharness.terraform.timings import Timings
+from tfharness.terraform.toolchain import cli_config, terraform_binary
+from tfharness.terraform.workspace import Template, Workspace
+
+Outcome = Plan | Rejection
+ComponentRef = str | os.PathLike[str] | Component  # a name, a path, or a Component
+MIN_BATCH = 8
+
+
+def component_name(component: ComponentRef) -> str:
+    """The catalog name of a component given by name, path or Component."""
+    if isinstance(component, str) and not is_path_reference(component):
+        return component
+    return find_component(component).name
+
+
+def default_jobs() -> int:
+    return max(1, int(os.environ.get("TFHARNESS_JOBS", "2")))
+
+
+def batching_enabled() -> bool:
+    return os.environ.get("TFHARNESS_BATCH", "1") != "0"
+
+
+class Planner:
+    """Session-wide planning service: templates, workspaces and cached outcomes."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        root: Path | None = None,
+        jobs: int | None = None,
+        keep: bool | None = None,
+        batch: bool | None = None,
+    ) -> None:
+        terraform_binary()  # fail early, with the message that says what to install
+        self.endpoint = endpoint
+        self.root = root or Path(tempfile.mkdtemp(prefix="tfharness-"))
+        self.jobs = jobs or default_jobs()
+        self.keep = keep if keep is not None else os.environ.get("TFHARNESS_KEEP") == "1"
+        self.batch = batching_enabled() if batch is None else batch
+        self.timings = Timings()
+        self.env = {**cli_config().env(), **endpoint.env()}
+        self.expected: list[str] = []
+        self.cache_hits = 0
+        self._templates: dict[str, Template] = {}
+        self._outcomes: dict[tuple[str, str], Outcome] = {}
+        self._errors: dict[tuple[str, str], BaseException] = {}
+        self._lock = threading.Lock()
+        self._plan_lock = threading.Lock()
+        self._batches = 0
+
+    def expect(self, components: list[ComponentRef]) -> None:
+        """Components whose scenarios the session will ask for: planned together at first use."""
+        self.expected = sorted({component_name(c) for c in components})
+
+    def template(self, component: ComponentRef) -> Template:
+        resolved = find_component(component)
+        with self._lock:
+            if resolved.name not in self._templates:
+                self._templates[resolved.name] = Template(
+                    resolved, self.root, self.env, self.timings
+                )
+            return self._templates[resolved.name]
+
+    def workspace(
+        self,
+        scenario: Scenario,
+        *,
+        purpose: str = "plans",
+        extra_files: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Workspace:
+        directory = self.root / purpose / scenario.component / scenario.name
+        return Workspace(
+            self.template(scenario.component),
+            scenario.id,
+            directory,
+            scenario.vars,
+            extra_files=extra_files,
+            env=env,
+        )
+
+    # Outcomes ---------------------------------------------------------------------------
+    def outcome(self, component: ComponentRef, scenario: str = "default") -> Outcome:
+        component = component_name(component)
+        key = (component, scenario)
+        load_scenario(component, scenario)  # unknown names fail here, with the list of known
+        if key not in self._outcomes and key not in self._errors:
+            self.plan_components(sorted({component, *self.expected}))
+        if key in self._errors:
+            raise self._errors[key]
+        return self._outcomes[key]
+
+    def plan(self, component: ComponentRef, scenario: str = "default") -> Plan:
+        component = component_name(component)
+        outcome = self.outcome(component, scenario)
+        if isinstance(outcome, Rejection):
+            raise UnexpectedPlanFailure(
+                f"{component}:{scenario}: expected a clean plan, Terraform rejected it:\n"
+                + "\n".join(f"  - {d}" for d in outcome.errors),
+                command="plan",
+                returncode=1,
+                stderr=outcome.stderr,
+                diagnostics=outcome.diagnostics,
+            )
+        return outcome
+
+    def rejection(self, component: ComponentRef, scenario: str) -> Rejection:
+        component = component_name(component)
+        outcome = self.outcome(component, scenario)
+        if isinstance(outcome, Plan):
+            raise UnexpectedPlanSuccess(
+                f"{component}:{scenario}: expected Terraform to reject the plan, but it planned "
+                f"{len(outcome.managed)} resources cleanly. Check the scenario's inputs break "
+                "the rule the test names."
+            )
+        return outcome
+
+    def planned(self) -> dict[tuple[str, str], Outcome]:
+        return dict(self._outcomes)
+
+    # Planning ---------------------------------------------------------------------------
+    def plan_components(
+        self, components: list[str], only: set[tuple[str, str]] | None = None
+    ) -> None:
+        """Plan every scenario of these components not yet known (cache first).
+
+        `only` restricts planning to these (component, scenario) pairs.
+        """
+        with self._plan_lock:
+            pending: list[tuple[Scenario, str]] = []
+            for component in components:
+                try:
+                    names = scenario_names(component)
+                except Exception as error:  # a broken scenario file: its own tests fail
+                    self._errors[(component, "default")] = error
+                    continue
+                try:
+                    template = self.template(component)
+                    digest = cache.component_fingerprint(
+                        template.component.source_files(), template.component.tree_root
+                    )
+                except Exception as error:
+                    for name in names or ["default"]:
+                        self._errors[(component, name)] = error
+                    continue
+                for name in names:
+                    if (component, name) in self._outcomes or (component, name) in self._errors:
+                        continue
+                    if only is not None and (component, name) not in only:
+                        continue
+                    try:
+                        scenario = load_scenario(component, name)
+                        key = cache.scenario_key(scenario, digest)
+                    except Exception as error:
+                        self._errors[(component, name)] = error
+                        continue
+                    cached = cache.load(key, scenario.id)
+                    if cached is not None:
+                        self.cache_hits += 1
+                        self._outcomes[(component, name)] = cached
+                    else:
+                        pending.append((scenario, key))
+            if not pending:
+                return
+            self._prepare_templates({s.component for s, _ in pending})
+            if self.batch:
+                groups = self._groups(pending)
+                with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                    list(pool.map(self._plan_batch, groups))
+            else:
+                with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                    list(pool.map(self._plan_alone_and_keep, pending))
+
+    def _prepare_templates(self, components: set[str]) -> None:
+        def prepare(component: str) -> None:
+            try:
+                self.template(component).ensure_ready()
+            except Exception as error:
+                for name in scenario_names_or_default(component):
+                    self._errors.setdefault((component, name), error)
+
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            list(pool.map(prepare, sorted(components)))
+
+    def _groups(self, pending: list[tuple[Scenario, str]]) -> list[list[tuple[Scenario, str]]]:
+        """Batches for the workers: expected refusals apart from expected clean plans.
+
+        Terraform ends a run at the first phase that fails and writes no plan, so a batch
+        mixing clean and refused scenarios is planned again for its survivors. Kept apart (by
+        each scenario's `expect_failures`), a clean batch plans once, and a refusing batch ends
+        as soon as every member is refused (a second run at most: single-variable validations
+        stop Terraform before the rules across variables and the preconditions are checked).
+        Each kind is spread over up to `jobs` batches of at least MIN_BATCH scenarios (a run's
+        fixed cost, ~2.5 s of provider start-up, is not worth paying for fewer), components
+        mixed; the largest batches start first.
+        """
+        ready = [(s, k) for s, k in pending if (s.component, s.name) not in self._errors]
+        groups: list[list[tuple[Scenario, str]]] = []
+        for refused in (False, True):
+            items = sorted(
+                (p for p in ready if p[0].expects_rejection is refused),
+                key=lambda p: (p[0].component, p[0].name),
+            )
+            count = max(1, min(self.jobs, math.ceil(len(items) / MIN_BATCH)))
+            kind: list[list[tuple[Scenario, str]]] = [[] for _ in range(count)]
+            for index, item in enumerate(items):
+                kind[index % count].append(item)
+            groups.extend(g for g in kind if g)
+        return sorted(groups, key=len, reverse=True)
+
+    def _keep(self, scenario: Scenario, key: str, outcome: Outcome | BaseException) -> None:
+        if isinstance(outcome, BaseException):
+            self._errors[(scenario.component, scenario.name)] = outcome
+            return
+        cache.store(key, outcome)
+        self._outcomes[(scenario.component, scenario.name)] = outcome
+
+    def _plan_batch(self, group: list[tuple[Scenario, str]]) -> None:
+        with self._lock:
+            self._batches += 1
+            directory = self.root / "batches" / f"b{self._batches:02d}"
+        keys = {s.id: k for s, k in group}
+        by_id = {s.id: s for s, _ in group}
+        members, alone, errors = prepare_members(
+            directory, [(s, self.template(s.component)) for s, _ in group]
+        )
+        for scenario_id, error in errors.items():
+            self._keep(by_id[scenario_id], keys[scenario_id], error)
+        for scenario in alone:
+            self._keep(scenario, keys[scenario.id], self._plan_alone(scenario))
+        if not members:
+            return
+        batch = Batch(directory, self.env, self.timings, subject=directory.name)
+        try:
+            results = batch.run(members, self._plan_alone)
+        except Exception as error:  # the batch itself broke: plan its members alone
+            results = {m.scenario.id: self._plan_alone(m.scenario) for m in members}
+            if all(isinstance(r, BaseException) for r in results.values()):
+                results = {m.scenario.id: error for m in members}
+        for member in members:
+            scenario_id = member.scenario.id
+            self._keep(member.scenario, keys[scenario_id], results[scenario_id])
+        if not self.keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def _plan_alone_and_keep(self, item: tuple[Scenario, str]) -> None:
+        scenario, key = item
+        self._keep(scenario, key, self._plan_alone(scenario))
+
+    def _plan_alone(self, scenario: Scenario) -> Outcome | BaseException:
+        try:
+            workspace = self.workspace(scenario)
+            try:
+                return workspace.try_plan()
+            finally:
+                if not self.keep:
+                    workspace.cleanup()
+        except Exception as error:  # kept and re-raised for the test that asks for it
+            return error
+
+    def close(self) -> None:
+        if not self.keep:
+            shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,144 @@
+"""Plan fixtures, the AWS endpoint plans talk to, and which components the session covers.
+
+* ``plan_for(component, scenario="default") -> Plan``: a scenario that must plan cleanly;
+* ``rejection_for(component, scenario) -> Rejection``: a scenario that must be refused;
+* ``scenario_for(component, scenario) -> Scenario``: the inputs, resolved;
+* ``endpoint``: the AWS endpoint (an embedded moto server unless ``--aws-endpoint`` is given);
+* ``planner``: the session's ``Planner`` (templates, workspaces, timings).
+
+All are session-scoped, so one plan serves every test that asks for it. At collection the
+plugin works out which components the selected tests use (after ``-k``/``-m``; and only those
+``--changed-since`` affects), so the first plan request plans exactly those, batched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tfharness.deploying.emulator import Endpoint, MotoServer
+from tfharness.deploying.targets import localstack_endpoint, selected_kind
+from tfharness.planning.components import all_components, component_for_test_file
+from tfharness.planning.planner import Planner
+from tfharness.planning.scenarios import Scenario, load_scenario
+from tfharness.plugin.state import state_of
+from tfharness.terraform.diagnostics import Rejection
+from tfharness.terraform.plan import Plan
+from tfharness.tooling.affected import affected_components, changed_files
+
+
+@pytest.fixture(scope="session")
+def endpoint(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Endpoint]:
+    """The AWS endpoint every Terraform run and boto3 client of the session uses."""
+    url = request.config.getoption("--aws-endpoint")
+    if url:
+        yield Endpoint(url, name="external")
+        return
+    kind = selected_kind(request.config.getoption("--target"))
+    if kind == "localstack":
+        yield localstack_endpoint()
+        return
+    server = MotoServer(log_dir=tmp_path_factory.mktemp("emulator"))
+    endpoint = server.start()
+    state_of(request.config).moto = server
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_server(request: pytest.FixtureRequest, endpoint: Endpoint) -> MotoServer:
+    """The embedded moto server (skips, saying why, when an external endpoint is in use)."""
+    server = state_of(request.config).moto
+    if not isinstance(server, MotoServer):
+        pytest.skip(f"needs the embedded moto server; this run uses {endpoint.url}")
+    return server
+
+
+def component_of(item: pytest.Item) -> str | None:
+    """The component a test is about: its file's name, or its `component`/`name` parameter."""
+    component = component_for_test_file(Path(str(item.fspath)).name)
+    if component is None and hasattr(item, "callspec"):
+        value = item.callspec.params.get("name") or item.callspec.params.get("component")
+        component = getattr(value, "name", value) if value is not None else None
+    return component if isinstance(component, str) else None
+
+
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: plan only what will run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = state_of(config)
+    ref = config.getoption("--changed-since")
+    if ref:
+        affected = affected_components(changed_files(ref))
+        known = {c.name for c in all_components()}
+        selected, deselected = [], []
+        for item in items:
+            component = component_of(item)
+            if component in known and component not in affected:
+                deselected.append(item)
+            else:
+                selected.append(item)
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = selected
+        state.affected = sorted(affected)
+    state.expected = sorted({c for c in map(component_of, items) if c})
+    deployed: dict[str, set[str] | None] = {}
+    for item in items:
+        if not item.get_closest_marker("integration"):
+            continue
+        component = component_for_test_file(Path(str(item.fspath)).name)
+        if component is None:
+            continue
+        needs = {name for marker in item.iter_markers("requires") for name in marker.args}
+        # What every test of a component needs, the component itself needs to be applied.
+        deployed[component] = (
+            needs if deployed.get(component) is None else deployed[component] & needs
+        )
+    state.deployed = {c: sorted(n or ()) for c, n in deployed.items()}
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
+    expected = state_of(config).expected
+    return f"tfharness: components under test: {', '.join(expected)}" if expected else None
+
+
+@pytest.fixture(scope="session")
+def planner(request: pytest.FixtureRequest, endpoint: Endpoint) -> Iterator[Planner]:
+    state = state_of(request.config)
+    planner = Planner(endpoint, jobs=request.config.getoption("--tf-jobs"))
+    planner.expect(state.expected)
+    state.planner = planner
+    try:
+        yield planner
+    finally:
+        planner.close()
+
+
+@pytest.fixture(scope="session")
+def plan_for(planner: Planner) -> Callable[..., Plan]:
+    """Factory: the shared Plan of a scenario that must plan cleanly."""
+    return planner.plan
+
+
+@pytest.fixture(scope="session")
+def rejection_for(planner: Planner) -> Callable[..., Rejection]:
+    """Factory: the shared Rejection of a scenario Terraform must refuse."""
+    return planner.rejection
+
+
+@pytest.fixture(scope="session")
+def scenario_for() -> Callable[..., Scenario]:
+    """Factory: a scenario's resolved inputs (component by name, path or Component)."""
+
+    def resolve(component, scenario: str = "default") -> Scenario:
+        from tfharness.planning.planner import component_name
+
+        return load_scenario(component_name(component), scenario)
+
+    return resolve

@@ -1,0 +1,35 @@
+"""What one pytest session of the harness knows, kept in `config.stash` (never in globals)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+
+def _counts() -> dict[str, int]:
+    return {"passed": 0, "failed": 0, "skipped": 0}
+
+
+@dataclass
+class SessionState:
+    expected: list[str] = field(default_factory=list)  # components the selected tests use
+    deployed: dict[str, list[str]] = field(default_factory=dict)  # component -> capabilities
+    affected: list[str] | None = None  # --changed-since's answer
+    planner: Any = None
+    moto: Any = None
+    capabilities: dict[str, Any] | None = None
+    run: Any = None
+    fleet: Any = None
+    results: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_counts))
+
+
+STATE = pytest.StashKey[SessionState]()
+
+
+def state_of(config: pytest.Config) -> SessionState:
+    if STATE not in config.stash:
+        config.stash[STATE] = SessionState()
+    return config.stash[STATE]

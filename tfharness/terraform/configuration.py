@@ -1,0 +1,305 @@
+"""A module's configuration as Terraform reads it: declared variables, outputs, provider
+blocks, module calls and required providers, from every ``*.tf`` file (parsed with
+python-hcl2) and every ``*.tf.json`` file (Terraform's JSON syntax) of one directory.
+
+Override files (``override.tf``, ``*_override.tf``) are read like the others: the harness only
+asks which names exist, and an override cannot declare a new one.
+
+``local_module_dirs`` follows relative module sources (``./x``, ``../../modules/x``)
+recursively, as ``terraform init`` does, so a workspace can hold everything a configuration
+needs; a source that points nowhere is an error that names the file and the call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+
+from tfharness.errors import ConfigurationError
+
+META = ("__start_line__", "__end_line__")
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    file: Path
+    start_line: int | None
+    end_line: int | None
+    typed: bool
+    description: str | None
+    sensitive: bool
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    file: Path
+    description: str | None
+    sensitive: bool
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One `provider` block; `attributes` as python-hcl2 reads them (expressions as `${...}`)."""
+
+    name: str
+    alias: str | None
+    attributes: dict[str, Any] = field(hash=False)
+    file: Path = Path()
+    start_line: int | None = None
+    end_line: int | None = None
+
+    @property
+    def is_json(self) -> bool:
+        return self.file.name.endswith(".tf.json")
+
+    def source_text(self) -> str:
+        """The block as written (HCL files only)."""
+        if self.is_json or self.start_line is None or self.end_line is None:
+            raise ConfigurationError(f"{self.file}: no source text for a JSON provider block")
+        lines = self.file.read_text().splitlines()
+        return "\n".join(lines[self.start_line - 1 : self.end_line])
+
+    def nested_source(self, block: str) -> str | None:
+        """The body of a nested block (e.g. `default_tags`) as written, or None if absent."""
+        if self.is_json:
+            return None
+        nested = self.attributes.get(block)
+        if not nested:
+            return None
+        first = nested[0]
+        lines = self.file.read_text().splitlines()
+        body = lines[first["__start_line__"] - 1 : first["__end_line__"]]
+        text = "\n".join(body)
+        opened, closed = text.find("{"), text.rfind("}")
+        return text[opened + 1 : closed].strip()
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    name: str
+    source: str
+    file: Path
+
+    @property
+    def local(self) -> bool:
+        return self.source.startswith(("./", "../"))
+
+
+@dataclass(frozen=True)
+class Module:
+    directory: Path
+    variables: dict[str, Variable]
+    outputs: dict[str, Output]
+    providers: list[Provider]
+    module_calls: dict[str, ModuleCall]
+    required_providers: dict[str, str]  # local name -> source address
+
+    def provider_aliases(self, name: str = "aws") -> list[str]:
+        return sorted(p.alias for p in self.providers if p.name == name and p.alias)
+
+    def default_provider(self, name: str = "aws") -> Provider | None:
+        return next((p for p in self.providers if p.name == name and not p.alias), None)
+
+
+def _unquote(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def _literal(value: Any) -> Any:
+    """An attribute value, with the `${...}` python-hcl2 wraps bare references in removed."""
+    value = _unquote(value)
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        return value[2:-1]
+    return value
+
+
+def _entries(value: Any) -> list[dict[str, Any]]:
+    """JSON syntax allows a block type to hold one object or a list of objects."""
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    return [value] if isinstance(value, dict) else []
+
+
+def _labelled(blocks: Any) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for entry in _entries(blocks):
+        for label, body in entry.items():
+            if label in META:
+                continue
+            for item in _entries(body):
+                found.append((_unquote(label), item))
+    return found
+
+
+def _key_lines(path: Path, names: list[str]) -> dict[str, int]:
+    """Line of the first `"<name>":` key in a JSON file (for rules reported by line)."""
+    lines = path.read_text().splitlines()
+    found = {}
+    for name in names:
+        pattern = re.compile(rf'"{re.escape(name)}"\s*:')
+        for number, line in enumerate(lines, start=1):
+            if pattern.search(line):
+                found[name] = number
+                break
+    return found
+
+
+@cache
+def _parse(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
+    text = path.read_text()
+    if path.name.endswith(".tf.json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigurationError(
+                f"{path}:{error.lineno}: not valid JSON: {error.msg}"
+            ) from None
+        if not isinstance(data, dict):
+            raise ConfigurationError(f"{path}: a *.tf.json file must hold a JSON object")
+        return data
+    try:
+        return hcl2.loads(text, with_meta=True)
+    except Exception as error:  # lark raises several kinds; all mean "cannot read this file"
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ConfigurationError(
+            f"{path}: the harness cannot parse this file ({first}). Check it with "
+            "`terraform validate`; if Terraform accepts it, report the construct to tfharness."
+        ) from None
+
+
+def files_of(directory: Path) -> list[Path]:
+    """The configuration files Terraform loads from a directory."""
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and (p.suffix == ".tf" or p.name.endswith(".tf.json"))
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def read(directory: Path) -> Module:
+    """Read a module directory (cached until one of its files changes)."""
+    directory = Path(directory)
+    variables: dict[str, Variable] = {}
+    outputs: dict[str, Output] = {}
+    providers: list[Provider] = []
+    calls: dict[str, ModuleCall] = {}
+    required: dict[str, str] = {}
+    for path in files_of(directory):
+        data = _parse(path, _stamp(path))
+        is_json = path.name.endswith(".tf.json")
+        declared = _labelled(data.get("variable"))
+        json_lines = _key_lines(path, [n for n, _ in declared]) if is_json else {}
+        for name, body in declared:
+            start = json_lines.get(name) if is_json else body.get("__start_line__")
+            variables[name] = Variable(
+                name,
+                path,
+                start,
+                None if is_json else body.get("__end_line__"),
+                "type" in body,
+                _unquote(body.get("description")),
+                _literal(body.get("sensitive")) in (True, "true"),
+            )
+        for name, body in _labelled(data.get("output")):
+            outputs[name] = Output(
+                name,
+                path,
+                _unquote(body.get("description")),
+                _literal(body.get("sensitive")) in (True, "true"),
+            )
+        for name, body in _labelled(data.get("provider")):
+            alias = _unquote(body.get("alias"))
+            providers.append(
+                Provider(
+                    name,
+                    alias,
+                    body,
+                    path,
+                    body.get("__start_line__"),
+                    body.get("__end_line__"),
+                )
+            )
+        for name, body in _labelled(data.get("module")):
+            source = _unquote(body.get("source"))
+            if isinstance(source, str):
+                calls[name] = ModuleCall(name, source, path)
+        for block in _entries(data.get("terraform")):
+            for entry in _entries(block.get("required_providers")):
+                for local, spec in entry.items():
+                    if local in META:
+                        continue
+                    if isinstance(spec, dict) and spec.get("source"):
+                        required[local] = _unquote(spec["source"])
+                    elif isinstance(spec, str):  # the legacy `aws = "~> 5.0"` form
+                        required[local] = f"hashicorp/{local}"
+    return Module(directory, variables, outputs, providers, calls, required)
+
+
+def declared_variables(directory: Path) -> set[str]:
+    return set(read(directory).variables)
+
+
+def outputs(directory: Path) -> dict[str, bool]:
+    """Output names, each with whether it is declared sensitive."""
+    return {name: o.sensitive for name, o in read(directory).outputs.items()}
+
+
+def local_module_dirs(directory: Path) -> list[Path]:
+    """Every directory reached through relative module sources, recursively (resolved)."""
+    found: list[Path] = []
+    pending = [Path(directory).resolve()]
+    seen = set(pending)
+    while pending:
+        current = pending.pop()
+        for call in read(current).module_calls.values():
+            if not call.local:
+                continue
+            target = (current / call.source).resolve()
+            if not target.is_dir() or not files_of(target):
+                raise ConfigurationError(
+                    f"{call.file}: module {call.name!r} has source {call.source!r}, which "
+                    f"resolves to {target}: there is no Terraform module there (no *.tf or "
+                    "*.tf.json files). Fix the path; it is relative to the calling module's "
+                    "folder."
+                )
+            if target not in seen:
+                seen.add(target)
+                found.append(target)
+                pending.append(target)
+    return sorted(found)
+
+
+def variable_at(directory: Path, filename: str, line: int) -> str | None:
+    """The `var.<name>` whose block encloses (HCL) or starts nearest before (JSON) a line."""
+    path = Path(directory) / filename
+    if not path.is_file():
+        return None
+    try:
+        module = read(path.parent)
+    except ConfigurationError:
+        return None
+    best: Variable | None = None
+    for variable in module.variables.values():
+        if variable.file.resolve() != path.resolve() or variable.start_line is None:
+            continue
+        encloses = variable.start_line <= line and (
+            variable.end_line is None or line <= variable.end_line
+        )
+        if encloses and (best is None or variable.start_line > (best.start_line or 0)):
+            best = variable
+    return f"var.{best.name}" if best else None
