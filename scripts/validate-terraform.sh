@@ -37,10 +37,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for dir in "$components"/*/; do
   name=$(basename "$dir")
-  copy="$work/$name"
-  mkdir -p "$copy"
-  (cd "$dir" && find . -path ./build -prune -o -path ./.terraform -prune -o -type f -print0 \
-    | xargs -0 -I{} cp --parents {} "$copy")
+  # The component with the local modules it calls, laid out as in the repository.
+  if ! copy=$(cd "$root" && "$python" -m tfharness.tooling.catalog --copy "$name" "$work/$name"); then
+    fail "copy: $name"
+    continue
+  fi
   if ! init=$(terraform -chdir="$copy" init -backend=false -input=false -no-color 2>&1); then
     printf '%s\n' "$init" | tail -20
     fail "terraform init: $name"

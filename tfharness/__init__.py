@@ -15,75 +15,66 @@ The package is grouped by what it does:
 * ``tfharness.plugin``: the pytest plugin (loaded from the ``pytest11`` entry point).
 
 The names below are the public surface; import them from ``tfharness``.
+
+The names are loaded on first use (PEP 562), so `import tfharness` and
+`python -m tfharness.<subpackage>.<module>` import nothing else.
 """
 
-from tfharness.deploying.capabilities import Capability
-from tfharness.deploying.deployment import RUN_TAG, Deployment, Run
-from tfharness.deploying.emulator import Endpoint, MotoServer
-from tfharness.deploying.fleet import Fleet
-from tfharness.deploying.probes import eventually
-from tfharness.errors import (
-    ConfigurationError,
-    HarnessError,
-    InputEncodingError,
-    ProviderMirrorError,
-    ScenarioFileError,
-    TerraformFailed,
-    TerraformNotFound,
-    UnexpectedPlanFailure,
-    UnexpectedPlanSuccess,
-    UnknownComponent,
-    UnknownScenario,
-)
-from tfharness.layout import Layout
-from tfharness.planning.components import (
-    Component,
-    all_components,
-    find_component,
-    first_party_components,
-)
-from tfharness.planning.planner import Planner
-from tfharness.planning.scenarios import Scenario, load_scenario, load_scenarios
-from tfharness.terraform.diagnostics import Diagnostic, Rejection
-from tfharness.terraform.plan import UNKNOWN, Plan, ResourceChange
-from tfharness.terraform.workspace import Template, Workspace
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.2.0"
 
-__all__ = [
-    "RUN_TAG",
-    "UNKNOWN",
-    "Capability",
-    "Component",
-    "ConfigurationError",
-    "Deployment",
-    "Diagnostic",
-    "Endpoint",
-    "Fleet",
-    "HarnessError",
-    "InputEncodingError",
-    "Layout",
-    "MotoServer",
-    "Plan",
-    "Planner",
-    "ProviderMirrorError",
-    "Rejection",
-    "ResourceChange",
-    "Run",
-    "Scenario",
-    "ScenarioFileError",
-    "Template",
-    "TerraformFailed",
-    "TerraformNotFound",
-    "UnexpectedPlanFailure",
-    "UnexpectedPlanSuccess",
-    "UnknownComponent",
-    "UnknownScenario",
-    "Workspace",
-    "all_components",
-    "eventually",
-    "find_component",
-    "first_party_components",
-    "load_scenario",
-    "load_scenarios",
-]
+_EXPORTS = {
+    "Capability": "tfharness.deploying.capabilities",
+    "Component": "tfharness.planning.components",
+    "ConfigurationError": "tfharness.errors",
+    "Deployment": "tfharness.deploying.deployment",
+    "Diagnostic": "tfharness.terraform.diagnostics",
+    "Endpoint": "tfharness.deploying.emulator",
+    "Fleet": "tfharness.deploying.fleet",
+    "HarnessError": "tfharness.errors",
+    "InputEncodingError": "tfharness.errors",
+    "Layout": "tfharness.layout",
+    "MotoServer": "tfharness.deploying.emulator",
+    "Plan": "tfharness.terraform.plan",
+    "Planner": "tfharness.planning.planner",
+    "ProviderMirrorError": "tfharness.errors",
+    "RUN_TAG": "tfharness.deploying.deployment",
+    "Rejection": "tfharness.terraform.diagnostics",
+    "ResourceChange": "tfharness.terraform.plan",
+    "Run": "tfharness.deploying.deployment",
+    "Scenario": "tfharness.planning.scenarios",
+    "ScenarioFileError": "tfharness.errors",
+    "Template": "tfharness.terraform.workspace",
+    "TerraformFailed": "tfharness.errors",
+    "TerraformNotFound": "tfharness.errors",
+    "UNKNOWN": "tfharness.terraform.plan",
+    "UnexpectedPlanFailure": "tfharness.errors",
+    "UnexpectedPlanSuccess": "tfharness.errors",
+    "UnknownComponent": "tfharness.errors",
+    "UnknownScenario": "tfharness.errors",
+    "Workspace": "tfharness.terraform.workspace",
+    "all_components": "tfharness.planning.components",
+    "eventually": "tfharness.deploying.probes",
+    "find_component": "tfharness.planning.components",
+    "first_party_components": "tfharness.planning.components",
+    "load_scenario": "tfharness.planning.scenarios",
+    "load_scenarios": "tfharness.planning.scenarios",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'tfharness' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

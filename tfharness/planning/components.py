@@ -203,3 +203,14 @@ def component_for_test_file(filename: str) -> str | None:
         if component.module_name == module_name:
             return component.name
     return None
+
+
+def copy_component(component: Component, destination: Path) -> Path:
+    """Copy a component's tree (its folder and local modules) to `destination`; return the
+    folder to run Terraform in."""
+    from tfharness.terraform.workspace import copy_tree
+
+    copy_tree(component.source_files(), component.tree_root, destination)
+    workdir = destination / component.relative_dir
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir

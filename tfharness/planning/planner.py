@@ -123,7 +123,7 @@ class Planner:
 
     # Outcomes ---------------------------------------------------------------------------
     def outcome(self, component: ComponentRef, scenario: str = "default") -> Outcome:
-        component = component_name(component)
+        component = find_component(component).name  # an unknown component says so first
         key = (component, scenario)
         load_scenario(component, scenario)  # unknown names fail here, with the list of known
         if key not in self._outcomes and key not in self._errors:

@@ -24,10 +24,11 @@ logging.getLogger("tftest").addHandler(logging.NullHandler())
 logging.getLogger("tftest").propagate = False
 logging.getLogger("tftest").setLevel(logging.CRITICAL + 1)
 
+# Terraform wraps its messages at 78 columns: any space may be a line break.
 _MISSING_PROVIDER = re.compile(
-    r"provider (?:registry\.terraform\.io/)?(?P<address>[\w.-]+/[\w.-]+)"
-    r"(?: was not found| v?[\d.]+ is not available)"
-    r"|versions for provider (?:registry\.terraform\.io/)?(?P<queried>[\w.-]+/[\w.-]+)"
+    r"versions\s+for\s+provider\s+(?:registry\.terraform\.io/)?(?P<queried>[\w.-]+/[\w.-]+)"
+    r"|provider\s+(?:registry\.terraform\.io/)?(?P<address>[\w.-]+/[\w.-]+)"
+    r"\s+(?:was\s+not\s+found|v?[\d.]+\s+is\s+not\s+available)"
 )
 
 
