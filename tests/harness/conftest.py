@@ -11,6 +11,10 @@ from tfharness.deploying.emulator import Endpoint
 from tfharness.planning.planner import Planner
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# fixtures/user-repo is another project, with tests of its own: run from outside this
+# checkout by test_outside_repo.py, never collected here.
+collect_ignore = ["fixtures"]
 RECORDED = FIXTURES / "recorded"
 TINY = FIXTURES / "components" / "tiny"
 

@@ -46,6 +46,11 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def template_of(module: Path, tmp_path: Path, endpoint: Endpoint) -> Template:
+    env = {**cli_config().env(), **endpoint.env()}
+    return Template(Component(module.name, module), tmp_path / "w", env, Timings())
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A project of one's own: components, scenarios and stacks under a temporary root."""
@@ -112,14 +117,8 @@ def test_a_provider_the_mirror_lacks_is_named_with_what_to_do(
             'resource "random_id" "x" {\n  byte_length = 4\n}\n'
         },
     )
-    template = Template(
-        Component("needs-random", module),
-        tmp_path / "w",
-        {**cli_config().env(), **endpoint.env()},
-        Timings(),
-    )
     with pytest.raises(TerraformFailed) as error:
-        template.ensure_initialised()
+        template_of(module, tmp_path, endpoint).ensure_initialised()
     message = str(error.value)
     assert (
         "needs-random: terraform init failed: the module needs provider hashicorp/random" in message
@@ -259,6 +258,12 @@ def test_a_provider_error_names_its_resource() -> None:
     assert diagnostic.message == PROVIDER_ERROR["summary"]
     nested = from_json({**PROVIDER_ERROR, "address": "module.q.aws_kms_key.this[0]"})
     assert nested.rule == "module.q.aws_kms_key.this"
+    rejection = Rejection("c:short_window", [diagnostic])
+    assert rejection.assert_rule("aws_kms_key.this", summary=PROVIDER_ERROR["summary"])
+    with pytest.raises(
+        AssertionError, match=r"expected with summary 'expected deletion_window_in_days 7'"
+    ):
+        rejection.assert_rule("aws_kms_key.this", summary="expected deletion_window_in_days 7")
 
 
 def test_a_data_source_error_stays_ruleless() -> None:

@@ -161,9 +161,15 @@ class Rejection:
         return [d for d in self.diagnostics if d.rule == rule]
 
     def assert_rule(
-        self, rule: str, message: str | None = None, *, contains: str | None = None
+        self,
+        rule: str,
+        message: str | None = None,
+        *,
+        contains: str | None = None,
+        summary: str | None = None,
     ) -> Diagnostic:
-        """Assert `rule` fired, with exactly `message` (or a message containing `contains`)."""
+        """Assert `rule` fired, with exactly `message` (or a message containing `contains`) and,
+        if given, exactly `summary` (for provider errors, the summary is the provider's text)."""
         fired = self.by_rule(rule)
         if not fired:
             raise AssertionError(
@@ -171,14 +177,25 @@ class Rejection:
                 f"{format_all(self.diagnostics)}"
             )
         for diagnostic in fired:
-            if (message is None or diagnostic.message == message) and (
-                contains is None or contains in diagnostic.message
+            if (
+                (message is None or diagnostic.message == message)
+                and (contains is None or contains in diagnostic.message)
+                and (summary is None or diagnostic.summary == summary)
             ):
                 return diagnostic
-        wanted = repr(message) if message is not None else f"containing {contains!r}"
-        raise AssertionError(
-            f"{self.label}: {rule}: message: got {[d.message for d in fired]}, expected {wanted}"
+        wanted = " and ".join(
+            part
+            for part in (
+                repr(message) if message is not None else None,
+                f"containing {contains!r}" if contains is not None else None,
+                f"with summary {summary!r}" if summary is not None else None,
+            )
+            if part
         )
+        got = [d.message for d in fired]
+        if summary is not None:
+            got += [f"summary {d.summary!r}" for d in fired]
+        raise AssertionError(f"{self.label}: {rule}: message: got {got}, expected {wanted}")
 
     def assert_only(self, *rules: str) -> None:
         """Assert exactly these rules fired (each at least once) and no other error occurred."""
