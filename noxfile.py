@@ -65,18 +65,32 @@ def integration(session: nox.Session) -> None:
     pytest(session, "-m", "integration", "tests/integration", allow_empty=True)
 
 
+CHECKOV = "checkov==3.3.30"
+
+
 @nox.session(python=PYTHON)
 def validate(session: nox.Session) -> None:
     """scripts/validate-terraform.sh: fmt, validate, checkov (own environment), tflint."""
-    session.install("-e", ".", "checkov==3.3.30")
+    session.install("-e", ".")
+    # checkov pins its own boto3 (and much else): it gets an environment of its own, built
+    # once beside this session's, never mixed with the harness's pins.
+    checkov_env = Path(session.virtualenv.location).parent / CHECKOV.replace("==", "-")
+    checkov = checkov_env / "bin" / "checkov"
+    if not checkov.is_file():
+        session.run("python", "-m", "venv", str(checkov_env))
+        session.run(
+            str(checkov_env / "bin" / "pip"),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            CHECKOV,
+            external=True,
+        )
     session.run(
         "bash",
         "scripts/validate-terraform.sh",
         external=True,
-        env={
-            "CHECKOV": str(Path(session.bin) / "checkov"),
-            "PYTHON": str(Path(session.bin) / "python"),
-        },
+        env={"CHECKOV": str(checkov), "PYTHON": str(Path(session.bin) / "python")},
     )
 
 
