@@ -1,6 +1,7 @@
 """Sessions: `nox -s unit` for the plan checks, `nox` for everything CI runs.
 
-Default sessions (what `bash .ci/run` runs): lint, unit, rotation, validate, integration.
+Default sessions (what `bash .ci/run` runs): lint, unit, rotation, validate, integration,
+localstack.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "unit", "rotation", "validate", "integration"]
+nox.options.sessions = ["lint", "unit", "rotation", "validate", "integration", "localstack"]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
@@ -66,6 +67,23 @@ def integration(session: nox.Session) -> None:
 
 
 CHECKOV = "checkov==3.3.30"
+
+
+@nox.session(python=PYTHON)
+def localstack(session: nox.Session) -> None:
+    """The integration tier against an embedded LocalStack (host mode, its own Python 3.13
+    environment, built once); skipped with the reason where it cannot run."""
+    install_harness(session)
+    pytest(
+        session,
+        "-m",
+        "integration",
+        "tests/integration",
+        "--target",
+        "localstack",
+        "--junitxml=build/junit-localstack.xml",
+        allow_empty=True,
+    )
 
 
 @nox.session(python=PYTHON)

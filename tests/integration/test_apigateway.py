@@ -16,16 +16,15 @@ from botocore.exceptions import ClientError
 
 from tfharness.checks.aws import drift, policy_doc
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
 pytestmark = pytest.mark.integration
 
 COMPONENT = "apigateway"
 PREFIX = "orders-dev"
 STAGE = "dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 ACCESS_LOG_GROUP = f"/aws/apigateway/{PREFIX}/access"
-ACCESS_LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{ACCESS_LOG_GROUP}"
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "extendedRequestId": "$context.extendedRequestId",
@@ -45,6 +44,10 @@ ACCESS_LOG_FIELDS = {
 }
 
 
+def log_group_arn(identity: Identity, name: str) -> str:
+    return identity.arn("logs", f"log-group:{name}", region=REGION)
+
+
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
@@ -60,7 +63,7 @@ def stage(deployed, clients) -> dict:
     return clients["apigateway"].get_stage(restApiId=deployed.outputs["api_id"], stageName=STAGE)
 
 
-def test_rest_api_is_regional_and_tagged(deployed, clients, integration_run):
+def test_rest_api_is_regional_and_tagged(deployed, clients, integration_run, target_identity):
     api = clients["apigateway"].get_rest_api(restApiId=deployed.outputs["api_id"])
     assert api["name"] == PREFIX and api["description"] == f"{PREFIX} REST API"
     assert api["endpointConfiguration"]["types"] == ["REGIONAL"]
@@ -68,9 +71,12 @@ def test_rest_api_is_regional_and_tagged(deployed, clients, integration_run):
     assert "policy" not in api or not api["policy"], "no resource policy in this scenario"
     assert api["tags"][RUN_TAG] == integration_run.run_id and api["tags"]["Name"] == PREFIX
     out = deployed.outputs
-    assert out["api_execution_arn"] == f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{api['id']}"
+    assert out["api_execution_arn"] == target_identity.arn("execute-api", api["id"], region=REGION)
     assert out["stage_name"] == STAGE
-    assert out["stage_arn"] == f"arn:aws:apigateway:{REGION}::/restapis/{api['id']}/stages/{STAGE}"
+    assert (
+        out["stage_arn"]
+        == f"arn:{target_identity.partition}:apigateway:{REGION}::/restapis/{api['id']}/stages/{STAGE}"
+    )
     assert (
         out["stage_invoke_url"] == f"https://{api['id']}.execute-api.{REGION}.amazonaws.com/{STAGE}"
     )
@@ -94,7 +100,7 @@ def test_health_route_is_imported_from_the_openapi_body(deployed, clients):
 
 
 def test_stage_traces_logs_and_serves_the_current_deployment(
-    deployed, clients, stage, integration_run
+    deployed, clients, stage, integration_run, target_identity
 ):
     deployments = clients["apigateway"].get_deployments(restApiId=deployed.outputs["api_id"])[
         "items"
@@ -103,7 +109,9 @@ def test_stage_traces_logs_and_serves_the_current_deployment(
     assert deployments[0]["description"] == f"{PREFIX} deployment"
     assert stage["tracingEnabled"] is True
     assert stage.get("cacheClusterEnabled", False) is False
-    assert stage["accessLogSettings"]["destinationArn"] == ACCESS_LOG_GROUP_ARN
+    assert stage["accessLogSettings"]["destinationArn"] == log_group_arn(
+        target_identity, ACCESS_LOG_GROUP
+    )
     assert json.loads(stage["accessLogSettings"]["format"]) == ACCESS_LOG_FIELDS
     assert stage["tags"][RUN_TAG] == integration_run.run_id
     assert stage["tags"]["Name"] == f"{PREFIX}-{STAGE}"
@@ -119,7 +127,7 @@ def test_every_method_is_throttled_logged_and_never_traces_bodies(stage):
 
 
 def test_access_and_execution_log_groups_are_encrypted_and_kept_a_year(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity
 ):
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["kms_key_arn"]
@@ -132,7 +140,7 @@ def test_access_and_execution_log_groups_are_encrypted_and_kept_a_year(
             if g["logGroupName"] == name
         ]
         assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 365, name
-        arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
+        arn = log_group_arn(target_identity, name)
         assert (
             logs.list_tags_for_resource(resourceArn=arn)["tags"][RUN_TAG] == integration_run.run_id
         ), name
@@ -153,8 +161,8 @@ def test_access_and_execution_log_groups_are_encrypted_and_kept_a_year(
     allowed = logs_use["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
         [
-            ACCESS_LOG_GROUP_ARN,
-            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:API-Gateway-Execution-Logs_*",
+            log_group_arn(target_identity, ACCESS_LOG_GROUP),
+            log_group_arn(target_identity, "API-Gateway-Execution-Logs_*"),
         ]
     )
 

@@ -18,7 +18,9 @@ from tfharness.checks.aws import backup_tags_misread, changes, drift
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("dynamodb_tables", "backup_vaults")]
 
 COMPONENT = "backend"
 PREFIX = "platform-dev"

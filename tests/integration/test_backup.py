@@ -15,12 +15,13 @@ import pytest
 from tfharness.checks.aws import as_list, backup_tags_misread, changes, drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("backup_vaults")]
 
 COMPONENT = "backup"
 PREFIX = "org-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 # tier -> (schedule, delete_after), the component's default plans
 PLANS = {
     "daily": ("cron(0 5 * * ? *)", 35),
@@ -42,14 +43,16 @@ def clients(endpoint):
 # Vault and key ------------------------------------------------------------------------------
 
 
-def test_vault_is_encrypted_with_the_component_key_and_tagged(deployed, clients, integration_run):
+def test_vault_is_encrypted_with_the_component_key_and_tagged(
+    deployed, clients, integration_run, target_identity
+):
     backup, out = clients["backup"], deployed.outputs
     assert out["backup_vault_name"] == PREFIX
     vault = backup.describe_backup_vault(BackupVaultName=PREFIX)
     assert (
         vault["BackupVaultArn"]
         == out["backup_vault_arn"]
-        == f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:{PREFIX}"
+        == target_identity.arn("backup", f"backup-vault:{PREFIX}", region=REGION)
     )
     assert vault["EncryptionKeyArn"] == out["kms_key_arn"]
     tags = backup.list_tags(ResourceArn=out["backup_vault_arn"])["Tags"]
@@ -68,7 +71,7 @@ def test_vault_lock_is_in_governance_mode_with_the_planned_range(deployed, clien
 
 
 def test_key_rotates_and_lets_only_backup_of_this_account_use_it(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity
 ):
     kms, key_arn = clients["kms"], deployed.outputs["kms_key_arn"]
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
@@ -82,11 +85,15 @@ def test_key_rotates_and_lets_only_backup_of_this_account_use_it(
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert set(by_sid) == {"AccountAdministration", "BackupPublishesToEncryptedTopic"}
-    assert by_sid["AccountAdministration"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert by_sid["AccountAdministration"]["Principal"] == {
+        "AWS": target_identity.arn("iam", "root", region="")
+    }
     service = by_sid["BackupPublishesToEncryptedTopic"]
     assert service["Principal"] == {"Service": "backup.amazonaws.com"}
     assert sorted(as_list(service["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert service["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert service["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
 
 
 # Plans and rules ----------------------------------------------------------------------------
@@ -128,7 +135,9 @@ def test_each_tier_has_one_plan_with_its_schedule_and_retention(deployed, client
     assert names == {f"{PREFIX}-{tier}" for tier in PLANS}, "no plan beyond the three tiers"
 
 
-def test_backup_role_trusts_only_backup_of_this_account(deployed, clients, integration_run):
+def test_backup_role_trusts_only_backup_of_this_account(
+    deployed, clients, integration_run, target_identity
+):
     iam = clients["iam"]
     arn = deployed.outputs["backup_role_arn"]
     name = arn.rsplit("/", 1)[1]
@@ -139,13 +148,16 @@ def test_backup_role_trusts_only_backup_of_this_account(deployed, clients, integ
     [statement] = policy_doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
     assert statement["Action"] == "sts:AssumeRole"
-    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
     attached = {
         p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
     }
+    service_role = f"arn:{target_identity.partition}:iam::aws:policy/service-role"
     assert attached == {
-        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+        f"{service_role}/AWSBackupServiceRolePolicyForBackup",
+        f"{service_role}/AWSBackupServiceRolePolicyForRestores",
     }, "no S3 policies: no plan selects S3"
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == []
 
@@ -153,9 +165,11 @@ def test_backup_role_trusts_only_backup_of_this_account(deployed, clients, integ
 # Notifications topic ------------------------------------------------------------------------
 
 
-def test_notification_topic_is_encrypted_scoped_and_subscribed(deployed, clients, integration_run):
+def test_notification_topic_is_encrypted_scoped_and_subscribed(
+    deployed, clients, integration_run, target_identity
+):
     sns, topic = clients["sns"], deployed.outputs["sns_topic_arn"]
-    assert topic == f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-backup-events"
+    assert topic == target_identity.arn("sns", f"{PREFIX}-backup-events", region=REGION)
     attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["kms_key_arn"]
     policy = policy_doc(attributes["Policy"])
@@ -166,7 +180,9 @@ def test_notification_topic_is_encrypted_scoped_and_subscribed(deployed, clients
     assert publish["Principal"] == {"Service": "backup.amazonaws.com"}
     assert as_list(publish["Action"]) == ["SNS:Publish"]
     assert publish["Resource"] == topic
-    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
     deny = by_sid["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -212,8 +228,8 @@ def test_vault_policy_denies_recovery_point_deletion_to_everyone(deploy, clients
 
 
 @pytest.mark.requires("backup_selections")
-def test_selections_pick_resources_by_tier_tag(deploy, clients):
-    backup = clients["backup"]
+def test_selections_pick_resources_by_tier_tag(deploy, clients, target_identity):
+    backup, partition = clients["backup"], target_identity.partition
     with _own_deployment(deploy, "orgselect", create_backup_selections=True) as own:
         for tier, plan_id in own.outputs["backup_plan_ids"].items():
             [listed] = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
@@ -222,8 +238,8 @@ def test_selections_pick_resources_by_tier_tag(deploy, clients):
             )["BackupSelection"]
             assert selection["SelectionName"] == f"orgselect-dev-{tier}"
             assert selection["IamRoleArn"] == own.outputs["backup_role_arn"]
-            assert "arn:aws:dynamodb:*:*:table/*" in selection["Resources"]
-            assert not any(r.startswith("arn:aws:s3") for r in selection["Resources"])
+            assert f"arn:{partition}:dynamodb:*:*:table/*" in selection["Resources"]
+            assert not any(r.startswith(f"arn:{partition}:s3") for r in selection["Resources"])
             assert selection["Conditions"]["StringEquals"] == [
                 {"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": tier}
             ]

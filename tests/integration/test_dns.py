@@ -14,16 +14,24 @@ import pytest
 
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
 pytestmark = pytest.mark.integration
 
 COMPONENT = "dns"
 PREFIX = "core-dev"
 ZONE = "dev.example.com"
-ACCOUNT = "123456789012"  # the emulator's account
+QUERY_LOG_REGION = "us-east-1"  # Route 53 logs queries only to us-east-1
 QUERY_LOG_GROUP = f"/aws/route53/{PREFIX}/public"
-QUERY_LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{QUERY_LOG_GROUP}"
-QUERY_LOG_GROUPS_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/route53/{PREFIX}/*"
+
+
+def query_log_group_arn(identity: Identity) -> str:
+    return identity.arn("logs", f"log-group:{QUERY_LOG_GROUP}", region=QUERY_LOG_REGION)
+
+
+def query_log_groups_arn(identity: Identity) -> str:
+    """Every query log group of the component."""
+    return identity.arn("logs", f"log-group:/aws/route53/{PREFIX}/*", region=QUERY_LOG_REGION)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +63,9 @@ def query_log_key(deployed, clients) -> str:
     return group["kmsKeyId"]
 
 
-def test_public_zone_is_what_was_planned(deployed, clients, zone_id, integration_run):
+def test_public_zone_is_what_was_planned(
+    deployed, clients, zone_id, integration_run, target_identity
+):
     route53 = clients["route53"]
     held = route53.get_hosted_zone(Id=zone_id)
     assert held["HostedZone"]["Name"] == f"{ZONE}."
@@ -63,7 +73,10 @@ def test_public_zone_is_what_was_planned(deployed, clients, zone_id, integration
     assert held["HostedZone"]["Config"]["Comment"] == f"{PREFIX} public (managed by Terraform)"
     assert not held.get("VPCs"), "a public zone has no VPC"
     assert held["DelegationSet"]["NameServers"] == deployed.outputs["zone_name_servers"]["public"]
-    assert deployed.outputs["zone_arns"]["public"] == f"arn:aws:route53:::hostedzone/{zone_id}"
+    assert (
+        deployed.outputs["zone_arns"]["public"]
+        == f"arn:{target_identity.partition}:route53:::hostedzone/{zone_id}"
+    )
     tags = tags_of(
         route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)[
             "ResourceTagSet"
@@ -92,8 +105,11 @@ def test_records_resolve_as_planned(deployed, clients, zone_id):
     assert deployed.outputs["record_fqdns"] == {"www": f"www.{ZONE}", "apex": ZONE}
 
 
-def test_zone_queries_are_logged_to_the_us_east_1_group(deployed, clients, zone_id):
-    assert deployed.outputs["query_log_group_arns"] == {"public": QUERY_LOG_GROUP_ARN}
+def test_zone_queries_are_logged_to_the_us_east_1_group(
+    deployed, clients, zone_id, target_identity
+):
+    group_arn = query_log_group_arn(target_identity)
+    assert deployed.outputs["query_log_group_arns"] == {"public": group_arn}
     # Filtering by HostedZoneId fails on moto 5.2.5 (NoSuchHostedZone): list all, then filter.
     configs = [
         c
@@ -102,10 +118,12 @@ def test_zone_queries_are_logged_to_the_us_east_1_group(deployed, clients, zone_
     ]
     assert len(configs) == 1, "exactly one query logging configuration for the zone"
     # query_log_group_arn_wildcard (emulator switch) adds ":*"; the group is the same.
-    assert configs[0]["CloudWatchLogsLogGroupArn"].removesuffix(":*") == QUERY_LOG_GROUP_ARN
+    assert configs[0]["CloudWatchLogsLogGroupArn"].removesuffix(":*") == group_arn
 
 
-def test_query_log_group_is_encrypted_with_a_rotating_key_and_kept_a_year(clients, query_log_key):
+def test_query_log_group_is_encrypted_with_a_rotating_key_and_kept_a_year(
+    clients, query_log_key, target_identity
+):
     logs, kms = clients["logs"], clients["kms"]
     [group] = [
         g
@@ -113,9 +131,11 @@ def test_query_log_group_is_encrypted_with_a_rotating_key_and_kept_a_year(client
         if g["logGroupName"] == QUERY_LOG_GROUP
     ]
     assert group["retentionInDays"] == 365
-    assert group["arn"].removesuffix(":*") == QUERY_LOG_GROUP_ARN, "in us-east-1"
+    assert group["arn"].removesuffix(":*") == query_log_group_arn(target_identity), "in us-east-1"
     key = kms.describe_key(KeyId=query_log_key)["KeyMetadata"]
-    assert key["Arn"].startswith("arn:aws:kms:us-east-1:"), "Route 53 logs only to us-east-1"
+    assert key["Arn"].startswith(f"arn:{target_identity.partition}:kms:{QUERY_LOG_REGION}:"), (
+        "Route 53 logs only to us-east-1"
+    )
     assert key["KeyManager"] == "CUSTOMER" and key["Enabled"] is True
     assert kms.get_key_rotation_status(KeyId=query_log_key)["KeyRotationEnabled"] is True
     assert [a["AliasName"] for a in kms.list_aliases(KeyId=query_log_key)["Aliases"]] == [
@@ -128,11 +148,11 @@ def test_query_log_group_is_encrypted_with_a_rotating_key_and_kept_a_year(client
         if s.get("Principal", {}).get("Service") == "logs.us-east-1.amazonaws.com"
     ]
     assert logs_use["Condition"] == {
-        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": QUERY_LOG_GROUPS_ARN}
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": query_log_groups_arn(target_identity)}
     }
 
 
-def test_only_route53_for_this_account_may_write_query_logs(clients):
+def test_only_route53_for_this_account_may_write_query_logs(clients, target_identity):
     policies = clients["logs"].describe_resource_policies()["resourcePolicies"]
     [held] = [p for p in policies if p["policyName"] == f"{PREFIX}-route53-query-logs"]
     [statement] = policy_doc(held["policyDocument"])["Statement"]
@@ -143,16 +163,17 @@ def test_only_route53_for_this_account_may_write_query_logs(clients):
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     ]
-    assert statement["Resource"] == QUERY_LOG_GROUPS_ARN
+    assert statement["Resource"] == query_log_groups_arn(target_identity)
     assert statement["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-        "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id},
+        "ArnLike": {"aws:SourceArn": f"arn:{target_identity.partition}:route53:::hostedzone/*"},
     }
 
 
-def test_us_east_1_resources_carry_the_component_tags(clients, query_log_key):
+def test_us_east_1_resources_carry_the_component_tags(clients, query_log_key, target_identity):
     logs, kms = clients["logs"], clients["kms"]
-    group_tags = logs.list_tags_for_resource(resourceArn=QUERY_LOG_GROUP_ARN)["tags"]
+    group_arn = query_log_group_arn(target_identity)
+    group_tags = logs.list_tags_for_resource(resourceArn=group_arn)["tags"]
     assert group_tags["Name"] == f"{PREFIX}-public-query-logs"
     assert group_tags["Environment"] == "dev" and group_tags["ManagedBy"] == "terraform"
     key_tags = {
@@ -161,8 +182,11 @@ def test_us_east_1_resources_carry_the_component_tags(clients, query_log_key):
     assert key_tags["Name"] == f"{PREFIX}-route53-query-logs"
 
 
-def test_us_east_1_resources_carry_the_run_tag(clients, query_log_key, integration_run):
-    group_tags = clients["logs"].list_tags_for_resource(resourceArn=QUERY_LOG_GROUP_ARN)["tags"]
+def test_us_east_1_resources_carry_the_run_tag(
+    clients, query_log_key, integration_run, target_identity
+):
+    group_arn = query_log_group_arn(target_identity)
+    group_tags = clients["logs"].list_tags_for_resource(resourceArn=group_arn)["tags"]
     key_tags = {
         t["TagKey"]: t["TagValue"]
         for t in clients["kms"].list_resource_tags(KeyId=query_log_key)["Tags"]

@@ -11,15 +11,20 @@ import pytest
 
 from tfharness.checks.aws import as_list, drift, policy_doc
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("ecs_clusters")]
 
 COMPONENT = "ecs"
 CLUSTER = "apps-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 EXEC_LOG_GROUP = f"/aws/ecs/{CLUSTER}/exec"
-EXEC_LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{EXEC_LOG_GROUP}"
+
+
+def exec_log_group_arn(identity: Identity) -> str:
+    return identity.arn("logs", f"log-group:{EXEC_LOG_GROUP}", region=REGION)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +72,8 @@ def test_exec_sessions_are_encrypted_and_logged_to_the_encrypted_group(deployed,
     assert deployed.outputs["exec_log_group_name"] == EXEC_LOG_GROUP
 
 
-def test_exec_log_group_and_key(deployed, clients, integration_run):
+def test_exec_log_group_and_key(deployed, clients, integration_run, target_identity):
+    group_arn = exec_log_group_arn(target_identity)
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["kms_key_arn"]
     [group] = [
@@ -77,7 +83,7 @@ def test_exec_log_group_and_key(deployed, clients, integration_run):
     ]
     assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 365
     assert (
-        logs.list_tags_for_resource(resourceArn=EXEC_LOG_GROUP_ARN)["tags"][RUN_TAG]
+        logs.list_tags_for_resource(resourceArn=group_arn)["tags"][RUN_TAG]
         == integration_run.run_id
     )
 
@@ -95,12 +101,12 @@ def test_exec_log_group_and_key(deployed, clients, integration_run):
         for s in policy["Statement"]
         if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
     ]
-    assert logs_use["Condition"] == {
-        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": EXEC_LOG_GROUP_ARN}
-    }
+    assert logs_use["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": group_arn}}
 
 
-def test_exec_policy_grants_only_what_ecs_exec_needs(deployed, clients, integration_run):
+def test_exec_policy_grants_only_what_ecs_exec_needs(
+    deployed, clients, integration_run, target_identity
+):
     iam, arn = clients["iam"], deployed.outputs["exec_policy_arn"]
     policy = iam.get_policy(PolicyArn=arn)["Policy"]
     assert policy["PolicyName"] == f"{CLUSTER}-ecs-exec"
@@ -134,7 +140,7 @@ def test_exec_policy_grants_only_what_ecs_exec_needs(deployed, clients, integrat
         "logs:DescribeLogStreams",
         "logs:PutLogEvents",
     ]
-    assert statements["SessionLogs"]["Resource"] == f"{EXEC_LOG_GROUP_ARN}:*"
+    assert statements["SessionLogs"]["Resource"] == f"{exec_log_group_arn(target_identity)}:*"
     assert as_list(statements["SessionLogGroupLookup"]["Action"]) == ["logs:DescribeLogGroups"]
     # "*" only where the actions support no resource-level permissions.
     wildcard = {sid for sid, s in statements.items() if s["Resource"] == "*"}

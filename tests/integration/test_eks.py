@@ -13,16 +13,21 @@ import pytest
 
 from tfharness.checks.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("eks_clusters")]
 
 COMPONENT = "eks"
 CLUSTER = "platform-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 LOG_GROUP = f"/aws/eks/{CLUSTER}/cluster"
-LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
 LOG_TYPES = {"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+
+def log_group_arn(identity: Identity) -> str:
+    return identity.arn("logs", f"log-group:{LOG_GROUP}", region=REGION)
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +85,9 @@ def test_secrets_are_envelope_encrypted_with_a_rotating_key(
 
 
 def test_every_control_plane_log_goes_to_the_encrypted_group(
-    deployed, cluster, clients, integration_run
+    deployed, cluster, clients, integration_run, target_identity
 ):
+    group_arn = log_group_arn(target_identity)
     enabled = {
         t
         for entry in cluster["logging"]["clusterLogging"]
@@ -101,7 +107,7 @@ def test_every_control_plane_log_goes_to_the_encrypted_group(
     assert key_arn != deployed.outputs["secrets_kms_key_arn"], "logs have their own key"
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
     assert (
-        logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"][RUN_TAG]
+        logs.list_tags_for_resource(resourceArn=group_arn)["tags"][RUN_TAG]
         == integration_run.run_id
     )
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
@@ -110,13 +116,11 @@ def test_every_control_plane_log_goes_to_the_encrypted_group(
         for s in policy["Statement"]
         if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
     ]
-    assert logs_use["Condition"] == {
-        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}
-    }
+    assert logs_use["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": group_arn}}
 
 
 def test_cluster_role_trusts_eks_and_may_use_only_the_secrets_key(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity
 ):
     iam = clients["iam"]
     name = deployed.outputs["cluster_role_arn"].rsplit("/", 1)[1]
@@ -126,9 +130,11 @@ def test_cluster_role_trusts_eks_and_may_use_only_the_secrets_key(
     [trust] = policy_doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert trust["Principal"] == {"Service": "eks.amazonaws.com"}
     assert trust["Action"] == "sts:AssumeRole"
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": target_identity.account_id}}
     attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
-    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+    assert [p["PolicyArn"] for p in attached] == [
+        f"arn:{target_identity.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
+    ]
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == ["secrets-encryption"]
     [statement] = policy_doc(
         iam.get_role_policy(RoleName=name, PolicyName="secrets-encryption")["PolicyDocument"]
@@ -143,12 +149,14 @@ def test_cluster_role_trusts_eks_and_may_use_only_the_secrets_key(
 
 
 def test_irsa_provider_trusts_the_cluster_issuer_for_sts(
-    deployed, cluster, clients, integration_run
+    deployed, cluster, clients, integration_run, target_identity
 ):
     issuer = cluster["identity"]["oidc"]["issuer"]
     assert issuer == deployed.outputs["cluster_oidc_issuer_url"]
     arn = deployed.outputs["oidc_provider_arn"]
-    assert arn == f"arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer.removeprefix('https://')}"
+    assert arn == target_identity.arn(
+        "iam", f"oidc-provider/{issuer.removeprefix('https://')}", region=""
+    )
     provider = clients["iam"].get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
     assert provider["Url"].removeprefix("https://") == issuer.removeprefix("https://")
     assert provider["ClientIDList"] == ["sts.amazonaws.com"]

@@ -19,7 +19,7 @@ import pytest
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
 
-pytestmark = [pytest.mark.integration, pytest.mark.requires("eks_addons")]
+pytestmark = [pytest.mark.integration, pytest.mark.requires("eks_clusters", "eks_addons")]
 
 COMPONENT = "eks-addons"
 PREFIX = "core-dev"

@@ -22,15 +22,16 @@ import pytest
 from tfharness.checks.aws import as_list, changes, differing, statements
 from tfharness.checks.aws import policy_doc as doc
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("ecr_repositories")]
 
 COMPONENT = "eks-backend-services"
 PREFIX = "shop-dev"
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-SQS_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}"
 QUEUES = {  # "<service>.<queue>" -> (queue, dead-letter queue, fifo, visibility, max receives)
     "orders.events": (f"{PREFIX}-orders-events", f"{PREFIX}-orders-events-dlq", False, 30, 5),
     "orders.payments": (
@@ -41,8 +42,17 @@ QUEUES = {  # "<service>.<queue>" -> (queue, dead-letter queue, fifo, visibility
         3,
     ),
 }
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-orders-order-placed"
+TOPIC_NAME = f"{PREFIX}-orders-order-placed"
 REPOSITORY = f"{PREFIX}/orders"
+
+
+def queue_arn(identity: Identity, name: str) -> str:
+    return identity.arn("sqs", name, region=REGION)
+
+
+@pytest.fixture(scope="module")
+def topic_arn(target_identity) -> str:
+    return target_identity.arn("sns", TOPIC_NAME, region=REGION)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +82,7 @@ def queue_attributes(deployed, clients) -> dict[str, dict]:
 # Key ----------------------------------------------------------------------------------------
 
 
-def test_key_rotates_and_lets_sns_deliver_for_this_account_only(deployed, clients):
+def test_key_rotates_and_lets_sns_deliver_for_this_account_only(deployed, clients, target_identity):
     kms, key = clients["kms"], deployed.outputs["kms_key_arn"]
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
     metadata = kms.describe_key(KeyId=key)["KeyMetadata"]
@@ -82,26 +92,36 @@ def test_key_rotates_and_lets_sns_deliver_for_this_account_only(deployed, client
     policy = statements(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
     sns = policy["SnsDeliversToEncryptedQueues"]
     assert sns["Principal"] == {"Service": "sns.amazonaws.com"}
-    assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": target_identity.account_id}}
 
 
 # Queues -------------------------------------------------------------------------------------
 
 
-def test_outputs_list_each_queue_and_its_dead_letter_queue(deployed, queue_attributes):
+def test_outputs_list_each_queue_and_its_dead_letter_queue(
+    deployed, queue_attributes, target_identity
+):
     out = deployed.outputs
     assert sorted(out["queue_arns"]) == sorted(out["dlq_arns"]) == sorted(QUEUES)
     for key, (name, dlq, *_rest) in QUEUES.items():
-        assert out["queue_arns"][key] == f"{SQS_ARN}:{name}" == queue_attributes[name]["QueueArn"]
-        assert out["dlq_arns"][key] == f"{SQS_ARN}:{dlq}" == queue_attributes[dlq]["QueueArn"]
+        assert (
+            out["queue_arns"][key]
+            == queue_arn(target_identity, name)
+            == queue_attributes[name]["QueueArn"]
+        )
+        assert (
+            out["dlq_arns"][key]
+            == queue_arn(target_identity, dlq)
+            == queue_attributes[dlq]["QueueArn"]
+        )
         assert out["queue_urls"][key] == queue_attributes[name]["Url"]
 
 
-def test_queues_redrive_to_their_own_dead_letter_queue(queue_attributes):
+def test_queues_redrive_to_their_own_dead_letter_queue(queue_attributes, target_identity):
     for key, (name, dlq, fifo, visibility, receives) in QUEUES.items():
         queue = queue_attributes[name]
         assert json.loads(queue["RedrivePolicy"]) == {
-            "deadLetterTargetArn": f"{SQS_ARN}:{dlq}",
+            "deadLetterTargetArn": queue_arn(target_identity, dlq),
             "maxReceiveCount": receives,
         }, key
         assert queue["VisibilityTimeout"] == str(visibility), key
@@ -112,7 +132,9 @@ def test_queues_redrive_to_their_own_dead_letter_queue(queue_attributes):
         assert dead.get("FifoQueue", "false") == str(fifo).lower(), key
 
 
-def test_dead_letter_queues_accept_only_their_own_source_queue(deployed, queue_attributes):
+def test_dead_letter_queues_accept_only_their_own_source_queue(
+    deployed, queue_attributes, target_identity
+):
     resources = deployed.workspace.state()["values"]["root_module"]["resources"]
     sent = {
         r["index"]: r["values"].get("redrive_allow_policy")
@@ -129,7 +151,7 @@ def test_dead_letter_queues_accept_only_their_own_source_queue(deployed, queue_a
     for key, (name, dlq, *_rest) in QUEUES.items():
         assert json.loads(queue_attributes[dlq]["RedriveAllowPolicy"]) == {
             "redrivePermission": "byQueue",
-            "sourceQueueArns": [f"{SQS_ARN}:{name}"],
+            "sourceQueueArns": [queue_arn(target_identity, name)],
         }, key
 
 
@@ -146,9 +168,9 @@ def test_every_queue_is_encrypted_and_refuses_plain_transport(deployed, queue_at
 # Topic and repository -----------------------------------------------------------------------
 
 
-def test_topic_is_encrypted_with_the_component_key(deployed, clients):
-    assert deployed.outputs["topic_arns"] == {"orders.order-placed": TOPIC}
-    attributes = clients["sns"].get_topic_attributes(TopicArn=TOPIC)["Attributes"]
+def test_topic_is_encrypted_with_the_component_key(deployed, clients, topic_arn):
+    assert deployed.outputs["topic_arns"] == {"orders.order-placed": topic_arn}
+    attributes = clients["sns"].get_topic_attributes(TopicArn=topic_arn)["Attributes"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["kms_key_arn"]
 
 
@@ -184,12 +206,13 @@ def test_only_orders_gets_an_immutable_scanned_encrypted_repository(deployed, cl
     ("service", "account"), [("orders", "shop:orders"), ("catalog", "shop:catalog-api")]
 )
 def test_each_role_trusts_only_its_service_account(deployed, clients, service, account):
+    oidc_provider_arn = deployed.scenario.vars["oidc_provider_arn"]  # the scenario's placeholder
     role = clients["iam"].get_role(RoleName=f"{PREFIX}-{service}")["Role"]
     assert deployed.outputs["service_role_arns"][service] == role["Arn"]
     trust = doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert len(trust) == 1
     assert trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert trust[0]["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}
+    assert trust[0]["Principal"] == {"Federated": oidc_provider_arn}
     assert trust[0]["Condition"] == {
         "StringEquals": {
             f"{ISSUER}:sub": f"system:serviceaccount:{account}",
@@ -198,8 +221,9 @@ def test_each_role_trusts_only_its_service_account(deployed, clients, service, a
     }
 
 
-def test_orders_role_reaches_only_its_own_resources(deployed, clients):
+def test_orders_role_reaches_only_its_own_resources(deployed, clients, target_identity, topic_arn):
     iam, role = clients["iam"], f"{PREFIX}-orders"
+    partition = target_identity.partition
     assert sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]) == [
         "component-key",
         "own-resources",
@@ -221,13 +245,14 @@ def test_orders_role_reaches_only_its_own_resources(deployed, clients):
     assert sorted(as_list(own["OwnDeadLetterQueues"]["Resource"])) == sorted(
         deployed.outputs["dlq_arns"].values()
     )
-    assert own["PublishOwnTopics"]["Resource"] == TOPIC
+    assert own["PublishOwnTopics"]["Resource"] == topic_arn
     assert own["PublishOwnTopics"]["Action"] == "sns:Publish"
-    assert own["ListOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports"
-    assert own["ObjectsInOwnBuckets"]["Resource"] == "arn:aws:s3:::shop-dev-orders-exports/*"
+    assert own["ListOwnBuckets"]["Resource"] == f"arn:{partition}:s3:::shop-dev-orders-exports"
     assert (
-        own["ReadOwnSecrets"]["Resource"]
-        == f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:shop/dev/orders/db-??????"
+        own["ObjectsInOwnBuckets"]["Resource"] == f"arn:{partition}:s3:::shop-dev-orders-exports/*"
+    )
+    assert own["ReadOwnSecrets"]["Resource"] == target_identity.arn(
+        "secretsmanager", "secret:shop/dev/orders/db-??????", region=REGION
     )
     key = statements(
         iam.get_role_policy(RoleName=role, PolicyName="component-key")["PolicyDocument"]
@@ -251,7 +276,9 @@ def test_catalog_role_has_no_permissions(deployed, clients):
 # Tags and idempotency -----------------------------------------------------------------------
 
 
-def test_everything_carries_the_run_id(deployed, clients, queue_attributes, integration_run):
+def test_everything_carries_the_run_id(
+    deployed, clients, queue_attributes, integration_run, topic_arn
+):
     out = deployed.outputs
     repo_arn = clients["ecr"].describe_repositories(repositoryNames=[REPOSITORY])["repositories"][
         0
@@ -262,7 +289,7 @@ def test_everything_carries_the_run_id(deployed, clients, queue_attributes, inte
     }
     held["topic"] = {
         t["Key"]: t["Value"]
-        for t in clients["sns"].list_tags_for_resource(ResourceArn=TOPIC)["Tags"]
+        for t in clients["sns"].list_tags_for_resource(ResourceArn=topic_arn)["Tags"]
     }
     held["repository"] = {
         t["Key"]: t["Value"]

@@ -17,16 +17,19 @@ pytestmark = pytest.mark.integration
 
 COMPONENT = "external-secrets"
 ROLE = "eso-dev-external-secrets"
-ACCOUNT = "123456789012"
+REGION = "us-east-1"  # the scenario's region
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
-KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-SECRETS = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:dev/apps/*"
 
 
 @pytest.fixture(scope="module")
 def deployed(fleet):
     return fleet.deployment(COMPONENT)
+
+
+@pytest.fixture(scope="module")
+def secrets_arn(target_identity) -> str:
+    """The secrets the operator reads: dev/apps/* in the target's account."""
+    return target_identity.arn("secretsmanager", "secret:dev/apps/*", region=REGION)
 
 
 @pytest.fixture(scope="module")
@@ -39,22 +42,25 @@ def role(deployed, iam) -> dict:
     return iam.get_role(RoleName=ROLE)["Role"]
 
 
-def test_outputs_name_the_role_and_what_it_reads(deployed, role):
+def test_outputs_name_the_role_and_what_it_reads(deployed, role, target_identity, secrets_arn):
     out = deployed.outputs
     assert out["iam_role_name"] == ROLE
-    assert out["iam_role_arn"] == role["Arn"] == f"arn:aws:iam::{ACCOUNT}:role/{ROLE}"
+    assert (
+        out["iam_role_arn"] == role["Arn"] == target_identity.arn("iam", f"role/{ROLE}", region="")
+    )
     assert out["service_account_annotation"] == {"eks.amazonaws.com/role-arn": role["Arn"]}
-    assert out["secrets_arn_pattern"] == SECRETS
+    assert out["secrets_arn_pattern"] == secrets_arn
     assert out.get("ssm_parameter_path_arn") is None  # SSM off; null outputs are not listed
 
 
-def test_role_is_assumable_only_by_the_operator_service_account(role):
+def test_role_is_assumable_only_by_the_operator_service_account(deployed, role):
+    oidc_provider_arn = deployed.scenario.vars["oidc_provider_arn"]  # the scenario's placeholder
     statements = doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert len(statements) == 1
     trust = statements[0]
     assert trust["Effect"] == "Allow"
     assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert trust["Principal"] == {"Federated": OIDC_ARN}
+    assert trust["Principal"] == {"Federated": oidc_provider_arn}
     assert trust["Condition"] == {
         "StringEquals": {
             f"{ISSUER}:sub": "system:serviceaccount:external-secrets:external-secrets",
@@ -65,7 +71,8 @@ def test_role_is_assumable_only_by_the_operator_service_account(role):
     assert "PermissionsBoundary" not in role
 
 
-def test_role_reads_only_its_prefix_and_decrypts_only_via_secret_stores(deployed, iam):
+def test_role_reads_only_its_prefix_and_decrypts_only_via_secret_stores(deployed, iam, secrets_arn):
+    [key_arn] = deployed.scenario.vars["kms_key_arns"]  # the scenario's one key
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == ["read-secrets"]
     assert iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"] == []
     policy = doc(iam.get_role_policy(RoleName=ROLE, PolicyName="read-secrets")["PolicyDocument"])
@@ -77,12 +84,12 @@ def test_role_reads_only_its_prefix_and_decrypts_only_via_secret_stores(deployed
         "secretsmanager:GetSecretValue",
         "secretsmanager:ListSecretVersionIds",
     ]
-    assert read["Resource"] == SECRETS
+    assert read["Resource"] == secrets_arn
     decrypt = statements["DecryptWithGivenKeysViaSecretStores"]
     assert decrypt["Action"] == "kms:Decrypt"
-    assert decrypt["Resource"] == KEY_ARN
+    assert decrypt["Resource"] == key_arn
     assert decrypt["Condition"] == {
-        "StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}
+        "StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"}
     }
     for statement in statements.values():
         assert statement["Effect"] == "Allow"

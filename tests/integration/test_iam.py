@@ -13,15 +13,13 @@ import pytest
 
 from tfharness.checks.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
 pytestmark = pytest.mark.integration
 
 COMPONENT = "iam"
 PREFIX = "baseline-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-BOUNDARY_ARN = f"arn:aws:iam::{ACCOUNT}:policy/{PREFIX}-boundary"
-TRUSTED = "arn:aws:iam::210987654321:root"
-OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+TRUSTED = "arn:aws:iam::210987654321:root"  # the scenario's trusted_principal_arns
 SUBJECTS = ["repo:acme/infra:ref:refs/heads/main", "repo:acme/infra:environment:dev"]
 
 
@@ -33,6 +31,22 @@ def deployed(fleet):
 @pytest.fixture(scope="module")
 def iam(endpoint):
     return endpoint.boto3_client("iam")
+
+
+@pytest.fixture(scope="module")
+def boundary_arn(target_identity) -> str:
+    return target_identity.arn("iam", f"policy/{PREFIX}-boundary", region="")
+
+
+@pytest.fixture(scope="module")
+def oidc_arn(target_identity) -> str:
+    return target_identity.arn(
+        "iam", "oidc-provider/token.actions.githubusercontent.com", region=""
+    )
+
+
+def aws_managed_policy(identity: Identity, name: str) -> str:
+    return f"arn:{identity.partition}:iam::aws:policy/{name}"
 
 
 def role(iam, arn: str) -> dict:
@@ -55,11 +69,13 @@ def test_password_policy_is_strict(deployed, iam):
     assert policy.get("HardExpiry", False) is False
 
 
-def test_boundary_allows_listed_services_and_blocks_escalation(deployed, iam, integration_run):
-    assert deployed.outputs["permissions_boundary_arn"] == BOUNDARY_ARN
-    held = iam.get_policy(PolicyArn=BOUNDARY_ARN)["Policy"]
+def test_boundary_allows_listed_services_and_blocks_escalation(
+    deployed, iam, integration_run, boundary_arn
+):
+    assert deployed.outputs["permissions_boundary_arn"] == boundary_arn
+    held = iam.get_policy(PolicyArn=boundary_arn)["Policy"]
     assert tags_of(held.get("Tags"))[RUN_TAG] == integration_run.run_id
-    version = iam.get_policy_version(PolicyArn=BOUNDARY_ARN, VersionId=held["DefaultVersionId"])[
+    version = iam.get_policy_version(PolicyArn=boundary_arn, VersionId=held["DefaultVersionId"])[
         "PolicyVersion"
     ]
     by_sid = {s["Sid"]: s for s in policy_doc(version["Document"])["Statement"]}
@@ -73,11 +89,11 @@ def test_boundary_allows_listed_services_and_blocks_escalation(deployed, iam, in
     allowed = set(as_list(by_sid["AllowListedServices"]["Action"]))
     assert {"ec2:*", "s3:*", "iam:*", "sts:*"} <= allowed
     assert "*" not in allowed and all(a.endswith(":*") for a in allowed)
-    assert by_sid["DenyBoundaryTampering"]["Resource"] == BOUNDARY_ARN
+    assert by_sid["DenyBoundaryTampering"]["Resource"] == boundary_arn
     escalation = by_sid["DenyPrincipalsWithoutBoundary"]
     assert escalation["Effect"] == "Deny"
     assert {"iam:CreateRole", "iam:CreateUser"} <= set(as_list(escalation["Action"]))
-    assert escalation["Condition"] == {"StringNotEquals": {"iam:PermissionsBoundary": BOUNDARY_ARN}}
+    assert escalation["Condition"] == {"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}}
     tooling = set(as_list(by_sid["DenySecurityTooling"]["Action"]))
     assert {
         "cloudtrail:StopLogging",
@@ -86,10 +102,12 @@ def test_boundary_allows_listed_services_and_blocks_escalation(deployed, iam, in
     } <= tooling
 
 
-def test_readonly_role_needs_mfa_and_carries_the_boundary(deployed, iam, integration_run):
+def test_readonly_role_needs_mfa_and_carries_the_boundary(
+    deployed, iam, integration_run, boundary_arn, target_identity
+):
     held = role(iam, deployed.outputs["readonly_role_arn"])
     assert held["RoleName"] == f"{PREFIX}-readonly"
-    assert held["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY_ARN
+    assert held["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary_arn
     assert held["MaxSessionDuration"] == 3600
     assert tags_of(held.get("Tags"))[RUN_TAG] == integration_run.run_id
     [statement] = policy_doc(held["AssumeRolePolicyDocument"])["Statement"]
@@ -97,14 +115,18 @@ def test_readonly_role_needs_mfa_and_carries_the_boundary(deployed, iam, integra
     assert sorted(as_list(statement["Action"])) == ["sts:AssumeRole", "sts:TagSession"]
     assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
     attached = iam.list_attached_role_policies(RoleName=held["RoleName"])["AttachedPolicies"]
-    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert [p["PolicyArn"] for p in attached] == [
+        aws_managed_policy(target_identity, "ReadOnlyAccess")
+    ]
     assert iam.list_role_policies(RoleName=held["RoleName"])["PolicyNames"] == []
 
 
-def test_break_glass_role_needs_fresh_mfa_and_is_bounded(deployed, iam, integration_run):
+def test_break_glass_role_needs_fresh_mfa_and_is_bounded(
+    deployed, iam, integration_run, boundary_arn, target_identity
+):
     held = role(iam, deployed.outputs["break_glass_role_arn"])
     assert held["RoleName"] == f"{PREFIX}-break-glass"
-    assert held["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY_ARN
+    assert held["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary_arn
     assert held["MaxSessionDuration"] == 3600
     assert tags_of(held.get("Tags"))[RUN_TAG] == integration_run.run_id
     [statement] = policy_doc(held["AssumeRolePolicyDocument"])["Statement"]
@@ -114,13 +136,17 @@ def test_break_glass_role_needs_fresh_mfa_and_is_bounded(deployed, iam, integrat
         "NumericLessThan": {"aws:MultiFactorAuthAge": "900"},
     }
     attached = iam.list_attached_role_policies(RoleName=held["RoleName"])["AttachedPolicies"]
-    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert [p["PolicyArn"] for p in attached] == [
+        aws_managed_policy(target_identity, "AdministratorAccess")
+    ]
 
 
-def test_ci_deploy_role_trusts_only_the_named_github_subjects(deployed, iam, integration_run):
+def test_ci_deploy_role_trusts_only_the_named_github_subjects(
+    deployed, iam, integration_run, boundary_arn, oidc_arn
+):
     out = deployed.outputs
-    assert out["github_oidc_provider_arn"] == OIDC_ARN
-    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=OIDC_ARN)
+    assert out["github_oidc_provider_arn"] == oidc_arn
+    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=oidc_arn)
     assert provider["ClientIDList"] == ["sts.amazonaws.com"]
     assert provider["Url"].removeprefix("https://") == "token.actions.githubusercontent.com"
     assert sorted(provider["ThumbprintList"]) == sorted(
@@ -130,10 +156,10 @@ def test_ci_deploy_role_trusts_only_the_named_github_subjects(deployed, iam, int
 
     held = role(iam, out["ci_deploy_role_arn"])
     assert held["RoleName"] == f"{PREFIX}-ci-deploy"
-    assert held["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY_ARN
+    assert held["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary_arn
     assert tags_of(held.get("Tags"))[RUN_TAG] == integration_run.run_id
     [statement] = policy_doc(held["AssumeRolePolicyDocument"])["Statement"]
-    assert statement["Principal"] == {"Federated": OIDC_ARN}
+    assert statement["Principal"] == {"Federated": oidc_arn}
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert statement["Condition"]["StringEquals"] == {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
@@ -141,10 +167,11 @@ def test_ci_deploy_role_trusts_only_the_named_github_subjects(deployed, iam, int
     subjects = statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
     assert sorted(as_list(subjects)) == sorted(SUBJECTS)
     attached = iam.list_attached_role_policies(RoleName=held["RoleName"])["AttachedPolicies"]
+    # The integration scenario's ci_deploy_policy_arns, passed through as given.
     assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/PowerUserAccess"]
 
 
-def test_every_role_of_the_component_is_bounded(deployed, iam):
+def test_every_role_of_the_component_is_bounded(deployed, iam, boundary_arn):
     roles = [
         r
         for page in iam.get_paginator("list_roles").paginate()
@@ -156,7 +183,7 @@ def test_every_role_of_the_component_is_bounded(deployed, iam):
     )
     for listed in roles:
         held = iam.get_role(RoleName=listed["RoleName"])["Role"]
-        assert held.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") == BOUNDARY_ARN, (
+        assert held.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") == boundary_arn, (
             listed["RoleName"]
         )
     assert deployed.outputs.get("access_analyzer_arn") is None, "switched off for this target"

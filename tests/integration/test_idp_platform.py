@@ -16,13 +16,13 @@ from tfharness.checks.aws import as_list, changes, statements
 from tfharness.checks.aws import policy_doc as doc
 from tfharness.deploying.deployment import RUN_TAG
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("ecr_repositories")]
 
 COMPONENT = "idp-platform"
 PREFIX = "idp-dev"
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-BUCKET = f"{PREFIX}-techdocs-{ACCOUNT}"
+REGION = "us-east-1"  # the scenario's region
 REPOSITORY = f"{PREFIX}/portal"
 SECRET = f"{PREFIX}/portal/database"
 ROLE = f"{PREFIX}-portal"
@@ -39,6 +39,16 @@ def clients(endpoint):
     return {s: endpoint.boto3_client(s) for s in ("s3", "ecr", "secretsmanager", "kms", "iam")}
 
 
+@pytest.fixture(scope="module")
+def bucket(target_identity) -> str:
+    return f"{PREFIX}-techdocs-{target_identity.account_id}"
+
+
+@pytest.fixture(scope="module")
+def bucket_arn(target_identity, bucket) -> str:
+    return f"arn:{target_identity.partition}:s3:::{bucket}"
+
+
 def test_key_rotates_and_is_customer_managed(deployed, clients):
     kms, key = clients["kms"], deployed.outputs["kms_key_arn"]
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
@@ -51,42 +61,44 @@ def test_key_rotates_and_is_customer_managed(deployed, clients):
 # TechDocs ---------------------------------------------------------------------------------
 
 
-def test_techdocs_bucket_is_private_versioned_and_encrypted_with_the_key(deployed, clients):
+def test_techdocs_bucket_is_private_versioned_and_encrypted_with_the_key(
+    deployed, clients, bucket, bucket_arn
+):
     s3 = clients["s3"]
-    assert deployed.outputs["techdocs_bucket_name"] == BUCKET
-    assert deployed.outputs["techdocs_bucket_arn"] == f"arn:aws:s3:::{BUCKET}"
-    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
-    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert deployed.outputs["techdocs_bucket_name"] == bucket
+    assert deployed.outputs["techdocs_bucket_arn"] == bucket_arn
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"] == {
         "SSEAlgorithm": "aws:kms",
         "KMSMasterKeyID": deployed.outputs["kms_key_arn"],
     }
     assert rule["BucketKeyEnabled"] is True
-    block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     assert block == {
         "BlockPublicAcls": True,
         "IgnorePublicAcls": True,
         "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True,
     }
-    controls = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]
+    controls = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
     assert controls["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
 
 
-def test_techdocs_bucket_refuses_plain_http(clients):
-    deny = statements(clients["s3"].get_bucket_policy(Bucket=BUCKET)["Policy"])
+def test_techdocs_bucket_refuses_plain_http(clients, bucket, bucket_arn):
+    deny = statements(clients["s3"].get_bucket_policy(Bucket=bucket)["Policy"])
     assert list(deny) == ["DenyInsecureTransport"]
     statement = deny["DenyInsecureTransport"]
     assert statement["Effect"] == "Deny" and statement["Action"] == "s3:*"
     assert sorted(as_list(statement["Resource"])) == [
-        f"arn:aws:s3:::{BUCKET}",
-        f"arn:aws:s3:::{BUCKET}/*",
+        bucket_arn,
+        f"{bucket_arn}/*",
     ]
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
-def test_techdocs_bucket_expires_replaced_docs(clients):
-    rules = clients["s3"].get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
+def test_techdocs_bucket_expires_replaced_docs(clients, bucket):
+    rules = clients["s3"].get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert [r["ID"] for r in rules] == ["expire-replaced-docs"]
     assert rules[0]["Status"] == "Enabled"
     assert rules[0]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
@@ -146,12 +158,13 @@ def test_no_secret_value_reaches_state_or_outputs(deployed):
 
 
 def test_portal_role_is_assumable_only_by_the_portal_service_account(deployed, clients):
+    oidc_provider_arn = deployed.scenario.vars["oidc_provider_arn"]  # the scenario's placeholder
     role = clients["iam"].get_role(RoleName=ROLE)["Role"]
     assert deployed.outputs["portal_role_arn"] == role["Arn"]
     trust = doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert len(trust) == 1
     assert trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert trust[0]["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"}
+    assert trust[0]["Principal"] == {"Federated": oidc_provider_arn}
     assert trust[0]["Condition"] == {
         "StringEquals": {
             f"{ISSUER}:sub": "system:serviceaccount:backstage:backstage",
@@ -160,7 +173,9 @@ def test_portal_role_is_assumable_only_by_the_portal_service_account(deployed, c
     }
 
 
-def test_portal_role_reaches_only_its_secret_bucket_and_key(deployed, clients):
+def test_portal_role_reaches_only_its_secret_bucket_and_key(
+    deployed, clients, target_identity, bucket_arn
+):
     iam = clients["iam"]
     assert sorted(iam.list_role_policies(RoleName=ROLE)["PolicyNames"]) == ["portal", "portal-key"]
     portal = statements(iam.get_role_policy(RoleName=ROLE, PolicyName="portal")["PolicyDocument"])
@@ -169,16 +184,15 @@ def test_portal_role_reaches_only_its_secret_bucket_and_key(deployed, clients):
         "ReadDatabaseSecret",
         "ReadWriteTechDocsObjects",
     ]
-    assert (
-        portal["ReadDatabaseSecret"]["Resource"]
-        == f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{SECRET}-??????"
+    assert portal["ReadDatabaseSecret"]["Resource"] == target_identity.arn(
+        "secretsmanager", f"secret:{SECRET}-??????", region=REGION
     )
     assert sorted(as_list(portal["ReadDatabaseSecret"]["Action"])) == [
         "secretsmanager:DescribeSecret",
         "secretsmanager:GetSecretValue",
     ]
-    assert portal["ListTechDocsBucket"]["Resource"] == f"arn:aws:s3:::{BUCKET}"
-    assert portal["ReadWriteTechDocsObjects"]["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
+    assert portal["ListTechDocsBucket"]["Resource"] == bucket_arn
+    assert portal["ReadWriteTechDocsObjects"]["Resource"] == f"{bucket_arn}/*"
     key = statements(iam.get_role_policy(RoleName=ROLE, PolicyName="portal-key")["PolicyDocument"])[
         "UsePortalKeyViaSecretsManagerAndS3"
     ]
@@ -192,14 +206,14 @@ def test_portal_role_reaches_only_its_secret_bucket_and_key(deployed, clients):
         assert not any(a == "*" or a.endswith(":*") for a in as_list(statement["Action"]))
 
 
-def test_everything_carries_the_run_id(deployed, clients, integration_run):
+def test_everything_carries_the_run_id(deployed, clients, integration_run, bucket):
     out = deployed.outputs
     repo_arn = clients["ecr"].describe_repositories(repositoryNames=[REPOSITORY])["repositories"][
         0
     ]["repositoryArn"]
     held = {
         "bucket": {
-            t["Key"]: t["Value"] for t in clients["s3"].get_bucket_tagging(Bucket=BUCKET)["TagSet"]
+            t["Key"]: t["Value"] for t in clients["s3"].get_bucket_tagging(Bucket=bucket)["TagSet"]
         },
         "repository": {
             t["Key"]: t["Value"]

@@ -26,18 +26,24 @@ import pytest
 from tfharness.checks.aws import as_list, changes, differing, statements
 from tfharness.checks.aws import policy_doc as doc
 from tfharness.deploying.deployment import RUN_TAG
+from tfharness.deploying.targets import Identity
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("lambda_functions")]
 
 COMPONENT = "lambda"
 FUNCTION = "orders-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 LOG_GROUP = f"/aws/lambda/{FUNCTION}"
 DLQ = f"{FUNCTION}-dlq"
 FN = "aws_lambda_function.this"
 # Blocks of the function moto 5.2.5 accepts but never returns from GetFunction.
 NOT_READ_BACK_BY_MOTO = {"dead_letter_config", "logging_config"}
+
+
+def log_group_arn(identity: Identity) -> str:
+    return identity.arn("logs", f"log-group:{LOG_GROUP}", region=REGION)
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +89,12 @@ def held_or_planned(config: dict, key: str, replan, target_kind: str, path: str)
 # The function ------------------------------------------------------------------------------
 
 
-def test_function_runs_the_planned_runtime_and_limits(deployed, config):
+def test_function_runs_the_planned_runtime_and_limits(deployed, config, target_identity):
     assert deployed.outputs["function_name"] == FUNCTION
     assert (
         config["FunctionArn"]
         == deployed.outputs["function_arn"]
-        == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}"
+        == target_identity.arn("lambda", f"function:{FUNCTION}", region=REGION)
     )
     assert config["Runtime"] == "python3.12"
     assert config["Handler"] == "handler.handler"
@@ -117,8 +123,10 @@ def test_environment_is_encrypted_with_the_component_key(deployed, config):
     assert config["Environment"]["Variables"] == {"LOG_LEVEL": "INFO"}
 
 
-def test_failed_async_events_go_to_the_dead_letter_queue(deployed, config, replan, target_kind):
-    assert deployed.outputs["dlq_arn"] == f"arn:aws:sqs:{REGION}:{ACCOUNT}:{DLQ}"
+def test_failed_async_events_go_to_the_dead_letter_queue(
+    deployed, config, replan, target_kind, target_identity
+):
+    assert deployed.outputs["dlq_arn"] == target_identity.arn("sqs", DLQ, region=REGION)
     held = held_or_planned(config, "DeadLetterConfig", replan, target_kind, "dead_letter_config")
     target = held.get("TargetArn", held.get("target_arn"))
     assert target == deployed.outputs["dlq_arn"]
@@ -156,19 +164,19 @@ def test_log_group_is_encrypted_and_retained(deployed, clients):
     assert group["kmsKeyId"] == deployed.outputs["kms_key_arn"]
 
 
-def test_key_rotates_and_lets_logs_use_it_for_this_group_only(deployed, clients):
+def test_key_rotates_and_lets_logs_use_it_for_this_group_only(deployed, clients, target_identity):
     kms, key = clients["kms"], deployed.outputs["kms_key_arn"]
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
     metadata = kms.describe_key(KeyId=key)["KeyMetadata"]
     assert metadata["KeyState"] == "Enabled" and metadata["KeyManager"] == "CUSTOMER"
     policy = statements(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
-    assert policy["AccountAdministers"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert policy["AccountAdministers"]["Principal"] == {
+        "AWS": target_identity.arn("iam", "root", region="")
+    }
     logs = policy["CloudWatchLogsForOwnLogGroup"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
     assert logs["Condition"] == {
-        "ArnEquals": {
-            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
-        }
+        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(target_identity)}
     }
     aliases = kms.list_aliases(KeyId=metadata["KeyId"])["Aliases"]
     assert [a["AliasName"] for a in aliases] == [f"alias/lambda/{FUNCTION}"]
@@ -193,7 +201,7 @@ def test_dead_letter_queue_is_encrypted_retained_and_tls_only(deployed, clients)
 # Execution role ------------------------------------------------------------------------------
 
 
-def test_execution_role_trusts_lambda_of_this_account_only(deployed, clients):
+def test_execution_role_trusts_lambda_of_this_account_only(deployed, clients, target_identity):
     role = clients["iam"].get_role(RoleName=deployed.outputs["execution_role_name"])["Role"]
     assert role["Arn"] == deployed.outputs["execution_role_arn"]
     assert role["RoleName"] == f"{FUNCTION}-exec"
@@ -201,10 +209,12 @@ def test_execution_role_trusts_lambda_of_this_account_only(deployed, clients):
     assert len(trust) == 1
     assert trust[0]["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert trust[0]["Action"] == "sts:AssumeRole"
-    assert trust[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert trust[0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
 
 
-def test_execution_role_policies_are_least_privilege(deployed, clients):
+def test_execution_role_policies_are_least_privilege(deployed, clients, target_identity):
     iam, role = clients["iam"], deployed.outputs["execution_role_name"]
     names = iam.list_role_policies(RoleName=role)["PolicyNames"]
     assert sorted(names) == ["dead-letter-queue-key", "least-privilege"]
@@ -218,10 +228,7 @@ def test_execution_role_policies_are_least_privilege(deployed, clients):
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     ]
-    assert (
-        main["WriteOwnLogGroup"]["Resource"]
-        == f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}:*"
-    )
+    assert main["WriteOwnLogGroup"]["Resource"] == f"{log_group_arn(target_identity)}:*"
     assert main["SendToOwnDeadLetterQueue"]["Action"] == "sqs:SendMessage"
     assert main["SendToOwnDeadLetterQueue"]["Resource"] == deployed.outputs["dlq_arn"]
     assert sorted(as_list(main["WriteTraces"]["Action"])) == [
@@ -275,13 +282,13 @@ def test_error_throttle_and_dlq_alarms_watch_this_function(deployed, clients):
     assert dlq["Statistic"] == "Maximum" and dlq["Threshold"] == 1
 
 
-def test_everything_carries_the_run_id(deployed, clients, integration_run):
+def test_everything_carries_the_run_id(deployed, clients, integration_run, target_identity):
     out = deployed.outputs
     held = {
         "function": clients["lambda"].list_tags(Resource=out["function_arn"])["Tags"],
         "queue": clients["sqs"].list_queue_tags(QueueUrl=out["dlq_url"]).get("Tags", {}),
         "log group": clients["logs"].list_tags_for_resource(
-            resourceArn=f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
+            resourceArn=log_group_arn(target_identity)
         )["tags"],
         "key": {
             t["TagKey"]: t["TagValue"]

@@ -21,7 +21,9 @@ from tfharness.checks.rotation import STEPS, Rotator, load_handler
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.tooling import REPO_ROOT
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("rds_instances", "lambda_functions")]
 
 COMPONENT = "rds"
 PREFIX = "orders-dev"

@@ -22,8 +22,7 @@ pytestmark = pytest.mark.integration
 
 COMPONENT = "secretsmanager"
 PREFIX = "app-dev"
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 SENTINEL = "s3cr3t-SENTINEL-value"  # the scenario's secret_values["payments/api-key"]
 KEYS = ["db/app", "payments/api-key", "shared/token"]
 READER = "arn:aws:iam::210987654321:role/payments"
@@ -60,7 +59,7 @@ def test_secrets_are_named_and_encrypted_with_the_component_key(deployed, descri
     assert described["payments/api-key"]["Description"] == "Payment provider API key."
 
 
-def test_key_rotates_and_is_usable_only_through_secrets_manager(deployed, clients):
+def test_key_rotates_and_is_usable_only_through_secrets_manager(deployed, clients, target_identity):
     kms, key = clients["kms"], deployed.outputs["kms_key_arn"]
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
     metadata = kms.describe_key(KeyId=key)["KeyMetadata"]
@@ -80,7 +79,7 @@ def test_key_rotates_and_is_usable_only_through_secrets_manager(deployed, client
     assert use["Condition"] == {
         "StringEquals": {
             "kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com",
-            "kms:CallerAccount": ACCOUNT,
+            "kms:CallerAccount": target_identity.account_id,
         }
     }
     readers = policy["ReadersDecryptThroughSecretsManager"]
@@ -88,7 +87,9 @@ def test_key_rotates_and_is_usable_only_through_secrets_manager(deployed, client
     assert sorted(as_list(readers["Action"])) == ["kms:Decrypt", "kms:DescribeKey"]
 
 
-def test_resource_policies_deny_everyone_outside_the_account_and_organisation(deployed, clients):
+def test_resource_policies_deny_everyone_outside_the_account_and_organisation(
+    deployed, clients, target_identity
+):
     sm = clients["secretsmanager"]
     for key, arn in deployed.outputs["secret_arns"].items():
         policy = doc(sm.get_resource_policy(SecretId=arn)["ResourcePolicy"])
@@ -98,7 +99,7 @@ def test_resource_policies_deny_everyone_outside_the_account_and_organisation(de
         assert deny["Principal"] == {"AWS": "*"}, key
         assert deny["Condition"] == {
             "StringNotEquals": {
-                "aws:PrincipalAccount": ACCOUNT,
+                "aws:PrincipalAccount": target_identity.account_id,
                 "aws:PrincipalOrgID": "o-abc123defg4",
             },
             "Bool": {"aws:PrincipalIsAWSService": "false"},

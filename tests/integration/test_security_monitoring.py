@@ -19,18 +19,14 @@ import pytest
 from tfharness.checks.aws import as_list, drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
 
-pytestmark = pytest.mark.integration
+# What the component's apply needs from the target: where it lacks one, the component
+# is not applied and its tests skip, saying why.
+pytestmark = [pytest.mark.integration, pytest.mark.requires("cloudtrail_trails", "guardduty_detectors")]
 
 COMPONENT = "security-monitoring"
 PREFIX = "secmon-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
-BUCKET = f"{PREFIX}-security-logs-{ACCOUNT}"
-BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
-TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{PREFIX}"
+REGION = "us-east-1"  # the scenario's region
 LOG_GROUP = f"/aws/cloudtrail/{PREFIX}"
-LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
-TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-security-findings"
 CONFIG_RULES = {
     "encrypted-volumes": "ENCRYPTED_VOLUMES",
     "rds-storage-encrypted": "RDS_STORAGE_ENCRYPTED",
@@ -67,10 +63,40 @@ def clients(endpoint):
     }
 
 
+# Names and ARNs in the target's account and partition ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bucket(target_identity) -> str:
+    return f"{PREFIX}-security-logs-{target_identity.account_id}"
+
+
+@pytest.fixture(scope="module")
+def bucket_arn(target_identity, bucket) -> str:
+    return f"arn:{target_identity.partition}:s3:::{bucket}"
+
+
+@pytest.fixture(scope="module")
+def trail_arn(target_identity) -> str:
+    return target_identity.arn("cloudtrail", f"trail/{PREFIX}", region=REGION)
+
+
+@pytest.fixture(scope="module")
+def log_group_arn(target_identity) -> str:
+    return target_identity.arn("logs", f"log-group:{LOG_GROUP}", region=REGION)
+
+
+@pytest.fixture(scope="module")
+def topic_arn(target_identity) -> str:
+    return target_identity.arn("sns", f"{PREFIX}-security-findings", region=REGION)
+
+
 # Key ----------------------------------------------------------------------------------------
 
 
-def test_key_rotates_and_each_service_gets_only_its_grant(deployed, clients, integration_run):
+def test_key_rotates_and_each_service_gets_only_its_grant(
+    deployed, clients, integration_run, target_identity, trail_arn
+):
     kms, key_arn = clients["kms"], deployed.outputs["kms_key_arn"]
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
     assert key["KeyManager"] == "CUSTOMER" and key["Enabled"] is True
@@ -93,49 +119,53 @@ def test_key_rotates_and_each_service_gets_only_its_grant(deployed, clients, int
     trail = by_sid["CloudTrailEncryptsLogs"]
     assert trail["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
     assert as_list(trail["Action"]) == ["kms:GenerateDataKey*"]
-    assert trail["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN}
+    assert trail["Condition"]["StringEquals"] == {"aws:SourceArn": trail_arn}
     logs = by_sid["CloudWatchLogsEncryptsLogGroups"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
     assert logs["Condition"] == {
         "ArnLike": {
-            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:*"
+            "kms:EncryptionContext:aws:logs:arn": target_identity.arn(
+                "logs", "log-group:*", region=REGION
+            )
         }
     }
     config = by_sid["ConfigEncryptsDeliveries"]
-    assert config["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert config["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
 
 
 # Logs bucket --------------------------------------------------------------------------------
 
 
 def test_logs_bucket_is_private_versioned_and_encrypted_with_the_key(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, bucket
 ):
     s3, key_arn = clients["s3"], deployed.outputs["kms_key_arn"]
-    assert deployed.outputs["logs_bucket_name"] == BUCKET
-    [rule] = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert deployed.outputs["logs_bucket_name"] == bucket
+    [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rule["ApplyServerSideEncryptionByDefault"] == {
         "SSEAlgorithm": "aws:kms",
         "KMSMasterKeyID": key_arn,
     }
     assert rule["BucketKeyEnabled"] is True
-    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
-    block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     assert block == {
         "BlockPublicAcls": True,
         "IgnorePublicAcls": True,
         "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True,
     }
-    ownership = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]
+    ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
     assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
-    tags = tags_of(s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"])
+    tags = tags_of(s3.get_bucket_tagging(Bucket=bucket)["TagSet"])
     assert tags[RUN_TAG] == integration_run.run_id
-    assert tags["Name"] == BUCKET
+    assert tags["Name"] == bucket
 
 
-def test_logs_go_to_glacier_after_90_days_and_expire_after_365(deployed, clients):
-    [rule] = clients["s3"].get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
+def test_logs_go_to_glacier_after_90_days_and_expire_after_365(deployed, clients, bucket):
+    [rule] = clients["s3"].get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert rule["ID"] == "security-logs" and rule["Status"] == "Enabled"
     assert rule["Transitions"] == [{"Days": 90, "StorageClass": "GLACIER"}]
     assert rule["Expiration"] == {"Days": 365}
@@ -144,9 +174,10 @@ def test_logs_go_to_glacier_after_90_days_and_expire_after_365(deployed, clients
 
 
 def test_bucket_policy_lets_only_this_trail_and_config_write_under_their_prefixes(
-    deployed, clients
+    deployed, clients, target_identity, bucket, bucket_arn, trail_arn
 ):
-    policy = policy_doc(clients["s3"].get_bucket_policy(Bucket=BUCKET)["Policy"])
+    account = target_identity.account_id
+    policy = policy_doc(clients["s3"].get_bucket_policy(Bucket=bucket)["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert set(by_sid) == {
         "DenyInsecureTransport",
@@ -158,16 +189,16 @@ def test_bucket_policy_lets_only_this_trail_and_config_write_under_their_prefixe
     }
     deny = by_sid["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny"
-    assert sorted(as_list(deny["Resource"])) == sorted([BUCKET_ARN, f"{BUCKET_ARN}/*"])
+    assert sorted(as_list(deny["Resource"])) == sorted([bucket_arn, f"{bucket_arn}/*"])
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     trail_write = by_sid["AWSCloudTrailWrite"]
     assert trail_write["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
-    assert trail_write["Resource"] == f"{BUCKET_ARN}/cloudtrail/AWSLogs/{ACCOUNT}/*"
-    assert trail_write["Condition"] == {"StringEquals": {"aws:SourceArn": TRAIL_ARN}}
+    assert trail_write["Resource"] == f"{bucket_arn}/cloudtrail/AWSLogs/{account}/*"
+    assert trail_write["Condition"] == {"StringEquals": {"aws:SourceArn": trail_arn}}
     config_write = by_sid["AWSConfigBucketDelivery"]
     assert config_write["Principal"] == {"Service": "config.amazonaws.com"}
-    assert config_write["Resource"] == f"{BUCKET_ARN}/config/AWSLogs/{ACCOUNT}/Config/*"
-    assert config_write["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert config_write["Resource"] == f"{bucket_arn}/config/AWSLogs/{account}/Config/*"
+    assert config_write["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
     for sid, statement in by_sid.items():
         if statement["Effect"] == "Allow":
             assert "*" not in json.dumps(statement.get("Principal")), sid
@@ -177,29 +208,31 @@ def test_bucket_policy_lets_only_this_trail_and_config_write_under_their_prefixe
 
 
 def test_trail_is_multi_region_validated_encrypted_and_streams_to_logs(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity, bucket, trail_arn, log_group_arn
 ):
     cloudtrail, key_arn = clients["cloudtrail"], deployed.outputs["kms_key_arn"]
-    assert deployed.outputs["cloudtrail_arn"] == TRAIL_ARN
+    assert deployed.outputs["cloudtrail_arn"] == trail_arn
     trail = cloudtrail.get_trail(Name=PREFIX)["Trail"]
-    assert trail["TrailARN"] == TRAIL_ARN
-    assert (trail["S3BucketName"], trail["S3KeyPrefix"]) == (BUCKET, "cloudtrail")
+    assert trail["TrailARN"] == trail_arn
+    assert (trail["S3BucketName"], trail["S3KeyPrefix"]) == (bucket, "cloudtrail")
     assert trail["IsMultiRegionTrail"] is True
     assert trail["IncludeGlobalServiceEvents"] is True
     assert trail["LogFileValidationEnabled"] is True
     assert trail["KmsKeyId"] == key_arn
-    assert trail["CloudWatchLogsLogGroupArn"] == f"{LOG_GROUP_ARN}:*"
-    assert trail["CloudWatchLogsRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-cloudtrail-logs"
+    assert trail["CloudWatchLogsLogGroupArn"] == f"{log_group_arn}:*"
+    assert trail["CloudWatchLogsRoleArn"] == target_identity.arn(
+        "iam", f"role/{PREFIX}-cloudtrail-logs", region=""
+    )
     selectors = cloudtrail.get_event_selectors(TrailName=PREFIX)["EventSelectors"]
     assert [(s["ReadWriteType"], s["IncludeManagementEvents"]) for s in selectors] == [
         ("All", True)
     ]
-    [listed] = cloudtrail.list_tags(ResourceIdList=[TRAIL_ARN])["ResourceTagList"]
+    [listed] = cloudtrail.list_tags(ResourceIdList=[trail_arn])["ResourceTagList"]
     assert tags_of(listed["TagsList"])[RUN_TAG] == integration_run.run_id
 
 
 def test_trail_log_group_is_encrypted_kept_a_year_and_writable_only_by_the_trail(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity, log_group_arn
 ):
     logs, iam = clients["logs"], clients["iam"]
     assert deployed.outputs["cloudtrail_log_group_name"] == LOG_GROUP
@@ -211,7 +244,7 @@ def test_trail_log_group_is_encrypted_kept_a_year_and_writable_only_by_the_trail
     assert group["kmsKeyId"] == deployed.outputs["kms_key_arn"]
     assert group["retentionInDays"] == 365
     assert (
-        logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"][RUN_TAG]
+        logs.list_tags_for_resource(resourceArn=log_group_arn)["tags"][RUN_TAG]
         == integration_run.run_id
     )
 
@@ -219,25 +252,27 @@ def test_trail_log_group_is_encrypted_kept_a_year_and_writable_only_by_the_trail
     role = iam.get_role(RoleName=name)["Role"]
     [trust] = policy_doc(role["AssumeRolePolicyDocument"])["Statement"]
     assert trust["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": target_identity.account_id}}
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == ["cloudwatch-logs"]
     [statement] = policy_doc(
         iam.get_role_policy(RoleName=name, PolicyName="cloudwatch-logs")["PolicyDocument"]
     )["Statement"]
     assert sorted(as_list(statement["Action"])) == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert statement["Resource"] == f"{LOG_GROUP_ARN}:log-stream:*"
+    assert statement["Resource"] == f"{log_group_arn}:log-stream:*"
 
 
 # Config -------------------------------------------------------------------------------------
 
 
-def test_config_records_everything_and_delivers_encrypted_to_the_bucket(deployed, clients):
+def test_config_records_everything_and_delivers_encrypted_to_the_bucket(
+    deployed, clients, target_identity, bucket
+):
     config, iam = clients["config"], clients["iam"]
     assert deployed.outputs["config_recorder_name"] == PREFIX
     [recorder] = config.describe_configuration_recorders(ConfigurationRecorderNames=[PREFIX])[
         "ConfigurationRecorders"
     ]
-    assert recorder["roleARN"] == f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-config"
+    assert recorder["roleARN"] == target_identity.arn("iam", f"role/{PREFIX}-config", region="")
     assert recorder["recordingGroup"]["allSupported"] is True
     assert recorder["recordingGroup"]["includeGlobalResourceTypes"] is True
     [status] = config.describe_configuration_recorder_status(ConfigurationRecorderNames=[PREFIX])[
@@ -245,12 +280,12 @@ def test_config_records_everything_and_delivers_encrypted_to_the_bucket(deployed
     ]
     assert status["recording"] is True
     [channel] = config.describe_delivery_channels(DeliveryChannelNames=[PREFIX])["DeliveryChannels"]
-    assert (channel["s3BucketName"], channel["s3KeyPrefix"]) == (BUCKET, "config")
+    assert (channel["s3BucketName"], channel["s3KeyPrefix"]) == (bucket, "config")
     assert channel["s3KmsKeyArn"] == deployed.outputs["kms_key_arn"]
     assert channel["configSnapshotDeliveryProperties"]["deliveryFrequency"] == "TwentyFour_Hours"
     attached = iam.list_attached_role_policies(RoleName=f"{PREFIX}-config")["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [
-        "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+        f"arn:{target_identity.partition}:iam::aws:policy/service-role/AWS_ConfigRole"
     ]
 
 
@@ -288,10 +323,10 @@ def test_guardduty_detector_is_enabled_and_publishes_every_15_minutes(
 
 
 def test_high_severity_guardduty_findings_reach_the_encrypted_topic(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity, topic_arn
 ):
     events, sns = clients["events"], clients["sns"]
-    assert deployed.outputs["findings_topic_arn"] == TOPIC_ARN
+    assert deployed.outputs["findings_topic_arn"] == topic_arn
     rules = events.list_rules(NamePrefix=PREFIX)["Rules"]
     assert [r["Name"] for r in rules] == [f"{PREFIX}-guardduty-findings"], (
         "Security Hub is off here, so GuardDuty is the only route"
@@ -306,9 +341,9 @@ def test_high_severity_guardduty_findings_reach_the_encrypted_topic(
     rule_tags = tags_of(events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"])
     assert rule_tags[RUN_TAG] == integration_run.run_id
     targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    assert [(t["Id"], t["Arn"]) for t in targets] == [("sns", TOPIC_ARN)]
+    assert [(t["Id"], t["Arn"]) for t in targets] == [("sns", topic_arn)]
 
-    attributes = sns.get_topic_attributes(TopicArn=TOPIC_ARN)["Attributes"]
+    attributes = sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["kms_key_arn"]
     by_sid = {s["Sid"]: s for s in policy_doc(attributes["Policy"])["Statement"]}
     assert set(by_sid) == {
@@ -320,13 +355,13 @@ def test_high_severity_guardduty_findings_reach_the_encrypted_topic(
     assert publish["Principal"] == {"Service": "events.amazonaws.com"}
     assert publish["Condition"] == {"ArnEquals": {"aws:SourceArn": rule["Arn"]}}
     assert by_sid["CloudWatchAlarmsPublish"]["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT}
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
     }
-    subscriptions = sns.list_subscriptions_by_topic(TopicArn=TOPIC_ARN)["Subscriptions"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
     assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
         ("email", "security@example.com")
     ]
-    topic_tags = tags_of(sns.list_tags_for_resource(ResourceArn=TOPIC_ARN)["Tags"])
+    topic_tags = tags_of(sns.list_tags_for_resource(ResourceArn=topic_arn)["Tags"])
     assert topic_tags[RUN_TAG] == integration_run.run_id
     assert deployed.outputs.get("composite_alarm_arn") is None, "switched off for this target"
     assert deployed.outputs["securityhub_standards_arns"] == {}, "switched off for this target"
@@ -377,8 +412,10 @@ def test_composite_alarm_pages_when_any_named_alarm_fires(deploy, clients, integ
 
 
 @pytest.mark.requires("security_hub_configuration")
-def test_security_hub_consolidates_controls_and_subscribes_both_standards(deploy, clients):
-    securityhub = clients["securityhub"]
+def test_security_hub_consolidates_controls_and_subscribes_both_standards(
+    deploy, clients, target_identity
+):
+    securityhub, partition = clients["securityhub"], target_identity.partition
     with deploy(
         COMPONENT, "minimal", name="sechub", enable_guardduty=False, enable_securityhub=True
     ) as own:
@@ -387,9 +424,9 @@ def test_security_hub_consolidates_controls_and_subscribes_both_standards(deploy
         assert hub["AutoEnableControls"] is True
         expected = set(own.outputs["securityhub_standards_arns"].values())
         assert expected == {
-            f"arn:aws:securityhub:{REGION}::standards/"
+            f"arn:{partition}:securityhub:{REGION}::standards/"
             "aws-foundational-security-best-practices/v/1.0.0",
-            f"arn:aws:securityhub:{REGION}::standards/cis-aws-foundations-benchmark/v/3.0.0",
+            f"arn:{partition}:securityhub:{REGION}::standards/cis-aws-foundations-benchmark/v/3.0.0",
         }
         held = {
             s["StandardsArn"]

@@ -27,13 +27,13 @@ from tfharness.checks.alarms import (
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
+from tfharness.deploying.targets import Identity
 
 pytestmark = pytest.mark.integration
 
 COMPONENT = "securitygroup"
 PREFIX = "app-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 NAMESPACE = f"SecurityGroups/{PREFIX}"
 LOG_GROUPS = {
     "changes": f"/aws/events/{PREFIX}/security-group-changes",
@@ -65,8 +65,8 @@ def clients(endpoint):
     }
 
 
-def log_group_arn(name: str) -> str:
-    return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
+def log_group_arn(identity: Identity, name: str) -> str:
+    return identity.arn("logs", f"log-group:{name}", region=REGION)
 
 
 # The group and its rules ----------------------------------------------------------------------
@@ -128,7 +128,9 @@ def test_rules_are_what_the_templates_expand_to(deployed, clients, integration_r
 # Audit --------------------------------------------------------------------------------------
 
 
-def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients, integration_run):
+def test_audit_log_groups_are_encrypted_with_a_rotating_key(
+    deployed, clients, integration_run, target_identity
+):
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["audit_kms_key_arn"]
     for name in LOG_GROUPS.values():
@@ -138,7 +140,7 @@ def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients, i
             if g["logGroupName"] == name
         )
         assert group["kmsKeyId"] == key_arn and group["retentionInDays"] == 90, name
-        tags = logs.list_tags_for_resource(resourceArn=log_group_arn(name))["tags"]
+        tags = logs.list_tags_for_resource(resourceArn=log_group_arn(target_identity, name))["tags"]
         assert tags[RUN_TAG] == integration_run.run_id, name
     assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
     assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["KeyManager"] == "CUSTOMER"
@@ -152,11 +154,11 @@ def test_audit_log_groups_are_encrypted_with_a_rotating_key(deployed, clients, i
     ]
     allowed = logs_use["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
     assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
-        log_group_arn(n) for n in LOG_GROUPS.values()
+        log_group_arn(target_identity, n) for n in LOG_GROUPS.values()
     )
 
 
-def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(clients):
+def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(clients, target_identity):
     policies = clients["logs"].describe_resource_policies()["resourcePolicies"]
     [held] = [p for p in policies if p["policyName"] == f"{PREFIX}-security-group-audit"]
     [statement] = policy_doc(held["policyDocument"])["Statement"]
@@ -167,12 +169,16 @@ def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(client
     ]
     assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert sorted(statement["Resource"]) == sorted(
-        f"{log_group_arn(n)}:*" for n in LOG_GROUPS.values()
+        f"{log_group_arn(target_identity, n)}:*" for n in LOG_GROUPS.values()
     )
-    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
 
 
-def test_eventbridge_rules_target_their_log_groups(deployed, clients, integration_run):
+def test_eventbridge_rules_target_their_log_groups(
+    deployed, clients, integration_run, target_identity
+):
     events = clients["events"]
     for key, name in RULES.items():
         rule = events.describe_rule(Name=name)
@@ -181,7 +187,7 @@ def test_eventbridge_rules_target_their_log_groups(deployed, clients, integratio
         assert pattern["source"] == ["aws.ec2"]
         assert pattern["detail-type"] == ["AWS API Call via CloudTrail"]
         [target] = events.list_targets_by_rule(Rule=name)["Targets"]
-        assert target["Arn"].removesuffix(":*") == log_group_arn(LOG_GROUPS[key])
+        assert target["Arn"].removesuffix(":*") == log_group_arn(target_identity, LOG_GROUPS[key])
         tags = tags_of(events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"])
         assert tags[RUN_TAG] == integration_run.run_id
     changes = json.loads(events.describe_rule(Name=RULES["changes"])["EventPattern"])
@@ -260,6 +266,7 @@ def test_the_change_count_is_an_activity_metric_without_an_alarm(wirings):
 
 
 def cloudtrail_event(
+    identity: Identity,
     when: int,
     group_id: str,
     *,
@@ -268,7 +275,9 @@ def cloudtrail_event(
     name: str = "AuthorizeSecurityGroupIngress",
     error: str | None = None,
 ) -> dict:
-    """An EC2 security-group call as CloudTrail delivers it to EventBridge."""
+    """An EC2 security-group call, made in the target's account, as CloudTrail delivers it to
+    EventBridge."""
+    account = identity.account_id
     stamp = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     request_id = str(uuid.uuid4())
     permission = {
@@ -285,13 +294,13 @@ def cloudtrail_event(
         "userIdentity": {
             "type": "AssumedRole",
             "principalId": "AROAEXAMPLEID:deployer",
-            "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/platform-deployer/deployer",
-            "accountId": ACCOUNT,
+            "arn": identity.arn("sts", "assumed-role/platform-deployer/deployer", region=""),
+            "accountId": account,
             "sessionContext": {
                 "sessionIssuer": {
                     "type": "Role",
-                    "arn": f"arn:aws:iam::{ACCOUNT}:role/platform-deployer",
-                    "accountId": ACCOUNT,
+                    "arn": identity.arn("iam", "role/platform-deployer", region=""),
+                    "accountId": account,
                     "userName": "platform-deployer",
                 }
             },
@@ -325,7 +334,7 @@ def cloudtrail_event(
         "readOnly": False,
         "eventType": "AwsApiCall",
         "managementEvent": True,
-        "recipientAccountId": ACCOUNT,
+        "recipientAccountId": account,
         "eventCategory": "Management",
     }
     if error:
@@ -336,7 +345,7 @@ def cloudtrail_event(
         "id": str(uuid.uuid4()),
         "detail-type": "AWS API Call via CloudTrail",
         "source": "aws.ec2",
-        "account": ACCOUNT,
+        "account": account,
         "time": stamp,
         "region": REGION,
         "resources": [],
@@ -364,7 +373,7 @@ CASES = {
 CHANGES_COUNTED = {"open_ipv4", "open_ipv6", "private_cidr", "revoke_open"}
 
 
-def target_test_event_pattern(events) -> str | None:
+def target_test_event_pattern(events, identity: Identity) -> str | None:
     """None when the target answers TestEventPattern, else why not (moto 5.2.5 answers with
     an empty body: the operation is a stub)."""
     probe = {
@@ -372,9 +381,9 @@ def target_test_event_pattern(events) -> str | None:
         "id": str(uuid.uuid4()),
         "detail-type": "probe",
         "source": "tfharness.probe",
-        "account": ACCOUNT,
+        "account": identity.account_id,
         "time": "2026-01-01T00:00:00Z",
-        "region": REGION,
+        "region": identity.region,
         "resources": [],
         "detail": {},
     }
@@ -393,14 +402,14 @@ def target_test_event_pattern(events) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def routed(deployed, clients, integration_run):
+def routed(deployed, clients, integration_run, target_identity):
     """Each case in an hour of its own in the last day, sent through the rules' patterns as
     the target holds them (DescribeRule), put into the log group of every rule that matched,
     and read back. The target decides the routing where it answers TestEventPattern; else
     tfharness.checks.alarms.eventbridge_matches does, over the same patterns read back."""
     events = clients["events"]
     patterns = {k: events.describe_rule(Name=n)["EventPattern"] for k, n in RULES.items()}
-    target_cannot = target_test_event_pattern(events)
+    target_cannot = target_test_event_pattern(events, target_identity)
 
     def matches(pattern: str, event: str) -> bool:
         if target_cannot:
@@ -411,7 +420,8 @@ def routed(deployed, clients, integration_run):
     hours, matched, per_group, sent_events = {}, {}, {k: [] for k in LOG_GROUPS}, {}
     for number, (case, (call, _, _)) in enumerate(CASES.items()):
         when = base + number * HOUR + 120
-        event = json.dumps(cloudtrail_event(when, deployed.outputs["security_group_id"], **call))
+        group_id = deployed.outputs["security_group_id"]
+        event = json.dumps(cloudtrail_event(target_identity, when, group_id, **call))
         hours[base + number * HOUR] = case
         sent_events[case] = event
         matched[case] = {k for k, p in patterns.items() if matches(p, event)}
@@ -485,12 +495,16 @@ def test_the_target_evaluates_the_audit_filters_like_the_evaluator(routed, wirin
 
 
 @pytest.mark.requires("alarm_evaluation")
-def test_the_target_raises_the_alarm_on_a_live_public_opening(deployed, clients, integration_run):
+def test_the_target_raises_the_alarm_on_a_live_public_opening(
+    deployed, clients, integration_run, target_identity
+):
     """Where the target evaluates alarms (real AWS): a 0.0.0.0/0 opening logged now puts the
     public-ingress alarm into ALARM within a few periods."""
     now = int(time.time())
     event = json.dumps(
-        cloudtrail_event(now, deployed.outputs["security_group_id"], ipv4=["0.0.0.0/0"])
+        cloudtrail_event(
+            target_identity, now, deployed.outputs["security_group_id"], ipv4=["0.0.0.0/0"]
+        )
     )
     put_and_read_back(
         clients["logs"],

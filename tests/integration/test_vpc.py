@@ -20,15 +20,14 @@ from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.checks.filterpattern import load_records
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
+from tfharness.deploying.targets import Identity
 
 pytestmark = pytest.mark.integration
 
 COMPONENT = "vpc"
 PREFIX = "core-dev"
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "us-east-1"
+REGION = "us-east-1"  # the scenario's region
 LOG_GROUP = f"/aws/vpc-flow-logs/{PREFIX}"
-LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}"
 NAMESPACE = f"VPCFlowLogs/{PREFIX}"
 SUBSCRIPTION = ("email", "security-alerts@example.com")
 LOG_FORMAT = (
@@ -48,6 +47,10 @@ DETECTORS = {
 }
 METRIC = {d: m for d, (m, _) in DETECTORS.items()}
 ALARM = {d: f"{PREFIX}-flow-logs-{d.replace('_', '-')}" for d in DETECTORS}
+
+
+def log_group_arn(identity: Identity) -> str:
+    return identity.arn("logs", f"log-group:{LOG_GROUP}", region=REGION)
 
 
 def span(name: str, *indexes: int) -> set[tuple[str, int]]:
@@ -145,14 +148,16 @@ def test_default_security_group_has_no_rules(deployed, clients):
 # Flow logs ----------------------------------------------------------------------------------
 
 
-def test_flow_log_captures_all_traffic_in_the_declared_format(deployed, clients, integration_run):
+def test_flow_log_captures_all_traffic_in_the_declared_format(
+    deployed, clients, integration_run, target_identity
+):
     out = deployed.outputs
     flow = clients["ec2"].describe_flow_logs(FlowLogIds=[out["flow_log_id"]])["FlowLogs"][0]
     assert flow["ResourceId"] == out["vpc_id"]
     assert flow["TrafficType"] == "ALL"
     assert flow["LogFormat"] == LOG_FORMAT == out["flow_logs_log_format"]
     assert flow["LogDestinationType"] == "cloud-watch-logs"
-    assert flow["LogDestination"] == LOG_GROUP_ARN
+    assert flow["LogDestination"] == log_group_arn(target_identity)
     assert flow.get("LogGroupName", LOG_GROUP) == LOG_GROUP  # AWS derives it; moto leaves it out
     assert flow["DeliverLogsPermissionArn"] == out["flow_logs_iam_role_arn"]
     assert flow["MaxAggregationInterval"] == 600
@@ -162,15 +167,16 @@ def test_flow_log_captures_all_traffic_in_the_declared_format(deployed, clients,
 
 
 def test_log_group_is_encrypted_with_a_rotating_key_and_keeps_30_days(
-    deployed, clients, integration_run
+    deployed, clients, integration_run, target_identity
 ):
+    group_arn = log_group_arn(target_identity)
     logs, kms = clients["logs"], clients["kms"]
     key_arn = deployed.outputs["flow_logs_kms_key_arn"]
     groups = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
     group = next(g for g in groups if g["logGroupName"] == LOG_GROUP)
     assert group["kmsKeyId"] == key_arn
     assert group["retentionInDays"] == 30
-    tags = logs.list_tags_for_resource(resourceArn=LOG_GROUP_ARN)["tags"]
+    tags = logs.list_tags_for_resource(resourceArn=group_arn)["tags"]
     assert tags[RUN_TAG] == integration_run.run_id
 
     key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
@@ -189,11 +195,13 @@ def test_log_group_is_encrypted_with_a_rotating_key_and_keeps_30_days(
     ]
     assert len(logs_use) == 1, "CloudWatch Logs may use the key, in one statement"
     assert logs_use[0]["Condition"] == {
-        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}
+        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}
     }
 
 
-def test_flow_logs_role_trust_and_permissions_are_scoped(deployed, clients, integration_run):
+def test_flow_logs_role_trust_and_permissions_are_scoped(
+    deployed, clients, integration_run, target_identity
+):
     iam = clients["iam"]
     name = deployed.outputs["flow_logs_iam_role_arn"].rsplit("/", 1)[1]
     role = iam.get_role(RoleName=name)["Role"]
@@ -203,8 +211,8 @@ def test_flow_logs_role_trust_and_permissions_are_scoped(deployed, clients, inte
     assert statement["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert statement["Action"] == "sts:AssumeRole"
     assert statement["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-        "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc-flow-log/*"},
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id},
+        "ArnLike": {"aws:SourceArn": target_identity.arn("ec2", "vpc-flow-log/*", region=REGION)},
     }
     assert iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"] == []
     [policy_name] = iam.list_role_policies(RoleName=name)["PolicyNames"]
@@ -212,7 +220,7 @@ def test_flow_logs_role_trust_and_permissions_are_scoped(deployed, clients, inte
         iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
     )
     write = next(s for s in policy["Statement"] if s.get("Sid") == "WriteThisLogGroup")
-    assert write["Resource"] == f"{LOG_GROUP_ARN}:*"
+    assert write["Resource"] == f"{log_group_arn(target_identity)}:*"
     granted = {
         a
         for s in policy["Statement"]

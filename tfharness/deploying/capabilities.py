@@ -7,8 +7,13 @@ the target cannot create, through the switches each component's README documents
 
 from __future__ import annotations
 
+import contextlib
+import io
+import time
 import uuid
+import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from botocore.config import Config
@@ -24,12 +29,28 @@ class Capability:
     reason: str
 
 
+# How emulators say "I do not serve this": moto answers an HTML page; LocalStack answers HTTP
+# 501 InternalFailure ("... is either not included in your current license plan or has not
+# yet been emulated by LocalStack", "Service 'x' is not enabled", "... has not been
+# implemented").
+_NOT_SERVED = (
+    "not included in your current license plan",
+    "has not yet been emulated",
+    "is not enabled",
+    "has not been implemented",
+    "not yet implemented",
+)
+
+
 def _refused(error: Exception) -> str:
     text = str(error)
     if isinstance(error, ClientError):
         err = error.response.get("Error", {})
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         text = f"{err.get('Code') or f'HTTP {status}'}: {err.get('Message', '')}"
+        message = str(err.get("Message", ""))
+        if status == 501 or any(marker in message for marker in _NOT_SERVED):
+            return f"not implemented: {text.splitlines()[0][:160]}"
     if "<html" in text or "<!doctype" in text.lower():
         return "not implemented: the target answered with an HTML error page"
     return text.splitlines()[0][:160]
@@ -60,9 +81,14 @@ def _answers(name: str, call: Callable[[], object], what: str) -> Capability:
 
 
 def probe_all(endpoint: Endpoint, kind: str) -> dict[str, Capability]:
-    """Probe the target behind `endpoint`; `kind` is moto, localstack or aws."""
+    """Probe the target behind `endpoint`; `kind` (moto, localstack or aws) is only reported:
+    every answer comes from a call to the target, never from what its kind is assumed to do."""
     suffix = uuid.uuid4().hex[:8]
-    once = Config(retries={"max_attempts": 1, "mode": "standard"})
+    # One attempt, short timeouts: a probe must never hang (LocalStack's DynamoDB would block
+    # for seconds trying to download DynamoDB Local).
+    once = Config(
+        retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10
+    )
     backup = endpoint.boto3_client("backup", config=once)
     cloudwatch = endpoint.boto3_client("cloudwatch", config=once)
     logs = endpoint.boto3_client("logs", config=once)
@@ -258,20 +284,243 @@ def probe_all(endpoint: Endpoint, kind: str) -> dict[str, Capability]:
     found.append(
         _answers("ssm_patch_baselines", ssm.describe_patch_baselines, "SSM patch baselines")
     )
-    if kind == "aws":
-        found.append(Capability("lambda_execution", True, "real Lambda runs code"))
-        found.append(Capability("alarm_evaluation", True, "real CloudWatch evaluates alarms"))
-    else:
-        found.append(
+    for name, service, call, what in (
+        ("dynamodb_tables", "dynamodb", "list_tables", "DynamoDB"),
+        ("backup_vaults", "backup", "list_backup_vaults", "AWS Backup"),
+        ("eks_clusters", "eks", "list_clusters", "EKS clusters"),
+        ("ecs_clusters", "ecs", "list_clusters", "ECS clusters"),
+        ("ecr_repositories", "ecr", "describe_repositories", "ECR repositories"),
+        ("cloudtrail_trails", "cloudtrail", "describe_trails", "CloudTrail"),
+        ("guardduty_detectors", "guardduty", "list_detectors", "GuardDuty"),
+    ):
+        client = endpoint.boto3_client(service, config=once)
+        found.append(_answers(name, getattr(client, call), what))
+    found += behaviour_probes(endpoint, suffix, once)
+    return {c.name: c for c in found}
+
+
+def _tiny_zip(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", source)
+    return buffer.getvalue()
+
+
+def _wait_for(check: Callable[[], object | None], seconds: float, step: float = 0.3):
+    """Poll `check` until it returns something truthy or `seconds` pass; return the last."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(step)
+
+
+def _quietly(call: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """Clean up after a probe without hiding why it failed (a failed Lambda function cannot
+    always be deleted on LocalStack)."""
+    with contextlib.suppress(Exception):
+        call(*args, **kwargs)
+
+
+def behaviour_probes(endpoint: Endpoint, suffix: str, once: Config) -> list[Capability]:
+    """What the target *does*, not only what it answers: Lambda functions that become active
+    and run their code, alarms evaluated against metric data, metric filters that publish
+    (and evaluate their pattern), EventBridge rules that deliver. Each probe cleans up."""
+    name = f"tfharness-probe-{suffix}"
+    iam = endpoint.boto3_client("iam", config=once)
+    lam = endpoint.boto3_client("lambda", config=once)
+    cloudwatch = endpoint.boto3_client("cloudwatch", config=once)
+    logs = endpoint.boto3_client("logs", config=once)
+    events = endpoint.boto3_client("events", config=once)
+    sqs = endpoint.boto3_client("sqs", config=once)
+
+    namespace = f"tfharness/probe/{suffix}"
+
+    # Lambda: a function that becomes Active, then one that returns what its code computes.
+    def lambda_probes() -> list[Capability]:
+        return _lambda_capabilities(
+            _probe("lambda_functions", functions, "creating a Lambda function")
+        )
+
+    state: dict[str, str] = {}
+
+    def functions() -> None:
+        role = iam.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+            '"Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+        )["Role"]["Arn"]
+        try:
+            lam.create_function(
+                FunctionName=name,
+                Runtime="python3.12",
+                Role=role,
+                Handler="index.handler",
+                Code={"ZipFile": _tiny_zip("def handler(event, context):\n    return 6 * 7\n")},
+            )
+            try:
+
+                def settled() -> dict | None:
+                    config = lam.get_function_configuration(FunctionName=name)
+                    return config if config.get("State") in ("Active", "Failed", None) else None
+
+                config = _wait_for(settled, 10)
+                if config and config.get("State") == "Failed":
+                    raise RuntimeError(f"the function failed to start: {config.get('StateReason')}")
+                answer = lam.invoke(FunctionName=name)["Payload"].read().decode().strip()
+                state["invoke"] = answer
+            finally:
+                _quietly(lam.delete_function, FunctionName=name)
+        finally:
+            _quietly(iam.delete_role, RoleName=name)
+
+    def _lambda_capabilities(created: Capability) -> list[Capability]:
+        if not created.available:
+            return [
+                created,
+                Capability("lambda_execution", False, "no Lambda functions: " + created.reason),
+            ]
+        ran = state.get("invoke") == "42"
+        return [
+            created,
             Capability(
                 "lambda_execution",
-                False,
-                f"{kind} runs Lambda without Docker here: code is not executed",
-            )
+                ran,
+                "Lambda runs the function's code (it returned 42)"
+                if ran
+                else f"the target does not run Lambda code (invoke answered {state.get('invoke')!r}"
+                ", not the 42 the code returns)",
+            ),
+        ]
+
+    # Alarms: an alarm whose metric is over the threshold must reach ALARM by itself.
+
+    def alarms() -> None:
+        cloudwatch.put_metric_data(
+            Namespace=namespace, MetricData=[{"MetricName": "m", "Value": 5.0}]
         )
-        found.append(
+        alarm = {
+            "AlarmName": name,
+            "Namespace": namespace,
+            "MetricName": "m",
+            "Statistic": "Sum",
+            "Period": 10,
+            "EvaluationPeriods": 1,
+            "Threshold": 1.0,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        }
+        cloudwatch.put_metric_alarm(**alarm)
+        try:
+            time.sleep(1.1)
+            cloudwatch.put_metric_alarm(**alarm)  # an update is evaluated at once (LocalStack)
+            reached = _wait_for(
+                lambda: (
+                    cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
+                    == "ALARM"
+                ),
+                4,
+            )
+            if not reached:
+                raise RuntimeError(
+                    "the alarm stayed in "
+                    + cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
+                    + " although its metric was over the threshold: alarms are not evaluated"
+                )
+        finally:
+            _quietly(cloudwatch.delete_alarms, AlarmNames=[name])
+
+    # Metric filters: an event put into the log group publishes the filter's metric; only a
+    # matching event counts (the pattern is evaluated).
+    group = f"/tfharness/probe/{suffix}"
+    counted: dict[str, float] = {}
+
+    def filters() -> None:
+        logs.create_log_group(logGroupName=group)
+        try:
+            logs.put_metric_filter(
+                logGroupName=group,
+                filterName="probe",
+                filterPattern='"REJECT"',
+                metricTransformations=[
+                    {"metricName": "rejects", "metricNamespace": namespace, "metricValue": "1"}
+                ],
+            )
+            now = int(time.time() * 1000)
+            logs.put_log_events(
+                logGroupName=group,
+                logStreamName=logs.create_log_stream(logGroupName=group, logStreamName="s") and "s",
+                logEvents=[
+                    {"timestamp": now, "message": "ACCEPT 10.0.0.1"},
+                    {"timestamp": now + 1, "message": "REJECT 10.0.0.2"},
+                ],
+            )
+
+            def total() -> float:
+                points = cloudwatch.get_metric_statistics(
+                    Namespace=namespace,
+                    MetricName="rejects",
+                    StartTime=time.time() - 600,
+                    EndTime=time.time() + 60,
+                    Period=60,
+                    Statistics=["Sum"],
+                )["Datapoints"]
+                return sum(p["Sum"] for p in points)
+
+            counted["sum"] = _wait_for(total, 3) or 0.0
+            if not counted["sum"]:
+                raise RuntimeError("put_log_events published no metric value through the filter")
+        finally:
+            _quietly(logs.delete_log_group, logGroupName=group)
+
+    def filter_probes() -> list[Capability]:
+        published = _probe("metric_filter_publishing", filters, "metric filters publishing metrics")
+        if not published.available:
+            reason = "no filter metrics: " + published.reason
+            return [published, Capability("metric_filter_patterns", False, reason)]
+        evaluated = counted["sum"] == 1.0
+        return [
+            published,
             Capability(
-                "alarm_evaluation", False, f"{kind} does not evaluate alarms against metric data"
-            )
-        )
-    return {c.name: c for c in found}
+                "metric_filter_patterns",
+                evaluated,
+                "filters count only the events their pattern matches"
+                if evaluated
+                else f"the filter counted {counted['sum']:g} of 2 events for a pattern that "
+                "matches 1: patterns are not evaluated",
+            ),
+        ]
+
+    # EventBridge: a rule delivers a matching event to its SQS target.
+    def delivery() -> None:
+        queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+        try:
+            arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+            events.put_rule(Name=name, EventPattern='{"source": ["tfharness.probe"]}')
+            try:
+                events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": arn}])
+                events.put_events(
+                    Entries=[{"Source": "tfharness.probe", "DetailType": "probe", "Detail": "{}"}]
+                )
+                received = _wait_for(
+                    lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages"),
+                    5,
+                )
+                if not received:
+                    raise RuntimeError("a matching event never reached the rule's SQS target")
+            finally:
+                _quietly(events.remove_targets, Rule=name, Ids=["q"])
+                _quietly(events.delete_rule, Name=name)
+        finally:
+            _quietly(sqs.delete_queue, QueueUrl=queue)
+
+    parts = (
+        lambda_probes,
+        lambda: [_probe("alarm_evaluation", alarms, "evaluating a metric alarm")],
+        filter_probes,
+        lambda: [_probe("eventbridge_delivery", delivery, "EventBridge rules delivering to SQS")],
+    )
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:  # their waits overlap
+        return [capability for part in pool.map(lambda run: run(), parts) for capability in part]

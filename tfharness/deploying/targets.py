@@ -86,3 +86,25 @@ def aws_target() -> Target:
     account_id = boto3.client("sts").get_caller_identity()["Account"]
     check_aws_account(account_id)
     return Target("aws", None, account_id)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the target says the caller is: account, partition and region come from the target
+    (moto answers 123456789012, LocalStack 000000000000), never from a test's constants."""
+
+    account_id: str
+    partition: str
+    region: str
+
+    def arn(self, service: str, resource: str, *, region: str | None = None) -> str:
+        """`arn:<partition>:<service>:<region>:<account>:<resource>`; region "" for global
+        services (IAM)."""
+        where = self.region if region is None else region
+        return f"arn:{self.partition}:{service}:{where}:{self.account_id}:{resource}"
+
+
+def identity_of(endpoint: Endpoint) -> Identity:
+    caller = endpoint.boto3_client("sts").get_caller_identity()
+    partition = caller["Arn"].split(":")[1]
+    return Identity(caller["Account"], partition, endpoint.region)

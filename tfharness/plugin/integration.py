@@ -23,7 +23,7 @@ from tfharness.deploying.capabilities import Capability, probe_all
 from tfharness.deploying.deployment import Deployment, Run
 from tfharness.deploying.emulator import Endpoint
 from tfharness.deploying.fleet import Fleet
-from tfharness.deploying.targets import aws_target, selected_kind
+from tfharness.deploying.targets import Identity, aws_target, identity_of, selected_kind
 from tfharness.planning.components import component_for_test_file
 from tfharness.planning.planner import Planner, component_name
 from tfharness.planning.scenarios import load_scenario, scenario_names
@@ -36,6 +36,12 @@ def target_kind(request: pytest.FixtureRequest) -> str:
     if kind == "aws":
         aws_target()  # refuses accounts that are not on the allow-list
     return kind
+
+
+@pytest.fixture(scope="session")
+def target_identity(endpoint: Endpoint) -> Identity:
+    """The target's account, partition and region (for ARNs a test expects)."""
+    return identity_of(endpoint)
 
 
 @pytest.fixture(scope="session")

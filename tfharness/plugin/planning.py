@@ -3,7 +3,8 @@
 * ``plan_for(component, scenario="default") -> Plan``: a scenario that must plan cleanly;
 * ``rejection_for(component, scenario) -> Rejection``: a scenario that must be refused;
 * ``scenario_for(component, scenario) -> Scenario``: the inputs, resolved;
-* ``endpoint``: the AWS endpoint (an embedded moto server unless ``--aws-endpoint`` is given);
+* ``endpoint``: the AWS endpoint: an embedded moto server, or with ``--target localstack`` an
+  embedded LocalStack (``LOCALSTACK_HOST`` or ``--aws-endpoint`` name a running one instead);
 * ``planner``: the session's ``Planner`` (templates, workspaces, timings).
 
 All are session-scoped, so one plan serves every test that asks for it. At collection the
@@ -13,12 +14,14 @@ plugin works out which components the selected tests use (after ``-k``/``-m``; a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tfharness.deploying.emulator import Endpoint, MotoServer
+from tfharness.deploying.localstack import LocalStackServer, LocalStackUnavailable
 from tfharness.deploying.targets import localstack_endpoint, selected_kind
 from tfharness.planning.components import all_components, component_for_test_file
 from tfharness.planning.planner import Planner
@@ -35,16 +38,25 @@ def endpoint(
 ) -> Iterator[Endpoint]:
     """The AWS endpoint every Terraform run and boto3 client of the session uses."""
     url = request.config.getoption("--aws-endpoint")
-    if url:
-        yield Endpoint(url, name="external")
-        return
     kind = selected_kind(request.config.getoption("--target"))
-    if kind == "localstack":
-        yield localstack_endpoint()
+    if url:
+        yield Endpoint(url, name=kind if kind != "moto" else "external")
         return
-    server = MotoServer(log_dir=tmp_path_factory.mktemp("emulator"))
-    endpoint = server.start()
-    state_of(request.config).moto = server
+    if kind == "localstack" and os.environ.get("LOCALSTACK_HOST"):
+        yield localstack_endpoint()  # one the user runs (docker compose, LocalStack Pro)
+        return
+    log_dir = tmp_path_factory.mktemp("emulator")
+    server: MotoServer | LocalStackServer
+    if kind == "localstack":
+        server = LocalStackServer(log_dir=log_dir)
+        try:
+            endpoint = server.start()
+        except LocalStackUnavailable as error:
+            pytest.skip(f"the embedded LocalStack cannot run here: {error}")
+    else:
+        server = MotoServer(log_dir=log_dir)
+        endpoint = server.start()
+    state_of(request.config).emulator = server
     try:
         yield endpoint
     finally:
@@ -54,7 +66,7 @@ def endpoint(
 @pytest.fixture(scope="session")
 def moto_server(request: pytest.FixtureRequest, endpoint: Endpoint) -> MotoServer:
     """The embedded moto server (skips, saying why, when an external endpoint is in use)."""
-    server = state_of(request.config).moto
+    server = state_of(request.config).emulator
     if not isinstance(server, MotoServer):
         pytest.skip(f"needs the embedded moto server; this run uses {endpoint.url}")
     return server

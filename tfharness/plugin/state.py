@@ -19,7 +19,7 @@ class SessionState:
     deployed: dict[str, list[str]] = field(default_factory=dict)  # component -> capabilities
     affected: list[str] | None = None  # --changed-since's answer
     planner: Any = None
-    moto: Any = None
+    emulator: Any = None  # the embedded MotoServer or LocalStackServer
     capabilities: dict[str, Any] | None = None
     run: Any = None
     fleet: Any = None

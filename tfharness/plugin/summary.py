@@ -65,7 +65,9 @@ class Summary:
             )
         found = state.capabilities
         if isinstance(found, dict):
-            terminalreporter.section("tfharness: target capabilities")
+            emulator = state.emulator
+            where = f" ({type(emulator).__name__} at {emulator.url})" if emulator else ""
+            terminalreporter.section(f"tfharness: target capabilities{where}")
             for capability in found.values():
                 mark = "yes" if capability.available else "no "
                 write(f"{mark} {capability.name:<26} {capability.reason}")
