@@ -21,7 +21,10 @@ from tfharness.deploying.deployment import RUN_TAG
 
 # What the component's apply needs from the target: where it lacks one, the component
 # is not applied and its tests skip, saying why.
-pytestmark = [pytest.mark.integration, pytest.mark.requires("cloudtrail_trails", "guardduty_detectors")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.requires("cloudtrail_trails", "guardduty_detectors"),
+]
 
 COMPONENT = "security-monitoring"
 PREFIX = "secmon-dev"

@@ -25,6 +25,7 @@ from tfharness.checks.alarms import (
     simulate,
 )
 from tfharness.checks.aws import drift, policy_doc, tags_of
+from tfharness.checks.inbox import AlarmInbox, evaluate_now, metric_sum, reset_to_ok
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
 from tfharness.deploying.targets import Identity
@@ -494,30 +495,101 @@ def test_the_target_evaluates_the_audit_filters_like_the_evaluator(routed, wirin
             assert {m["eventNumber"] for m in answer["matches"]} == expected, wiring.metric_name
 
 
-@pytest.mark.requires("alarm_evaluation")
-def test_the_target_raises_the_alarm_on_a_live_public_opening(
-    deployed, clients, integration_run, target_identity
-):
-    """Where the target evaluates alarms (real AWS): a 0.0.0.0/0 opening logged now puts the
-    public-ingress alarm into ALARM within a few periods."""
+def _public_events(logs, stream_prefix: str) -> list[str]:
+    """Messages the rules delivered into the public-ingress group (every stream)."""
+    found = logs.filter_log_events(logGroupName=LOG_GROUPS["public_ingress"])["events"]
+    return [e["message"] for e in found if not e.get("logStreamName", "").startswith(stream_prefix)]
+
+
+@pytest.fixture(scope="module")
+def live_opening(deployed, clients, endpoint, integration_run, target_identity):
+    """A 0.0.0.0/0 opening and a private one, sent now to the default event bus as CloudTrail
+    would: the target's rules deliver them to their log groups, its filter publishes the public
+    one, it evaluates the alarm, and the notification reaches a queue subscribed to the topic."""
+    logs, cloudwatch, events = clients["logs"], clients["cloudwatch"], clients["events"]
+    group_id = deployed.outputs["security_group_id"]
     now = int(time.time())
-    event = json.dumps(
-        cloudtrail_event(
-            target_identity, now, deployed.outputs["security_group_id"], ipv4=["0.0.0.0/0"]
+    public = cloudtrail_event(target_identity, now, group_id, ipv4=["0.0.0.0/0"])
+    private = cloudtrail_event(target_identity, now, group_id, ipv4=["10.20.0.0/16"])
+    stream = f"tfharness-{integration_run.run_id}"  # the streams this test module wrote itself
+    topic = _alarm_actions(cloudwatch)[0]
+    with AlarmInbox(endpoint, topic, f"tfharness-{integration_run.run_id}-sg") as inbox:
+        reset_to_ok(cloudwatch, ALARM)
+        before = metric_sum(cloudwatch, NAMESPACE, "PublicIngressOpened")
+        answer = events.put_events(
+            Entries=[
+                {
+                    "Source": "aws.ec2",
+                    "DetailType": "AWS API Call via CloudTrail",
+                    "Detail": json.dumps(event["detail"]),
+                }
+                for event in (public, private)
+            ]
         )
-    )
-    put_and_read_back(
-        clients["logs"],
-        LOG_GROUPS["public_ingress"],
-        f"tfharness-{integration_run.run_id}-live",
-        [(now, event)],
-    )
+        assert answer["FailedEntryCount"] == 0, answer
 
-    def in_alarm() -> None:
-        [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
-        assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
+        def delivered() -> list[str]:
+            messages = _public_events(logs, stream)
+            assert any(public["detail"]["requestID"] in m for m in messages), messages
+            return messages
 
-    eventually(in_alarm, timeout=900, max_wait=30)
+        messages = eventually(delivered, timeout=60)
+        changes = logs.filter_log_events(logGroupName=LOG_GROUPS["changes"])["events"]
+
+        def published() -> float:
+            total = metric_sum(cloudwatch, NAMESPACE, "PublicIngressOpened")
+            assert total > before, f"the filter published nothing ({before} -> {total})"
+            return total
+
+        total = eventually(published, timeout=60)
+        evaluate_now(cloudwatch, ALARM)
+
+        def in_alarm() -> None:
+            [alarm] = cloudwatch.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
+            assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
+
+        eventually(in_alarm, timeout=600, max_wait=5)
+        notification = inbox.wait_for(ALARM, "ALARM", timeout=120)
+    return {
+        "public": public,
+        "private": private,
+        "public_group": messages,
+        "changes_group": [e["message"] for e in changes],
+        "published": total - before,
+        "notification": notification,
+        "topic": topic,
+    }
+
+
+def _alarm_actions(cloudwatch) -> list[str]:
+    [alarm] = cloudwatch.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
+    return alarm["AlarmActions"]
+
+
+@pytest.mark.requires("eventbridge_delivery", "alarm_evaluation", "metric_filter_publishing")
+def test_the_targets_rules_deliver_openings_to_their_log_groups(live_opening):
+    """Evaluated by the target: both openings reach the changes group, only the public one
+    the public-ingress group."""
+    public_id = live_opening["public"]["detail"]["requestID"]
+    private_id = live_opening["private"]["detail"]["requestID"]
+    assert any(public_id in m for m in live_opening["public_group"])
+    assert not any(private_id in m for m in live_opening["public_group"])
+    assert any(public_id in m for m in live_opening["changes_group"])
+    assert any(private_id in m for m in live_opening["changes_group"])
+
+
+@pytest.mark.requires("eventbridge_delivery", "alarm_evaluation", "metric_filter_publishing")
+def test_the_target_raises_the_public_ingress_alarm_and_notifies_the_topic(live_opening):
+    """Evaluated by the target: its filter published the opening, its alarm reached ALARM, and
+    the notification went through the component's topic to the subscribed queue."""
+    assert live_opening["published"] >= 1
+    message = live_opening["notification"]
+    assert message["AlarmName"] == ALARM
+    assert message["NewStateValue"] == "ALARM"
+    assert message["OldStateValue"] in ("OK", "INSUFFICIENT_DATA")  # a transition into ALARM
+    assert message["Trigger"]["Namespace"] == NAMESPACE
+    assert message["Trigger"]["MetricName"] == "PublicIngressOpened"
+    assert live_opening["topic"] in message["AlarmActions"]
 
 
 def test_replan_after_apply_is_clean(deployed):

@@ -18,6 +18,7 @@ import pytest
 from tfharness.checks.alarms import Wiring, put_and_read_back, security_alarms, simulate
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.checks.filterpattern import load_records
+from tfharness.checks.inbox import AlarmInbox, evaluate_now, metric_sum, reset_to_ok
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
 from tfharness.deploying.targets import Identity
@@ -410,30 +411,81 @@ def test_the_target_evaluates_the_filters_like_the_evaluator(played, wirings, cl
             assert got == expected, wiring.metric_name
 
 
-@pytest.mark.requires("alarm_evaluation")
-def test_the_target_raises_the_ssh_alarm_on_live_ssh_records(deployed, clients, integration_run):
-    """Where the target evaluates alarms (real AWS): the SSH fixture, timed now, puts the
-    SSH alarm into ALARM within a few periods."""
+@pytest.fixture(scope="module")
+def live_ssh(deployed, clients, endpoint, integration_run, wirings):
+    """The SSH fixture, timed now, put into the applied flow-log group while an SQS queue
+    listens on the alarm topic; the SSH alarm is then evaluated by the target itself."""
     fields = [f[2:-1] for f in deployed.outputs["flow_logs_log_format"].split()]
     start = fields.index("start")
     records = load_records(FLOW_LOGS / "ssh.log")
-    now = int(time.time())
-    offset = now - min(int(r.split()[start]) for r in records)
+    offset = int(time.time()) - min(int(r.split()[start]) for r in records)
     live = [rebase(r, fields, offset) for r in records]
-    put_and_read_back(
-        clients["logs"],
-        LOG_GROUP,
-        f"tfharness-{integration_run.run_id}-live",
-        [(int(m.split()[start]), m) for m in live],
-    )
+    ssh = next(w for w in wirings if w.metric_name == METRIC["ssh_attempts"])
+    topic = deployed.outputs["flow_logs_sns_topic_arn"]
+    with AlarmInbox(endpoint, topic, f"tfharness-{integration_run.run_id}-vpc") as inbox:
+        reset_to_ok(clients["cloudwatch"], ALARM["ssh_attempts"])
+        put_and_read_back(
+            clients["logs"],
+            LOG_GROUP,
+            f"tfharness-{integration_run.run_id}-live",
+            [(int(m.split()[start]), m) for m in live],
+        )
+        matching = sum(1 for m in live if ssh.compiled().matches(m))
 
-    def in_alarm() -> None:
-        [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM["ssh_attempts"]])[
+        def published() -> float:
+            total = metric_sum(clients["cloudwatch"], NAMESPACE, METRIC["ssh_attempts"])
+            assert total >= matching, f"the filter has published {total} of {matching}"
+            return total
+
+        total = eventually(published, timeout=60)
+        evaluate_now(clients["cloudwatch"], ALARM["ssh_attempts"])
+
+        def in_alarm() -> None:
+            [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM["ssh_attempts"]])[
+                "MetricAlarms"
+            ]
+            assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
+
+        eventually(in_alarm, timeout=600, max_wait=5)
+        notification = inbox.wait_for(ALARM["ssh_attempts"], "ALARM", timeout=120)
+    return {"matching": matching, "published": total, "notification": notification}
+
+
+@pytest.mark.requires("alarm_evaluation", "metric_filter_publishing")
+def test_the_targets_filter_publishes_the_ssh_attempts(live_ssh):
+    """Evaluated by the target: its own metric filter turned the records into metric values."""
+    assert live_ssh["matching"] == DETECTORS["ssh_attempts"][1] == 5
+    assert live_ssh["published"] >= live_ssh["matching"]
+
+
+@pytest.mark.requires("alarm_evaluation", "metric_filter_publishing")
+def test_the_target_raises_the_ssh_alarm_and_notifies_the_topic(live_ssh, deployed):
+    """Evaluated by the target: the alarm reached ALARM on its own evaluation, and its
+    notification went through the component's topic to the subscribed queue."""
+    message = live_ssh["notification"]
+    assert message["AlarmName"] == ALARM["ssh_attempts"]
+    assert message["OldStateValue"] in ("OK", "INSUFFICIENT_DATA")  # a transition into ALARM
+    assert message["NewStateValue"] == "ALARM"
+    assert message["Trigger"]["MetricName"] == METRIC["ssh_attempts"]
+    assert message["Trigger"]["Namespace"] == NAMESPACE
+    assert message["Trigger"]["Threshold"] == float(DETECTORS["ssh_attempts"][1])
+    assert deployed.outputs["flow_logs_sns_topic_arn"] in message.get("AlarmActions", [])
+
+
+@pytest.mark.requires("alarm_evaluation", "metric_filter_patterns")
+def test_only_the_ssh_alarm_fires_on_the_ssh_records(live_ssh, clients):
+    """Where the target evaluates filter patterns too (real AWS), the SSH records trip the SSH
+    alarm and nothing else. LocalStack Community counts every event for every filter (its
+    pattern matcher accepts everything), so there every alarm on a filter metric fires."""
+    states = {
+        a["AlarmName"]: a["StateValue"]
+        for a in clients["cloudwatch"].describe_alarms(AlarmNames=list(ALARM.values()))[
             "MetricAlarms"
         ]
-        assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
-
-    eventually(in_alarm, timeout=900, max_wait=30)
+    }
+    assert {name for name, state in states.items() if state == "ALARM"} == {
+        ALARM["ssh_attempts"]
+    }, states
 
 
 def test_replan_after_apply_is_clean(deployed):
