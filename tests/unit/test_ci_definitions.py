@@ -121,6 +121,20 @@ def test_nightly_sweeps_on_failure():
     assert steps.index(sweeps[0]) > integration, "sweep must run after the integration tier"
 
 
+def test_nightly_runs_both_targets():
+    """LocalStack Pro from its image, and the embedded moto and LocalStack as .ci/run does."""
+    document = _load_yaml(REPO_ROOT / ".github/workflows/nightly.yml")
+    runs = {
+        name: [s.get("run", "") for s in job.get("steps", [])]
+        for name, job in document["jobs"].items()
+    }
+    assert document["jobs"]["integration"]["env"]["TFHARNESS_TARGET"] == "localstack"
+    assert any("nox -s integration" in r for r in runs["integration"])
+    assert any(r.startswith("nox -s integration") for r in runs["embedded"])
+    assert "nox -s localstack" in runs["embedded"]
+    assert "TFHARNESS_TARGET" not in (document["jobs"]["embedded"].get("env") or {})
+
+
 def test_nightly_takes_the_localstack_token_from_a_secret():
     document = _load_yaml(REPO_ROOT / ".github/workflows/nightly.yml")
     service = document["jobs"]["integration"]["services"]["localstack"]

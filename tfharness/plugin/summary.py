@@ -71,6 +71,13 @@ class Summary:
             for capability in found.values():
                 mark = "yes" if capability.available else "no "
                 write(f"{mark} {capability.name:<26} {capability.reason}")
+            for name, what, ours in (
+                ("alarm_evaluation", "alarm states", "tfharness.checks.alarms.simulate"),
+                ("metric_filter_patterns", "filter patterns", "tfharness.checks.filterpattern"),
+            ):
+                if name in found:
+                    by = "the target" if found[name].available else f"{ours} (the target does not)"
+                    write(f"{what} evaluated by {by}")
         if state.affected is not None:
             write(f"--changed-since: affected components: {', '.join(state.affected) or 'none'}")
         fleet = state.fleet
