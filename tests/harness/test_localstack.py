@@ -107,3 +107,18 @@ def test_the_server_listens_on_loopback_only_and_never_logs_requests() -> None:
     assert "LS_LOG" not in env  # trace logging records request bodies: secret values
     server = localstack.LocalStackServer(localstack.LocalStackEnvironment(), port=4999)
     assert server.url == "http://127.0.0.1:4999"
+
+
+def test_require_skips_with_every_missing_reason_and_fails_unknown_names() -> None:
+    from tfharness.deploying.capabilities import Capability, require
+
+    found = {
+        "a": Capability("a", True, "works"),
+        "b": Capability("b", False, "the target refused b"),
+        "c": Capability("c", False, "the target refused c"),
+    }
+    require(found, "a")  # nothing missing: no skip
+    with pytest.raises(pytest.skip.Exception, match=r"needs b: the target refused b; needs c: "):
+        require(found, "a", "b", "c")
+    with pytest.raises(pytest.fail.Exception, match=r"unknown capabilities \['z'\]"):
+        require(found, "z")

@@ -26,6 +26,7 @@ from tfharness.checks.alarms import (
 )
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.checks.inbox import AlarmInbox, evaluate_now, metric_sum, reset_to_ok
+from tfharness.deploying.capabilities import require
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
 from tfharness.deploying.targets import Identity
@@ -502,10 +503,12 @@ def _public_events(logs, stream_prefix: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def live_opening(deployed, clients, endpoint, integration_run, target_identity):
+def live_opening(deployed, clients, endpoint, integration_run, target_identity, capabilities):
     """A 0.0.0.0/0 opening and a private one, sent now to the default event bus as CloudTrail
     would: the target's rules deliver them to their log groups, its filter publishes the public
     one, it evaluates the alarm, and the notification reaches a queue subscribed to the topic."""
+    # A module fixture is set up before the test's own `requires` marker is looked at.
+    require(capabilities, "eventbridge_delivery", "alarm_evaluation", "metric_filter_publishing")
     logs, cloudwatch, events = clients["logs"], clients["cloudwatch"], clients["events"]
     group_id = deployed.outputs["security_group_id"]
     now = int(time.time())

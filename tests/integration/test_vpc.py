@@ -19,6 +19,7 @@ from tfharness.checks.alarms import Wiring, put_and_read_back, security_alarms, 
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.checks.filterpattern import load_records
 from tfharness.checks.inbox import AlarmInbox, evaluate_now, metric_sum, reset_to_ok
+from tfharness.deploying.capabilities import require
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
 from tfharness.deploying.targets import Identity
@@ -412,9 +413,11 @@ def test_the_target_evaluates_the_filters_like_the_evaluator(played, wirings, cl
 
 
 @pytest.fixture(scope="module")
-def live_ssh(deployed, clients, endpoint, integration_run, wirings):
+def live_ssh(deployed, clients, endpoint, integration_run, wirings, capabilities):
     """The SSH fixture, timed now, put into the applied flow-log group while an SQS queue
     listens on the alarm topic; the SSH alarm is then evaluated by the target itself."""
+    # A module fixture is set up before the test's own `requires` marker is looked at.
+    require(capabilities, "alarm_evaluation", "metric_filter_publishing")
     fields = [f[2:-1] for f in deployed.outputs["flow_logs_log_format"].split()]
     start = fields.index("start")
     records = load_records(FLOW_LOGS / "ssh.log")

@@ -56,6 +56,19 @@ def _refused(error: Exception) -> str:
     return text.splitlines()[0][:160]
 
 
+def require(found: dict[str, Capability], *names: str) -> None:
+    """Skip the running test, saying why, unless the target has every capability named (for
+    fixtures, which pytest sets up before a test's own `requires` marker is looked at)."""
+    import pytest
+
+    unknown = [name for name in names if name not in found]
+    if unknown:
+        pytest.fail(f"unknown capabilities {unknown}; known: {sorted(found)}", pytrace=False)
+    missing = [found[name] for name in names if not found[name].available]
+    if missing:
+        pytest.skip("; ".join(f"needs {c.name}: {c.reason}" for c in missing))
+
+
 def _probe(name: str, call: Callable[[], object], what: str) -> Capability:
     try:
         call()

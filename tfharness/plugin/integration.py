@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.deploying.capabilities import Capability, probe_all
+from tfharness.deploying.capabilities import Capability, probe_all, require
 from tfharness.deploying.deployment import Deployment, Run
 from tfharness.deploying.emulator import Endpoint
 from tfharness.deploying.fleet import Fleet
@@ -55,16 +55,10 @@ def capabilities(
 
 @pytest.fixture(autouse=True)
 def _required_capabilities(request: pytest.FixtureRequest) -> None:
-    marker = request.node.get_closest_marker("requires")
-    if marker is None:
-        return
-    found: dict[str, Capability] = request.getfixturevalue("capabilities")
-    unknown = [name for name in marker.args if name not in found]
-    if unknown:
-        pytest.fail(f"unknown capabilities {unknown}; known: {sorted(found)}", pytrace=False)
-    missing = [found[name] for name in marker.args if not found[name].available]
-    if missing:
-        pytest.skip("; ".join(f"needs {c.name}: {c.reason}" for c in missing))
+    # Every `requires` marker counts: the module's and the test's own.
+    names = [name for marker in request.node.iter_markers("requires") for name in marker.args]
+    if names:
+        require(request.getfixturevalue("capabilities"), *dict.fromkeys(names))
 
 
 @pytest.fixture(scope="session")
