@@ -235,16 +235,18 @@ class LocalStackServer:
 
     @retry(
         stop=stop_after_delay(120),
-        wait=wait_fixed(0.5),
-        retry=retry_if_exception_type((urllib.error.URLError, ConnectionError, OSError, KeyError)),
+        wait=wait_fixed(0.3),
+        retry=retry_if_exception_type((urllib.error.URLError, ConnectionError, OSError, NotReady)),
         reraise=True,
     )
     def _wait_healthy(self) -> None:
+        """Ready when `/_localstack/init/ready` says its start-up has completed."""
         if self._process is not None and self._process.poll() is not None:
             raise EmulatorError(f"LocalStack exited with code {self._process.returncode}")
-        with urllib.request.urlopen(f"{self.url}/_localstack/health", timeout=3) as response:
-            health = json.loads(response.read())
-        health["services"]
+        with urllib.request.urlopen(f"{self.url}/_localstack/init/ready", timeout=3) as response:
+            ready = json.loads(response.read())
+        if not ready.get("completed"):
+            raise NotReady(f"start-up not complete: {ready}")
 
     @property
     def running(self) -> bool:
