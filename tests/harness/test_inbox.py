@@ -88,3 +88,29 @@ def test_metric_sum_adds_the_datapoints(endpoint: Endpoint) -> None:
             Namespace=namespace, MetricData=[{"MetricName": "m", "Value": value}]
         )
     assert metric_sum(cloudwatch, namespace, "m") == 5.0
+
+
+def test_waiting_for_a_state_the_target_never_reaches_says_where_it_stayed(
+    endpoint: Endpoint,
+) -> None:
+    """moto never evaluates alarms: the wait ends with the state the alarm stayed in."""
+    from tfharness.checks.inbox import wait_for_state
+
+    cloudwatch = endpoint.boto3_client("cloudwatch")
+    name = f"inbox-{uuid.uuid4().hex[:8]}"
+    cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        Namespace="tfharness/inbox",
+        MetricName="m",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    try:
+        state = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
+        with pytest.raises(AssertionError, match=rf"{name} is {state}, not ALARM, after 3 s"):
+            wait_for_state(cloudwatch, name, "ALARM", timeout=3, every=1)
+    finally:
+        cloudwatch.delete_alarms(AlarmNames=[name])

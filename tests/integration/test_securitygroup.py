@@ -25,7 +25,7 @@ from tfharness.checks.alarms import (
     simulate,
 )
 from tfharness.checks.aws import drift, policy_doc, tags_of
-from tfharness.checks.inbox import AlarmInbox, evaluate_now, metric_sum, reset_to_ok
+from tfharness.checks.inbox import AlarmInbox, metric_sum, reset_to_ok, wait_for_state
 from tfharness.deploying.capabilities import require
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
@@ -545,13 +545,7 @@ def live_opening(deployed, clients, endpoint, integration_run, target_identity, 
             return total
 
         total = eventually(published, timeout=60)
-        evaluate_now(cloudwatch, ALARM)
-
-        def in_alarm() -> None:
-            [alarm] = cloudwatch.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]
-            assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
-
-        eventually(in_alarm, timeout=600, max_wait=5)
+        wait_for_state(cloudwatch, ALARM, "ALARM", timeout=600)
         notification = inbox.wait_for(ALARM, "ALARM", timeout=120)
     return {
         "public": public,

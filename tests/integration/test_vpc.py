@@ -18,7 +18,7 @@ import pytest
 from tfharness.checks.alarms import Wiring, put_and_read_back, security_alarms, simulate
 from tfharness.checks.aws import drift, policy_doc, tags_of
 from tfharness.checks.filterpattern import load_records
-from tfharness.checks.inbox import AlarmInbox, evaluate_now, metric_sum, reset_to_ok
+from tfharness.checks.inbox import AlarmInbox, metric_sum, reset_to_ok, wait_for_state
 from tfharness.deploying.capabilities import require
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.probes import eventually
@@ -441,15 +441,7 @@ def live_ssh(deployed, clients, endpoint, integration_run, wirings, capabilities
             return total
 
         total = eventually(published, timeout=60)
-        evaluate_now(clients["cloudwatch"], ALARM["ssh_attempts"])
-
-        def in_alarm() -> None:
-            [alarm] = clients["cloudwatch"].describe_alarms(AlarmNames=[ALARM["ssh_attempts"]])[
-                "MetricAlarms"
-            ]
-            assert alarm["StateValue"] == "ALARM", alarm["StateValue"]
-
-        eventually(in_alarm, timeout=600, max_wait=5)
+        wait_for_state(clients["cloudwatch"], ALARM["ssh_attempts"], "ALARM", timeout=600)
         notification = inbox.wait_for(ALARM["ssh_attempts"], "ALARM", timeout=120)
     return {"matching": matching, "published": total, "notification": notification}
 

@@ -3,7 +3,7 @@ to the alarm's SNS topic collects the notifications, and an alarm is evaluated o
 
     with AlarmInbox(endpoint, topic_arn, "tfharness-<run>-vpc") as inbox:
         ...put log events that should trip the alarm...
-        evaluate_now(cloudwatch, "core-dev-flow-logs-ssh-attempts")
+        wait_for_state(cloudwatch, "core-dev-flow-logs-ssh-attempts", "ALARM")
         message = inbox.wait_for("core-dev-flow-logs-ssh-attempts", "ALARM", timeout=120)
 
 The queue accepts messages from that topic only (a queue policy scoped by ``aws:SourceArn``),
@@ -52,6 +52,26 @@ def evaluate_now(cloudwatch, alarm_name: str) -> None:
     cloudwatch.put_metric_alarm(
         **{k: alarm[k] for k in _ALARM_FIELDS if alarm.get(k) not in (None, "", [])}
     )
+
+
+def wait_for_state(
+    cloudwatch, alarm_name: str, state: str, *, timeout: float = 300, every: float = 5
+) -> None:
+    """Until the alarm is in `state`: put it again (as it is held) every `every` seconds, so a
+    target that evaluates an alarm when it is put (LocalStack; CloudWatch evaluates it soon
+    after) does not wait a whole period; a put in the same second as the data is not enough.
+    AssertionError with the last state after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    current = None
+    while time.monotonic() < deadline:
+        time.sleep(min(every, 1.2) if current is None else every)
+        evaluate_now(cloudwatch, alarm_name)
+        time.sleep(1)
+        [alarm] = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
+        current = alarm["StateValue"]
+        if current == state:
+            return
+    raise AssertionError(f"{alarm_name} is {current}, not {state}, after {timeout:.0f} s")
 
 
 def reset_to_ok(cloudwatch, alarm_name: str) -> None:

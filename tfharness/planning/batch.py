@@ -103,10 +103,13 @@ def adapt(template: Template, destination: Path) -> Adapted:
     copy_tree(template.files(), template.dir, destination)
     workdir = destination / template.relative_dir
     provider_tf = workdir / "provider.tf"
-    module = configuration.read(workdir)
+    # Read from the template (parsed once per component, cached), not from this copy: the
+    # copy is byte for byte the same, and parsing every member's copy cost ~0.1 s each.
+    module = configuration.read(template.workdir)
+    outputs = configuration.outputs(template.workdir)
     if not (provider_tf.is_file() and provider_tf.read_text() == PROVIDER_TF):
         # Adopted: used as it is; its own provider blocks (if any) stay and configure it.
-        return Adapted({}, configuration.outputs(workdir), bool(module.providers), False)
+        return Adapted({}, outputs, bool(module.providers), False)
     aliases: dict[str, str] = {}
     for block in module.providers:
         if block.file.name == "provider.tf":
@@ -118,9 +121,10 @@ def adapt(template: Template, destination: Path) -> Adapted:
         if not isinstance(region, str) or "${" in region:
             raise Unbatchable(f"{block.file.name}: provider {block.alias} has a computed region")
         aliases[block.alias or ""] = region
-        lines = block.file.read_text().splitlines(keepends=True)
+        copied = workdir / block.file.relative_to(template.workdir)
+        lines = copied.read_text().splitlines(keepends=True)
         assert block.start_line and block.end_line
-        block.file.write_text("".join(lines[: block.start_line - 1] + lines[block.end_line :]))
+        copied.write_text("".join(lines[: block.start_line - 1] + lines[block.end_line :]))
     configuration_aliases = (
         f"      configuration_aliases = [{', '.join(f'aws.{a}' for a in sorted(aliases))}]\n"
         if aliases
@@ -132,7 +136,7 @@ def adapt(template: Template, destination: Path) -> Adapted:
         f'      version = "{AWS_PROVIDER_VERSION}"\n'
         f"{configuration_aliases}    }}\n  }}\n}}\n"
     )
-    return Adapted(aliases, configuration.outputs(workdir), False, True)
+    return Adapted(aliases, outputs, False, True)
 
 
 def _region_alias(region: str) -> str:

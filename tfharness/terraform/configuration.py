@@ -154,27 +154,37 @@ def _key_lines(path: Path, names: list[str]) -> dict[str, int]:
     return found
 
 
+class _Unreadable(Exception):
+    pass
+
+
 @cache
-def _parse(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
-    text = path.read_text()
-    if path.name.endswith(".tf.json"):
+def _parse_text(text: str, json_syntax: bool) -> dict[str, Any]:
+    """Parse a file's text: cached by content, so the copies of a component in workspaces and
+    batches are parsed once."""
+    if json_syntax:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ConfigurationError(
-                f"{path}:{error.lineno}: not valid JSON: {error.msg}"
-            ) from None
+            raise _Unreadable(f"{error.lineno}: not valid JSON: {error.msg}") from None
         if not isinstance(data, dict):
-            raise ConfigurationError(f"{path}: a *.tf.json file must hold a JSON object")
+            raise _Unreadable(": a *.tf.json file must hold a JSON object")
         return data
     try:
         return hcl2.loads(text, with_meta=True)
     except Exception as error:  # lark raises several kinds; all mean "cannot read this file"
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ConfigurationError(
-            f"{path}: the harness cannot parse this file ({first}). Check it with "
+        raise _Unreadable(
+            f": the harness cannot parse this file ({first}). Check it with "
             "`terraform validate`; if Terraform accepts it, report the construct to tfharness."
         ) from None
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        return _parse_text(path.read_text(), path.name.endswith(".tf.json"))
+    except _Unreadable as error:
+        raise ConfigurationError(f"{path}{error}") from None
 
 
 def files_of(directory: Path) -> list[Path]:
@@ -186,13 +196,26 @@ def files_of(directory: Path) -> list[Path]:
     )
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
+def _variables_of(path: Path, data: dict[str, Any]) -> dict[str, Variable]:
+    is_json = path.name.endswith(".tf.json")
+    declared = _labelled(data.get("variable"))
+    json_lines = _key_lines(path, [n for n, _ in declared]) if is_json else {}
+    return {
+        name: Variable(
+            name,
+            path,
+            json_lines.get(name) if is_json else body.get("__start_line__"),
+            None if is_json else body.get("__end_line__"),
+            "type" in body,
+            _unquote(body.get("description")),
+            _literal(body.get("sensitive")) in (True, "true"),
+        )
+        for name, body in declared
+    }
 
 
 def read(directory: Path) -> Module:
-    """Read a module directory (cached until one of its files changes)."""
+    """Read a module directory (each file's parse is cached by its content)."""
     directory = Path(directory)
     variables: dict[str, Variable] = {}
     outputs: dict[str, Output] = {}
@@ -200,21 +223,8 @@ def read(directory: Path) -> Module:
     calls: dict[str, ModuleCall] = {}
     required: dict[str, str] = {}
     for path in files_of(directory):
-        data = _parse(path, _stamp(path))
-        is_json = path.name.endswith(".tf.json")
-        declared = _labelled(data.get("variable"))
-        json_lines = _key_lines(path, [n for n, _ in declared]) if is_json else {}
-        for name, body in declared:
-            start = json_lines.get(name) if is_json else body.get("__start_line__")
-            variables[name] = Variable(
-                name,
-                path,
-                start,
-                None if is_json else body.get("__end_line__"),
-                "type" in body,
-                _unquote(body.get("description")),
-                _literal(body.get("sensitive")) in (True, "true"),
-            )
+        data = _parse(path)
+        variables.update(_variables_of(path, data))
         for name, body in _labelled(data.get("output")):
             outputs[name] = Output(
                 name,
@@ -285,17 +295,18 @@ def local_module_dirs(directory: Path) -> list[Path]:
 
 
 def variable_at(directory: Path, filename: str, line: int) -> str | None:
-    """The `var.<name>` whose block encloses (HCL) or starts nearest before (JSON) a line."""
+    """The `var.<name>` whose block encloses (HCL) or starts nearest before (JSON) a line.
+    Only that one file is read (rules are looked up for every refused scenario)."""
     path = Path(directory) / filename
     if not path.is_file():
         return None
     try:
-        module = read(path.parent)
+        variables = _variables_of(path, _parse(path))
     except ConfigurationError:
         return None
     best: Variable | None = None
-    for variable in module.variables.values():
-        if variable.file.resolve() != path.resolve() or variable.start_line is None:
+    for variable in variables.values():
+        if variable.start_line is None:
             continue
         encloses = variable.start_line <= line and (
             variable.end_line is None or line <= variable.end_line
