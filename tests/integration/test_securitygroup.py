@@ -537,7 +537,17 @@ def live_opening(deployed, clients, endpoint, integration_run, target_identity, 
             return messages
 
         messages = eventually(delivered, timeout=60)
-        changes = logs.filter_log_events(logGroupName=LOG_GROUPS["changes"])["events"]
+
+        def both_in_changes() -> list[str]:  # each rule delivers on its own: wait for both
+            found = [
+                e["message"]
+                for e in logs.filter_log_events(logGroupName=LOG_GROUPS["changes"])["events"]
+            ]
+            for event in (public, private):
+                assert any(event["detail"]["requestID"] in m for m in found), found
+            return found
+
+        changes = eventually(both_in_changes, timeout=60)
 
         def published() -> float:
             total = metric_sum(cloudwatch, NAMESPACE, "PublicIngressOpened")
@@ -551,7 +561,7 @@ def live_opening(deployed, clients, endpoint, integration_run, target_identity, 
         "public": public,
         "private": private,
         "public_group": messages,
-        "changes_group": [e["message"] for e in changes],
+        "changes_group": changes,
         "published": total - before,
         "notification": notification,
         "topic": topic,
