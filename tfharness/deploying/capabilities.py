@@ -12,7 +12,7 @@ import io
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -64,9 +64,19 @@ def require(found: dict[str, Capability], *names: str) -> None:
     unknown = [name for name in names if name not in found]
     if unknown:
         pytest.fail(f"unknown capabilities {unknown}; known: {sorted(found)}", pytrace=False)
-    missing = [found[name] for name in names if not found[name].available]
-    if missing:
-        pytest.skip("; ".join(f"needs {c.name}: {c.reason}" for c in missing))
+    reason = missing_reason(found, names)
+    if reason:
+        pytest.skip(reason)
+
+
+def missing_reason(found: dict[str, Capability], names: Iterable[str]) -> str:
+    """Why the target cannot serve `names` ("needs x: ...; needs y: ..."), "" if it can;
+    names that were not probed are left out."""
+    return "; ".join(
+        f"needs {name}: {found[name].reason}"
+        for name in names
+        if name in found and not found[name].available
+    )
 
 
 def _probe(name: str, call: Callable[[], object], what: str) -> Capability:

@@ -248,10 +248,6 @@ class LocalStackServer:
         if not ready.get("completed"):
             raise NotReady(f"start-up not complete: {ready}")
 
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
-
     def stop(self) -> None:
         """SIGTERM to its process group, SIGKILL after 15 s (one stop in ~25 measured hung)."""
         if self._process is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.deploying.capabilities import Capability, probe_all, require
+from tfharness.deploying.capabilities import Capability, missing_reason, probe_all, require
 from tfharness.deploying.deployment import Deployment, Run
 from tfharness.deploying.emulator import Endpoint
 from tfharness.deploying.fleet import Fleet
@@ -112,20 +112,9 @@ def fleet(
     capability the target lacks is not applied (its tests skip, saying why)."""
     state = state_of(request.config)
     deployed: dict[str, list[str]] = dict(state.deployed)
-    components = {
-        c
-        for c, needs in deployed.items()
-        if all(capabilities[n].available for n in needs if n in capabilities)
-    }
-    excluded = {
-        c: "; ".join(
-            f"needs {n}: {capabilities[n].reason}"
-            for n in needs
-            if n in capabilities and not capabilities[n].available
-        )
-        for c, needs in deployed.items()
-        if c not in components
-    }
+    reasons = {c: missing_reason(capabilities, needs) for c, needs in deployed.items()}
+    components = {c for c, reason in reasons.items() if not reason}
+    excluded = {c: reason for c, reason in reasons.items() if reason}
     pending = list(components)
     while pending:
         for ref in fleet_wiring.get(pending.pop(), {}).values():

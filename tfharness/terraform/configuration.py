@@ -60,13 +60,6 @@ class Provider:
     def is_json(self) -> bool:
         return self.file.name.endswith(".tf.json")
 
-    def source_text(self) -> str:
-        """The block as written (HCL files only)."""
-        if self.is_json or self.start_line is None or self.end_line is None:
-            raise ConfigurationError(f"{self.file}: no source text for a JSON provider block")
-        lines = self.file.read_text().splitlines()
-        return "\n".join(lines[self.start_line - 1 : self.end_line])
-
     def nested_source(self, block: str) -> str | None:
         """The body of a nested block (e.g. `default_tags`) as written, or None if absent."""
         if self.is_json:
