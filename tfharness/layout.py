@@ -2,12 +2,13 @@
 
 Each location is looked up, in this order:
 
-1. its environment variable (``TFHARNESS_COMPONENTS_DIR``, ``TFHARNESS_SCENARIOS_DIR``,
-   ``TFHARNESS_STACKS_DIR``);
-2. its pytest ini option (``tfharness_components_dir``, ``tfharness_scenarios_dir``,
-   ``tfharness_stacks_dir``), relative to the ini file; the plugin reads them at start-up;
-3. the default under the project root: ``components/terraform``, ``tests/scenarios``,
-   ``stacks``. The project root is pytest's rootdir in a test session, else the current
+1. its environment variable (``TFHARNESS_COMPONENTS_DIR``, ``TFHARNESS_MODULES_DIR``,
+   ``TFHARNESS_SCENARIOS_DIR``, ``TFHARNESS_STACKS_DIR``);
+2. its pytest ini option (``tfharness_components_dir``, ``tfharness_modules_dir``,
+   ``tfharness_scenarios_dir``, ``tfharness_stacks_dir``), relative to the ini file; the
+   plugin reads them at start-up;
+3. the default under the project root: ``components/terraform``, ``modules`` (the shared
+   modules components call through relative sources), ``tests/scenarios``, ``stacks``. The project root is pytest's rootdir in a test session, else the current
    directory (never the folder the harness happens to be installed in).
 """
 
@@ -19,12 +20,14 @@ from pathlib import Path
 
 ENV = {
     "components": "TFHARNESS_COMPONENTS_DIR",
+    "modules": "TFHARNESS_MODULES_DIR",
     "scenarios": "TFHARNESS_SCENARIOS_DIR",
     "stacks": "TFHARNESS_STACKS_DIR",
 }
 INI = {kind: f"tfharness_{kind}_dir" for kind in ENV}
 DEFAULTS = {
     "components": "components/terraform",
+    "modules": "modules",
     "scenarios": "tests/scenarios",
     "stacks": "stacks",
 }
@@ -32,10 +35,11 @@ DEFAULTS = {
 
 @dataclass(frozen=True)
 class Layout:
-    """The project root and the three locations the harness reads."""
+    """The project root and the four locations the harness reads."""
 
     root: Path
     components: Path
+    modules: Path
     scenarios: Path
     stacks: Path
 
@@ -45,7 +49,7 @@ class Layout:
         root = Path(root).resolve()
         paths = {
             kind: root / (locations.get(kind) or DEFAULTS[kind])
-            for kind in ("components", "scenarios", "stacks")
+            for kind in DEFAULTS
         }
         return cls(root, **{kind: path.resolve() for kind, path in paths.items()})
 
@@ -83,6 +87,10 @@ def project_root() -> Path:
 
 def components_root() -> Path:
     return current().components
+
+
+def modules_root() -> Path:
+    return current().modules
 
 
 def scenarios_root() -> Path:

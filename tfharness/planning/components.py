@@ -10,6 +10,13 @@ A component is a folder of ``*.tf`` / ``*.tf.json`` files under the components r
 * **adopted**: anything else, e.g. a public module dropped in as it is. It keeps its own
   provider and versions files and is planned, batched, applied and tested unchanged.
 
+**Shared modules** (``layout.modules_root()``, ``modules/<name>/`` by default) are the
+building blocks components call through relative sources (``../../../modules/kms-key``). They
+declare the provider they need and configure none; the harness plans them with their own
+scenarios like components (the plan's default provider applies), and a component's plan reads
+the modules it calls. Names are unique across components and shared modules: scenario and
+test files are matched by name.
+
 A component's files are its own folder plus every local module it reaches through relative
 sources (``../../modules/x``), laid out as they are in the project, so a workspace resolves
 them exactly as Terraform does in place.
@@ -142,6 +149,20 @@ def all_components() -> list[Component]:
     return list(_catalog(layout.components_root()).values())
 
 
+def shared_modules() -> list[Component]:
+    """Every shared module under the modules root, sorted by name."""
+    return list(_catalog(layout.modules_root()).values())
+
+
+def is_shared_module(component: Component) -> bool:
+    return component.path.resolve().parent == layout.modules_root().resolve()
+
+
+def all_plannable() -> list[Component]:
+    """Components and shared modules: everything that has scenarios of its own."""
+    return [*all_components(), *shared_modules()]
+
+
 def first_party_components() -> list[Component]:
     return [c for c in all_components() if c.first_party]
 
@@ -167,9 +188,12 @@ def find_component(reference: str | os.PathLike[str] | Component) -> Component:
     catalog = _catalog(layout.components_root())
     if name in catalog:
         return catalog[name]
+    modules = _catalog(layout.modules_root())
+    if name in modules:
+        return modules[name]
     if name in _BY_PATH:
         return _BY_PATH[name]
-    known = ", ".join(catalog) or "(none)"
+    known = ", ".join([*catalog, *modules]) or "(none)"
     raise UnknownComponent(
         f"unknown component {name!r}: there is no {layout.components_root() / name}/ with *.tf "
         f"files. Known components: {known}. Pass a path to plan a module elsewhere, or set the "
@@ -179,8 +203,11 @@ def find_component(reference: str | os.PathLike[str] | Component) -> Component:
 
 def _registered(component: Component) -> Component:
     """Path-named components are remembered by name, so scenarios and tests can use it."""
-    catalog = _catalog(layout.components_root())
-    known = catalog.get(component.name) or _BY_PATH.get(component.name)
+    known = (
+        _catalog(layout.components_root()).get(component.name)
+        or _catalog(layout.modules_root()).get(component.name)
+        or _BY_PATH.get(component.name)
+    )
     if known is not None:
         if known.path.resolve() != component.path.resolve():
             raise UnknownComponent(
@@ -199,7 +226,7 @@ def component_for_test_file(filename: str) -> str | None:
     if not stem.startswith("test_"):
         return None
     module_name = stem.removeprefix("test_")
-    for component in [*all_components(), *_BY_PATH.values()]:
+    for component in [*all_plannable(), *_BY_PATH.values()]:
         if component.module_name == module_name:
             return component.name
     return None

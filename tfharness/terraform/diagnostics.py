@@ -6,7 +6,8 @@ named the way a reader finds them in the code:
 =====================  ==========================================  =====================
 kind                   Terraform summary                           rule
 =====================  ==========================================  =====================
-``validation``         Invalid value for variable                  ``var.<name>``
+``validation``         Invalid value for variable                  ``var.<name>``, or
+                                                                   ``module.<call>.var.<name>``
 ``precondition``       Resource precondition failed                ``<type>.<name>``
 ``postcondition``      Resource postcondition failed               ``<type>.<name>``
 ``output``             Module output value precondition failed     ``output.<name>``
@@ -14,6 +15,11 @@ kind                   Terraform summary                           rule
 ``provider``           the provider's own error on a resource      its address
 ``error``              anything else                               ``None``
 =====================  ==========================================  =====================
+
+A validation of a called module's variable (a shared module's ``retention_in_days``) is named
+after the call that passed the value: ``module.flow_logs_log_group.var.retention_in_days``
+(Terraform names only the innermost call, so a module called from a module is named from
+that module's call).
 
 A provider error is one the provider reports against a managed resource at plan time (schema
 validation such as ``expected deletion_window_in_days to be in the range (7 - 30), got 3``):
@@ -50,6 +56,7 @@ _CHECKED_BY = re.compile(
 _CONTEXT = re.compile(
     r'^(?P<block>resource|data|output|check)\s+"(?P<a>[^"]+)"(?:\s+"(?P<b>[^"]+)")?'
 )
+_MODULE_CALL = re.compile(r'^module\s+"(?P<name>[^"]+)"')
 _MODULE_STEP = re.compile(r"^module\.[^.\[]+(?:\[[^\]]*\])?\.")
 _RESOURCE = re.compile(r"^[a-z][a-z0-9_]*\.[^.\[]+")
 
@@ -118,6 +125,9 @@ def from_json(raw: dict, source_dir: Path | None = None) -> Diagnostic:
         if rule is None:
             traversals = [v.get("traversal", "") for v in snippet.get("values") or []]
             rule = next((t for t in traversals if t.startswith("var.")), None)
+        call = _MODULE_CALL.match(snippet.get("context") or "")
+        if rule is not None and call:
+            rule = f"module.{call['name']}.{rule}"
     elif kind == "error":
         resource = managed_resource(raw.get("address") or "")
         if resource:
