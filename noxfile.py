@@ -77,7 +77,8 @@ def localstack(session: nox.Session) -> None:
     pytest(
         session,
         "-m",
-        "integration",
+        # The upgrade proof (moved blocks) is the same on any target: moto's run has it.
+        "integration and not upgrade",
         "tests/integration",
         "--target",
         "localstack",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validation suite (seed "Validation Suite"): terraform fmt, terraform validate of every
-# component, checkov, tflint. Each tool that is not installed is skipped with the reason.
+# component and shared module (modules/), checkov, tflint. Each tool that is not installed is skipped with the reason.
 # Exits non-zero when any step fails. Never writes under components/: validate runs on copies.
 #
 #   scripts/validate-terraform.sh            # everything
@@ -9,6 +9,9 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 components="$root/components/terraform"
+modules="$root/modules"
+trees=("$components")
+[ -d "$modules" ] && trees+=("$modules")
 failed=()
 python=${PYTHON:-python3}
 
@@ -20,11 +23,11 @@ if ! command -v terraform >/dev/null 2>&1; then
   echo "terraform is not installed: install Terraform >= 1.9 and put it on PATH." >&2
   exit 2
 fi
-if out=$(terraform fmt -check -recursive "$components" 2>&1); then
+if out=$(for tree in "${trees[@]}"; do terraform fmt -check -recursive "$tree" || exit 1; done 2>&1); then
   echo "ok: all Terraform files are formatted"
 else
   printf '%s\n' "$out"
-  fail "terraform fmt (run: terraform fmt -recursive components/terraform)"
+  fail "terraform fmt (run: terraform fmt -recursive components/terraform modules)"
 fi
 
 step "terraform validate (providers from the harness's CLI config)"
@@ -35,9 +38,10 @@ cli_config=$(cd "$root" && "$python" -m tfharness.terraform.toolchain --cli-conf
 export TF_CLI_CONFIG_FILE="$cli_config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for dir in "$components"/*/; do
+for dir in "$components"/*/ "$modules"/*/; do
+  [ -d "$dir" ] || continue
   name=$(basename "$dir")
-  # The component with the local modules it calls, laid out as in the repository.
+  # The component (or shared module) with the local modules it calls, laid out as in the repository.
   if ! copy=$(cd "$root" && "$python" -m tfharness.tooling.catalog --copy "$name" "$work/$name"); then
     fail "copy: $name"
     continue
@@ -61,8 +65,10 @@ if [ -z "$checkov_bin" ]; then
   echo "skipped: checkov is not installed (nox -s validate installs it in its own environment)"
 else
   # Offline: no platform API key, no policy/guideline downloads, no package scan.
+  directories=()
+  for tree in "${trees[@]}"; do directories+=(--directory "$tree"); done
   if BC_API_KEY="" BC_SKIP_MAPPING=TRUE CHECKOV_RUN_SCA_PACKAGE_SCAN_V2=false \
-     "$checkov_bin" --directory "$components" --framework terraform --skip-download \
+     "$checkov_bin" "${directories[@]}" --framework terraform --skip-download \
        --quiet --compact --output cli; then
     echo "ok: no failed checkov check (skips carry their reasons in the code)"
   else
@@ -72,7 +78,8 @@ fi
 
 step "tflint"
 if command -v tflint >/dev/null 2>&1; then
-  for dir in "$components"/*/; do
+  for dir in "$components"/*/ "$modules"/*/; do
+    [ -d "$dir" ] || continue
     tflint --chdir="$dir" --no-color || fail "tflint: $(basename "$dir")"
   done
 else

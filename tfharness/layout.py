@@ -47,10 +47,7 @@ class Layout:
     def under(cls, root: Path, **locations: Path | str | None) -> Layout:
         """The defaults under `root`, with any location given here instead (relative to root)."""
         root = Path(root).resolve()
-        paths = {
-            kind: root / (locations.get(kind) or DEFAULTS[kind])
-            for kind in DEFAULTS
-        }
+        paths = {kind: root / (locations.get(kind) or DEFAULTS[kind]) for kind in DEFAULTS}
         return cls(root, **{kind: path.resolve() for kind, path in paths.items()})
 
 

@@ -3,8 +3,8 @@ variable "alias" {
   description = "Alias of the key without the alias/ prefix, e.g. core-dev-flow-logs (alias/core-dev-flow-logs)."
 
   validation {
-    condition     = can(regex("^[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "aws/")
-    error_message = "alias must be 1-250 letters, digits, /, _ or -, without the alias/ prefix, and must not start with aws/ (reserved for AWS managed keys)."
+    condition     = can(regex("^[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "aws/") && !startswith(var.alias, "alias/")
+    error_message = "alias must be 1-250 letters, digits, /, _ or -, given without the alias/ prefix (the module adds it), and must not start with aws/ (reserved for AWS managed keys)."
   }
 }
 

@@ -56,6 +56,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  #checkov:skip=CKV_AWS_300:Every rule aborts incomplete uploads (abort_incomplete_multipart_upload_days, default 7); checkov does not read dynamic blocks.
   count = length(var.lifecycle_rules) > 0 ? 1 : 0
 
   bucket = aws_s3_bucket.this.id

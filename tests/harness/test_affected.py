@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.planning.components import all_components
+from tfharness.planning.components import all_components, all_plannable, shared_modules
 from tfharness.tooling.affected import affected_components, changed_files
 
 pytestmark = pytest.mark.harness
 
-ALL = {c.name for c in all_components()}
+ALL = {c.name for c in all_plannable()}  # components and shared modules
 
 
 @pytest.mark.skipif(len(ALL) < 2, reason="needs at least two components in the repository")
@@ -24,7 +24,7 @@ ALL = {c.name for c in all_components()}
     ],
 )
 def test_component_files_select_their_component(files, expected) -> None:
-    a, b = sorted(ALL)[:2]
+    a, b = sorted(c.name for c in all_components())[:2]
     fill = {"a": a, "b": b, "b_": b.replace("-", "_")}
     got = affected_components([f.format(**fill) for f in files])
     assert got == set(expected.format(**fill).split())
@@ -44,6 +44,17 @@ def test_component_files_select_their_component(files, expected) -> None:
 )
 def test_shared_files_select_everything(file) -> None:
     assert affected_components([file]) == ALL
+
+
+@pytest.mark.parametrize("module", [m.name for m in shared_modules()])
+def test_a_shared_module_selects_itself_and_its_callers(module) -> None:
+    callers = {
+        c.name for c in all_components() if any(d.name == module for d in c.module_dirs)
+    }
+    assert affected_components([f"modules/{module}/main.tf"]) == {module, *callers}
+    assert affected_components([f"tests/unit/modules/test_{module.replace('-', '_')}.py"]) == {
+        module
+    }
 
 
 def test_unknown_ref_says_so() -> None:

@@ -75,3 +75,45 @@ def test_validation_without_source_falls_back_to_traversal() -> None:
 
 def test_non_json_lines_are_ignored() -> None:
     assert parse_stream(["Error running command plan: 1", "", "{not json"]) == []
+
+
+def test_a_called_modules_validation_is_named_after_the_call(tmp_path) -> None:
+    """As Terraform 1.11 reports a shared module's variable rule: the checked-by note points
+    into the module, the snippet's context is the call in the component."""
+    import json
+
+    from tfharness.terraform.diagnostics import from_json
+
+    module = tmp_path / "modules" / "log-group"
+    module.mkdir(parents=True)
+    (module / "variables.tf").write_text(
+        'variable "name" {\n  type = string\n}\n\n'
+        'variable "retention_in_days" {\n  type = number\n\n  validation {\n'
+        "    condition     = var.retention_in_days > 0\n"
+        '    error_message = "Log retention must be one of the values CloudWatch Logs accepts."\n'
+        "  }\n}\n"
+    )
+    component = tmp_path / "components" / "terraform" / "vpc"
+    component.mkdir(parents=True)
+    raw = {
+        "severity": "error",
+        "summary": "Invalid value for variable",
+        "detail": "Log retention must be one of the values CloudWatch Logs accepts.\n\n"
+        "This was checked by the validation rule at "
+        "../../../modules/log-group/variables.tf:8,3-13.",
+        "range": {"filename": "flow-logs.tf", "start": {"line": 12}},
+        "snippet": {
+            "context": 'module "flow_logs_log_group"',
+            "code": "  retention_in_days = var.flow_logs_retention_days",
+            "values": [{"traversal": "var.flow_logs_retention_days", "statement": "is 4"}],
+        },
+    }
+    diagnostic = from_json(json.loads(json.dumps(raw)), component)
+    assert diagnostic.rule == "module.flow_logs_log_group.var.retention_in_days"
+    assert diagnostic.message == "Log retention must be one of the values CloudWatch Logs accepts."
+    assert (diagnostic.filename, diagnostic.line) == ("../../../modules/log-group/variables.tf", 8)
+    # A component's own variable keeps its plain name.
+    raw["snippet"]["context"] = None
+    raw["detail"] = "x must be set.\n\nThis was checked by the validation rule at nowhere.tf:1,1-2."
+    raw["snippet"]["values"] = [{"traversal": "var.x", "statement": "is 1"}]
+    assert from_json(raw, component).rule == "var.x"

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.planning.components import Component, all_components, first_party_components
+from tfharness.planning.components import (
+    Component,
+    all_components,
+    first_party_components,
+    shared_modules,
+)
 from tfharness.planning.scenarios import scenario_file, scenario_names
 from tfharness.tooling import REPO_ROOT
-from tfharness.tooling.standard import check_component
+from tfharness.tooling.standard import check_component, check_module
 
 pytestmark = pytest.mark.unit
 
@@ -55,10 +60,13 @@ def test_every_seed_component_exists_and_is_first_party() -> None:
     )
 
 
-def completeness_problems(component: Component, unit_tests: Path = UNIT_TESTS) -> list[str]:
-    """What a first-party component lacks: the standard files, a README, a `default`
-    scenario, its unit-test module."""
-    problems = [str(d) for d in check_component(component.path)]
+def completeness_problems(
+    component: Component, unit_tests: Path = UNIT_TESTS, *, module: bool = False
+) -> list[str]:
+    """What a first-party component (or a shared module) lacks: the standard files, a
+    README, a `default` scenario, its unit-test module."""
+    checked = check_module(component.path) if module else check_component(component.path)
+    problems = [str(d) for d in checked]
     if not (component.path / "README.md").is_file():
         problems.append("no README.md")
     try:
@@ -104,3 +112,41 @@ def test_default_scenario_plans(name: str, plan_for) -> None:
         pytest.fail(f"{name} has no default scenario")
     plan = plan_for(name)
     assert plan.managed, f"{name}: the default scenario plans no resources"
+
+
+MODULES = [m.name for m in shared_modules()]
+# The building blocks the components share (issue 17); each is planned with its own scenarios.
+REQUIRED_MODULES = ("irsa-role", "kms-key", "log-group", "s3-bucket", "sns-topic")
+
+
+def test_required_shared_modules_exist() -> None:
+    assert sorted(set(REQUIRED_MODULES) - set(MODULES)) == [], "modules/ lacks shared modules"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_shared_module_is_complete(name: str) -> None:
+    (module,) = [m for m in shared_modules() if m.name == name]
+    problems = completeness_problems(module, UNIT_TESTS / "modules", module=True)
+    assert not problems, f"modules/{name}: " + "; ".join(problems)
+
+
+def test_component_and_module_names_are_unique() -> None:
+    """Scenario and test files are matched by name, so a module may not share a component's."""
+    clashes = sorted({c.name for c in all_components()} & set(MODULES))
+    assert not clashes, f"named both a component and a shared module: {clashes}"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_component_calls_shared_modules_by_relative_path(name: str) -> None:
+    """A module is called from components/terraform/<c>/ as ../../../modules/<name>, so the
+    repository can be cloned anywhere (and the harness copies the tree as laid out)."""
+    from tfharness.terraform import configuration
+
+    callers = [
+        c.name
+        for c in all_components()
+        for call in configuration.read(c.path).module_calls.values()
+        if call.source.rstrip("/").endswith(f"modules/{name}")
+        and call.source != f"../../../modules/{name}"
+    ]
+    assert not callers, f"{callers} call modules/{name} by another path"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tfharness.planning.components import all_components
+from tfharness.planning.components import all_plannable
 from tfharness.planning.planner import Planner
 from tfharness.planning.scenarios import load_scenario, scenario_names_or_default
 from tfharness.terraform.diagnostics import Rejection
 
 pytestmark = pytest.mark.unit
 
-CASES = [(c.name, s) for c in all_components() for s in scenario_names_or_default(c.name)]
+CASES = [(c.name, s) for c in all_plannable() for s in scenario_names_or_default(c.name)]
 
 
 @pytest.mark.parametrize(("component", "scenario"), CASES, ids=[f"{c}:{s}" for c, s in CASES])

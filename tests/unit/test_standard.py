@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.planning.components import Component, first_party_components
+from tfharness.planning.components import Component, first_party_components, shared_modules
 from tfharness.tooling.standard import (
     AWS_PROVIDER_VERSION,
+    MODULE_VERSIONS_TF,
     PROVIDER_TF,
     TERRAFORM_REQUIRED_VERSION,
     check_component,
+    check_module,
 )
 
 pytestmark = pytest.mark.unit
@@ -74,3 +76,31 @@ def test_missing_standard_file_is_reported(tmp_path: Path) -> None:
         f"{tmp_path.name}/context.tf: missing",
         f"{tmp_path.name}/provider.tf: missing",
     ]
+
+
+MODULES = shared_modules()
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+def test_shared_module_follows_the_module_standard(module) -> None:
+    drifts = check_module(module.path)
+    assert not drifts, "\n".join(str(d) for d in drifts) + (
+        "\nRun `python -m tfharness.tooling.standard --write` to restore versions.tf; remove "
+        "provider blocks from shared modules."
+    )
+
+
+def test_module_with_a_provider_block_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "versions.tf").write_text(MODULE_VERSIONS_TF)
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "eu-west-1"\n}\n')
+    (drift,) = check_module(tmp_path)
+    assert (drift.component, drift.filename) == (tmp_path.name, "main.tf")
+    assert (
+        "configures provider aws: a shared module declares required_providers only" in drift.reason
+    )
+
+
+def test_module_versions_drift_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "versions.tf").write_text(MODULE_VERSIONS_TF.replace("< 6.0.0", "< 7.0.0"))
+    (drift,) = check_module(tmp_path)
+    assert drift.filename == "versions.tf" and "line 10" in drift.reason

@@ -162,8 +162,9 @@ def _load_file(path: Path) -> dict[str, dict[str, Any]]:
     return data
 
 
-def scenario_file(component: str) -> Path:
-    return scenarios_root() / f"{component}.yaml"
+def scenario_file(component: str, root: Path | None = None) -> Path:
+    """`<scenarios root>/<component>.yaml`; `root` reads another tree's (an older commit's)."""
+    return (root or scenarios_root()) / f"{component}.yaml"
 
 
 def scenario_names(component: str) -> list[str]:
@@ -185,8 +186,9 @@ def scenario_names_or_default(component: str) -> list[str]:
         return ["default"]
 
 
-def load_scenario(component: str, name: str = "default") -> Scenario:
-    """The scenario `name` of `component`, with `extends` resolved (`stack:<s>` included)."""
+def load_scenario(component: str, name: str = "default", *, root: Path | None = None) -> Scenario:
+    """The scenario `name` of `component`, with `extends` resolved (`stack:<s>` included);
+    `root` reads the scenario files of another tree (an older commit's)."""
     from tfharness.tooling.stacks import STACK_PREFIX, component_vars
 
     if name.startswith(STACK_PREFIX):
@@ -194,7 +196,7 @@ def load_scenario(component: str, name: str = "default") -> Scenario:
         return Scenario(
             component, name, component_vars(stack, component), f"inputs of the {stack} stack"
         )
-    path = scenario_file(component)
+    path = scenario_file(component, root)
     if not path.is_file():
         raise UnknownScenario(
             f"component {component!r} has no scenario file: create {path} "

@@ -81,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "requires(*capabilities): skip, saying why, on targets that lack them",
         "unit: plan-only checks of a component; no cloud, no credentials",
         "integration: applies components to an AWS emulator and verifies them end to end",
+        "upgrade: applies a component as of an older commit and plans today's code on it",
     ):
         config.addinivalue_line("markers", line)
     locations = {kind: _ini_location(config, name) for kind, name in layout.INI.items()}

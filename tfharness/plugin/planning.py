@@ -23,7 +23,7 @@ import pytest
 from tfharness.deploying.emulator import Endpoint, MotoServer
 from tfharness.deploying.localstack import LocalStackServer, LocalStackUnavailable
 from tfharness.deploying.targets import localstack_endpoint, selected_kind
-from tfharness.planning.components import all_components, component_for_test_file
+from tfharness.planning.components import all_plannable, component_for_test_file
 from tfharness.planning.planner import Planner
 from tfharness.planning.scenarios import Scenario, load_scenario
 from tfharness.plugin.state import state_of
@@ -87,7 +87,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ref = config.getoption("--changed-since")
     if ref:
         affected = affected_components(changed_files(ref))
-        known = {c.name for c in all_components()}
+        known = {c.name for c in all_plannable()}
         selected, deselected = [], []
         for item in items:
             component = component_of(item)

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from tfharness import layout
-from tfharness.planning.components import all_components
+from tfharness.planning.components import all_plannable
 
 NEUTRAL_SUFFIXES = (".md",)
 
@@ -42,7 +42,7 @@ def changed_files(ref: str, root: Path | None = None) -> list[str]:
 def affected_components(files: list[str], root: Path | None = None) -> set[str]:
     """The components these project-relative paths can change."""
     root = (root or layout.project_root()).resolve()
-    components = all_components()
+    components = all_plannable()  # shared modules have scenarios and tests of their own
     names = {c.name for c in components}
     by_module = {c.module_name: c.name for c in components}
     owners: dict[str, set[str]] = {}  # a file a plan reads (local modules too) -> components
@@ -56,6 +56,7 @@ def affected_components(files: list[str], root: Path | None = None) -> set[str]:
         return directory.relative_to(root).parts if directory.is_relative_to(root) else ()
 
     components_dir = under(layout.components_root())
+    modules_dir = under(layout.modules_root())
     scenarios_dir = under(layout.scenarios_root())
     catalog_dir = under(layout.stacks_root() / "catalog")
     affected: set[str] = set()
@@ -64,9 +65,14 @@ def affected_components(files: list[str], root: Path | None = None) -> set[str]:
             affected |= owners[file]
             continue
         parts, stem = Path(file).parts, Path(file).stem
-        if components_dir and parts[: len(components_dir)] == components_dir:
-            if len(parts) > len(components_dir) and parts[len(components_dir)] in names:
-                affected.add(parts[len(components_dir)])
+        for kind_dir in (components_dir, modules_dir):
+            if kind_dir and parts[: len(kind_dir)] == kind_dir:
+                if len(parts) > len(kind_dir) and parts[len(kind_dir)] in names:
+                    affected.add(parts[len(kind_dir)])
+                break
+        else:
+            kind_dir = ()
+        if kind_dir:
             continue
         if catalog_dir and parts[: len(catalog_dir)] == catalog_dir and stem in names:
             affected.add(stem)
@@ -74,7 +80,7 @@ def affected_components(files: list[str], root: Path | None = None) -> set[str]:
         if scenarios_dir and parts[: len(scenarios_dir)] == scenarios_dir and stem in names:
             affected.add(stem)
             continue
-        if parts[:2] == ("tests", "unit") and stem.startswith("test_"):
+        if parts[:2] == ("tests", "unit") and stem.startswith("test_"):  # modules/ too
             module = stem.removeprefix("test_")
             if module in by_module:
                 affected.add(by_module[module])

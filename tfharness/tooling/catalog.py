@@ -1,6 +1,7 @@
 """The component catalog from the command line.
 
-python -m tfharness.tooling.catalog                    # name, first-party or adopted, path
+python -m tfharness.tooling.catalog                    # name, first-party / adopted /
+                                                       # shared module, path
 python -m tfharness.tooling.catalog --copy vpc DEST    # the component and its local
                                                        # modules, laid out as in the project;
                                                        # prints where to run Terraform
@@ -10,7 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfharness.planning.components import all_components, copy_component, find_component
+from tfharness.planning.components import (
+    all_components,
+    copy_component,
+    find_component,
+    shared_modules,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     for component in all_components():
         kind = "first-party" if component.first_party else "adopted"
         print(f"{component.name}\t{kind}\t{component.path}")
+    for module in shared_modules():
+        print(f"{module.name}\tshared module\t{module.path}")
     return 0
 
 

@@ -6,8 +6,14 @@ Every component carries two standard files, byte for byte the text rendered here
 * ``context.tf``: the inputs every component shares (region, environment, name, tags)
   and the locals built from them.
 
-``python -m tfharness.tooling.standard --write`` (or ``nox -s standardize``) rewrites both files in
-every component; ``tests/unit/test_standard.py`` fails, naming the component, when one drifts.
+Every shared module (``modules/<name>/``) carries ``versions.tf``, byte for byte
+``MODULE_VERSIONS_TF``: the same version constraints, and no provider block anywhere in the
+module (a module that configures a provider cannot be called with ``count``/``for_each`` and
+would ignore the caller's region and default tags).
+
+``python -m tfharness.tooling.standard --write`` (or ``nox -s standardize``) rewrites the standard
+files in every component and shared module; ``tests/unit/test_standard.py`` fails, naming the
+component or module, when one drifts.
 
 The seed pinned ``~> 5.74.0``; that admits only 5.74.x, which cannot be installed where only
 5.100.0 is mirrored. The constraint below keeps the seed's floor and excludes 6.0.
@@ -97,7 +103,24 @@ locals {
 }
 """
 
+MODULE_VERSIONS_TF = f"""\
+# Module standard: identical in every shared module. Source of truth: tfharness/tooling/standard.py.
+# A shared module declares the provider it needs and never configures one: the calling
+# component's provider (its region and default tags) applies.
+terraform {{
+  required_version = "{TERRAFORM_REQUIRED_VERSION}"
+
+  required_providers {{
+    aws = {{
+      source  = "{AWS_PROVIDER_SOURCE}"
+      version = "{AWS_PROVIDER_VERSION}"
+    }}
+  }}
+}}
+"""
+
 STANDARD_FILES: dict[str, str] = {"provider.tf": PROVIDER_TF, "context.tf": CONTEXT_TF}
+MODULE_FILES: dict[str, str] = {"versions.tf": MODULE_VERSIONS_TF}
 
 
 @dataclass(frozen=True)
@@ -112,10 +135,10 @@ class Drift:
         return f"{self.component}/{self.filename}: {self.reason}"
 
 
-def check_component(component_dir: Path) -> list[Drift]:
+def check_component(component_dir: Path, files: dict[str, str] = STANDARD_FILES) -> list[Drift]:
     """Return how a component's standard files differ from the standard (empty: conforms)."""
     drifts = []
-    for filename, expected in STANDARD_FILES.items():
+    for filename, expected in files.items():
         path = component_dir / filename
         if not path.is_file():
             drifts.append(Drift(component_dir.name, filename, "missing"))
@@ -126,10 +149,29 @@ def check_component(component_dir: Path) -> list[Drift]:
     return drifts
 
 
-def write_component(component_dir: Path) -> list[str]:
+def check_module(module_dir: Path) -> list[Drift]:
+    """How a shared module departs from the module standard: its `versions.tf`, and any
+    provider block (it must inherit the caller's)."""
+    from tfharness.terraform import configuration
+
+    drifts = check_component(module_dir, MODULE_FILES)
+    for block in configuration.read(module_dir).providers:
+        name = f"{block.name}.{block.alias}" if block.alias else block.name
+        drifts.append(
+            Drift(
+                module_dir.name,
+                block.file.name,
+                f"configures provider {name}: a shared module declares required_providers "
+                "only; pass an aliased provider in with `providers = {...}` from the caller",
+            )
+        )
+    return drifts
+
+
+def write_component(component_dir: Path, files: dict[str, str] = STANDARD_FILES) -> list[str]:
     """Write the standard files into a component; return the names of the files changed."""
     changed = []
-    for filename, expected in STANDARD_FILES.items():
+    for filename, expected in files.items():
         path = component_dir / filename
         if not path.is_file() or path.read_text() != expected:
             path.write_text(expected)
@@ -146,7 +188,7 @@ def _first_difference(actual: str, expected: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tfharness.planning.components import all_components
+    from tfharness.planning.components import all_components, shared_modules
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite drifted files")
@@ -159,6 +201,13 @@ def main(argv: list[str] | None = None) -> int:
         for drift in check_component(component.path):
             failed = True
             print(f"drift: {drift}", file=sys.stderr)
+    for module in shared_modules():
+        if args.write:
+            for filename in write_component(module.path, MODULE_FILES):
+                print(f"wrote modules/{module.name}/{filename}")
+        for drift in check_module(module.path):
+            failed = True
+            print(f"drift: modules/{drift}", file=sys.stderr)
     return 1 if failed else 0
 
 

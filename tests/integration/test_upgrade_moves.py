@@ -1,0 +1,171 @@
+"""No destroy on upgrade: a stack deployed from the commit before the shared modules, planned
+with today's code, shows moves and in-place updates only (issue 17).
+
+For every component whose files (or the shared modules it calls) changed since BASE, its
+integration scenario is applied as it was at BASE (code and scenario file from git), then
+today's code is planned on that state (`tfharness.deploying.upgrade`). Any create, destroy or
+replace fails the component's test with the addresses: the `moved` block it lacks. The
+upgrades run concurrently; each old deployment is destroyed from its own state at the end.
+
+BASE is the last commit before the components were moved onto `modules/`; point
+TFHARNESS_UPGRADE_BASE at another commit to prove a later refactor. The integration tier on
+LocalStack leaves this file out (`-m "not upgrade"`): the proof is the same on any target.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tfharness.deploying.capabilities import missing_reason
+from tfharness.deploying.upgrade import Upgrade, changed_since, has_revision
+from tfharness.planning.components import all_components, find_component
+from tfharness.plugin.integration import integration_scenario
+
+pytestmark = [pytest.mark.integration, pytest.mark.upgrade]
+
+BASE = os.environ.get("TFHARNESS_UPGRADE_BASE", "6736cad8c521501a3c63c50cf8acf5554e81d3dd")
+HERE = Path(__file__).parent
+
+# Resources the upgrade adds on purpose (nothing is destroyed or replaced for them), each with
+# why. Anything else the plan would create fails the component's test.
+ADDED = {
+    "securitygroup": {
+        "module.alarm_topic[0].aws_sns_topic_policy.this": "the alarm topic gains the shared "
+        "topic policy (CloudWatch publishes for this account only; no plain-HTTP publishing)",
+    },
+}
+COMPONENTS = [c.name for c in all_components() if (HERE / f"test_{c.module_name}.py").is_file()]
+
+
+def needs_of(component: str) -> list[str]:
+    """The capabilities the component's own integration tests need (their module-level
+    `requires` marker): without them the component cannot be applied here at all."""
+    source = (HERE / f"test_{find_component(component).module_name}.py").read_text()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+        ):
+            return [
+                arg.value
+                for call in ast.walk(node.value)
+                if isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "requires"
+                for arg in call.args
+                if isinstance(arg, ast.Constant)
+            ]
+    return []
+
+
+@pytest.fixture(scope="module")
+def upgrades(
+    request, planner, integration_run, fleet, fleet_wiring, deploy, capabilities, target_kind
+):
+    """component -> entered Upgrade, or the reason it was not tried, or the error it raised
+    (for the components whose tests were selected)."""
+    if not has_revision(BASE):
+        pytest.skip(f"{BASE} is not in this clone's history (git fetch --unshallow)")
+    selected = [
+        item.callspec.params["component"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == test_upgrade_from_base_moves_only.__name__
+    ]
+    results: dict[str, object] = {}
+    todo = []
+    for name in selected:
+        if not changed_since(BASE, find_component(name)):
+            results[name] = f"{name} has not changed since {BASE[:12]}"
+        elif reason := missing_reason(capabilities, needs_of(name)):
+            results[name] = f"{name} cannot be applied here: {reason}"
+        else:
+            todo.append(name)
+    own: dict[str, object] = {}  # dependencies this module applied itself (fleet lacks them)
+
+    def outputs_of(dependency: str) -> dict:
+        if dependency in fleet.members:
+            return fleet.deployment(dependency).outputs
+        if dependency not in own:
+            own[dependency] = deploy(dependency, integration_scenario(dependency)).__enter__()
+        return own[dependency].outputs
+
+    work = Path(tempfile.mkdtemp(prefix="tfharness-upgrade-", dir=integration_run.root))
+    entered: list[Upgrade] = []
+
+    def prove(name: str) -> None:
+        try:
+            wiring = fleet_wiring.get(name, {})
+            extra = {
+                k: outputs_of(v.split(".", 1)[0])[v.split(".", 1)[1]] for k, v in wiring.items()
+            }
+            upgrade = Upgrade(
+                name,
+                integration_scenario(name),
+                BASE,
+                integration_run,
+                env=planner.env,
+                emulator=target_kind != "aws",
+                extra_vars=extra,
+                work=work / name,
+            )
+            results[name] = upgrade.__enter__()
+            entered.append(upgrade)
+        except Exception as error:  # reported by the component's test
+            results[name] = error
+
+    # Wired dependencies first, so two upgrades never apply the same one.
+    for name in todo:
+        for ref in fleet_wiring.get(name, {}).values():
+            outputs_of(ref.split(".", 1)[0])
+    with ThreadPoolExecutor(max_workers=int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))) as pool:
+        list(pool.map(prove, todo))
+    try:
+        yield results
+    finally:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda u: u.__exit__(None, None, None), entered))
+        for deployment in own.values():
+            deployment.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_upgrade_from_base_moves_only(upgrades, component: str) -> None:
+    result = upgrades[component]
+    if isinstance(result, str):
+        pytest.skip(result)
+    if isinstance(result, Exception):
+        raise result
+    assert isinstance(result, Upgrade)
+    added = ADDED.get(component, {})
+    problems = [c for c in result.problems if not (c.actions == ("create",) and c.address in added)]
+    assert not problems, (
+        f"{component}: upgrading a stack deployed at {BASE[:12]} would create or destroy "
+        "(add a moved block for each, or keep the old name/description):\n"
+        + "\n".join(f"  - {c}" for c in problems)
+    )
+    created = {c.address for c in result.changes if c.actions == ("create",)}
+    assert set(added) <= created, (
+        f"{component}: ADDED names resources the upgrade no longer creates: {sorted(set(added) - created)}"
+    )
+    # Every resource the old stack has is still managed: at its address or moved from it.
+    kept = {c.previous_address or c.address for c in result.changes}
+    old = {
+        r["address"]
+        for r in (result.plan.raw.get("prior_state") or {})
+        .get("values", {})
+        .get("root_module", {})
+        .get("resources", [])
+        if r.get("mode") == "managed"
+    }
+    assert old <= kept, (
+        f"{component}: resources of the old stack the plan no longer names: {sorted(old - kept)}"
+    )
+    print(
+        f"{component}: {len(result.moves)} moved, {len(result.updates)} updated in place"
+        + "".join(f"\n  ~ {c}" for c in result.updates)
+    )

@@ -1,0 +1,97 @@
+"""kms-key: rotation on, one alias, the account root statement first, then the caller's
+service statements exactly as given; the deletion window and statement rules refused with
+their messages."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = {
+    "Sid": "AccountAdministration",
+    "Effect": "Allow",
+    "Action": "kms:*",
+    "Resource": "*",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+}
+
+
+def _policy(plan):
+    return json.loads(plan["data.aws_iam_policy_document.this"]["json"])
+
+
+def test_key_rotates_and_has_one_alias(plan_for):
+    plan = plan_for("kms-key")
+    plan.assert_attr("aws_kms_key.this", "enable_key_rotation", True)
+    plan.assert_attr("aws_kms_key.this", "deletion_window_in_days", 30)
+    plan.assert_attr("aws_kms_key.this", "description", "core-dev VPC flow logs")
+    plan.assert_tags("aws_kms_key.this", {"Name": "core-dev-flow-logs", "Environment": "dev"})
+    plan.assert_attr("aws_kms_alias.this", "name", "alias/core-dev-flow-logs")
+    assert {r.address for r in plan.managed} == {"aws_kms_key.this", "aws_kms_alias.this"}
+
+
+def test_policy_is_the_root_statement_then_the_service_statements(plan_for):
+    statements = _policy(plan_for("kms-key"))["Statement"]
+    assert statements[0] == ROOT
+    assert statements[1] == {
+        "Sid": "CloudWatchLogsThisLogGroupOnly",
+        "Effect": "Allow",
+        "Action": [
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Encrypt*",
+            "kms:Describe*",
+            "kms:Decrypt*",
+        ],
+        "Resource": "*",
+        "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+        "Condition": {
+            "ArnLike": {
+                "kms:EncryptionContext:aws:logs:arn": (
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/core-dev"
+                )
+            }
+        },
+    }
+    assert len(statements) == 2
+
+
+def test_root_statement_alone_without_service_statements(plan_for):
+    assert _policy(plan_for("kms-key", "root_only"))["Statement"] == [ROOT]
+
+
+def test_shortest_window_is_allowed(plan_for):
+    plan_for("kms-key", "short_window").assert_attr(
+        "aws_kms_key.this", "deletion_window_in_days", 7
+    )
+
+
+@pytest.mark.parametrize("scenario", ["window_too_short", "window_too_long"])
+def test_deletion_window_outside_kms_range_is_refused(rejection_for, scenario):
+    rejection_for("kms-key", scenario).assert_rule(
+        "var.deletion_window_in_days",
+        "kms_key_deletion_window_in_days must be between 7 and 30 (the waiting period AWS KMS "
+        "allows before a key is deleted).",
+    )
+
+
+@pytest.mark.parametrize("scenario", ["alias_with_prefix", "alias_reserved"])
+def test_alias_prefix_and_reserved_aliases_are_refused(rejection_for, scenario):
+    rejection_for("kms-key", scenario).assert_rule(
+        "var.alias", contains="without the alias/ prefix"
+    )
+
+
+def test_repeated_sid_is_refused(rejection_for):
+    rejection_for("kms-key", "repeated_sid").assert_rule(
+        "var.service_statements", contains="every statement needs its own sid"
+    )
+
+
+def test_services_never_get_kms_star(rejection_for):
+    rejection_for("kms-key", "service_gets_everything").assert_rule(
+        "var.service_statements",
+        "service_statements must name the KMS actions they need: kms:* is reserved for the "
+        "account root statement.",
+    )
