@@ -6,6 +6,14 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+}
+
 data "aws_iam_policy_document" "this" {
   #checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; the account root delegates to IAM.
   #checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only.
@@ -17,7 +25,51 @@ data "aws_iam_policy_document" "this" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+  dynamic "statement" {
+    for_each = length(var.log_group_names) > 0 ? [var.log_group_names] : []
+
+    content {
+      sid       = "CloudWatchLogsUse"
+      actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logs.${local.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = [for name in statement.value : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${name}"]
+      }
+    }
+  }
+
+  # Services publishing to encrypted SNS topics / SQS queues need a data key.
+  dynamic "statement" {
+    for_each = length(var.publishing_services) > 0 ? [var.publishing_services] : []
+
+    content {
+      sid       = "ServicesPublishToEncryptedTopics"
+      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = statement.value
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
     }
   }
 

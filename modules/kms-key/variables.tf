@@ -24,6 +24,23 @@ variable "deletion_window_in_days" {
   }
 }
 
+variable "log_group_names" {
+  type        = list(string)
+  default     = []
+  description = "CloudWatch Logs groups (names, * allowed) that may encrypt with the key: adds the statement CloudWatchLogsUse for logs.<region>.amazonaws.com, scoped by the kms:EncryptionContext:aws:logs:arn of these groups in this account and region."
+}
+
+variable "publishing_services" {
+  type        = list(string)
+  default     = []
+  description = "AWS services (e.g. cloudwatch.amazonaws.com, events.amazonaws.com) that publish to SNS topics or queues encrypted with the key: adds the statement ServicesPublishToEncryptedTopics (kms:GenerateDataKey*, kms:Decrypt) for this account only (aws:SourceAccount)."
+
+  validation {
+    condition     = alltrue([for s in var.publishing_services : endswith(s, ".amazonaws.com")])
+    error_message = "publishing_services must be AWS service principals such as cloudwatch.amazonaws.com."
+  }
+}
+
 variable "service_statements" {
   type = list(object({
     sid     = string

@@ -5,7 +5,8 @@ For every component whose files (or the shared modules it calls) changed since B
 integration scenario is applied as it was at BASE (code and scenario file from git), then
 today's code is planned on that state (`tfharness.deploying.upgrade`). Any create, destroy or
 replace fails the component's test with the addresses: the `moved` block it lacks. The
-upgrades run concurrently; each old deployment is destroyed from its own state at the end.
+upgrades run concurrently, on a moto server of their own (the old stacks have the fleet's names);
+each old deployment is destroyed from its own state at the end.
 
 BASE is the last commit before the components were moved onto `modules/`; point
 TFHARNESS_UPGRADE_BASE at another commit to prove a later refactor. The integration tier on
@@ -23,9 +24,15 @@ from pathlib import Path
 import pytest
 
 from tfharness.deploying.capabilities import missing_reason
+from tfharness.deploying.deployment import Deployment
+from tfharness.deploying.emulator import MotoServer
 from tfharness.deploying.upgrade import Upgrade, changed_since, has_revision
 from tfharness.planning.components import all_components, find_component
+from tfharness.planning.scenarios import load_scenario
 from tfharness.plugin.integration import integration_scenario
+from tfharness.terraform.timings import Timings
+from tfharness.terraform.toolchain import cli_config
+from tfharness.terraform.workspace import Template
 
 pytestmark = [pytest.mark.integration, pytest.mark.upgrade]
 
@@ -64,11 +71,16 @@ def needs_of(component: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def upgrades(
-    request, planner, integration_run, fleet, fleet_wiring, deploy, capabilities, target_kind
-):
+def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
     """component -> entered Upgrade, or the reason it was not tried, or the error it raised
-    (for the components whose tests were selected)."""
+    (for the components whose tests were selected).
+
+    The proofs run on a moto server of their own: the old stacks carry the same names as the
+    fleet's (today's code, same scenarios), which one account cannot hold twice. A wired
+    dependency (vpc for rds) is applied there from today's code first.
+    """
+    if target_kind != "moto":
+        pytest.skip(f"the upgrade proof runs on the embedded moto, not on {target_kind}")
     if not has_revision(BASE):
         pytest.skip(f"{BASE} is not in this clone's history (git fetch --unshallow)")
     selected = [
@@ -85,32 +97,37 @@ def upgrades(
             results[name] = f"{name} cannot be applied here: {reason}"
         else:
             todo.append(name)
-    own: dict[str, object] = {}  # dependencies this module applied itself (fleet lacks them)
-
-    def outputs_of(dependency: str) -> dict:
-        if dependency in fleet.members:
-            return fleet.deployment(dependency).outputs
-        if dependency not in own:
-            own[dependency] = deploy(dependency, integration_scenario(dependency)).__enter__()
-        return own[dependency].outputs
-
-    work = Path(tempfile.mkdtemp(prefix="tfharness-upgrade-", dir=integration_run.root))
+    if not todo:
+        yield results
+        return
+    work = Path(tempfile.mkdtemp(prefix="upgrade-", dir=integration_run.root))
+    server = MotoServer(log_dir=work)
+    env = {**cli_config().env(), **server.start().env()}
+    timings = Timings()
+    dependencies: dict[str, Deployment] = {}
     entered: list[Upgrade] = []
+    errors: list[str] = []
+
+    def outputs_of(reference: str) -> object:
+        dependency, output = reference.split(".", 1)
+        if dependency not in dependencies:  # today's code, applied once, before the proofs
+            scenario = load_scenario(dependency, integration_scenario(dependency))
+            template = Template(find_component(dependency), work / "deps", env, timings)
+            inputs = {k: outputs_of(v) for k, v in fleet_wiring.get(dependency, {}).items()}
+            deployment = Deployment(template, scenario, integration_run, env=env, extra_vars=inputs)
+            dependencies[dependency] = deployment.__enter__()
+        return dependencies[dependency].outputs[output]
 
     def prove(name: str) -> None:
         try:
-            wiring = fleet_wiring.get(name, {})
-            extra = {
-                k: outputs_of(v.split(".", 1)[0])[v.split(".", 1)[1]] for k, v in wiring.items()
-            }
+            inputs = {k: outputs_of(v) for k, v in fleet_wiring.get(name, {}).items()}
             upgrade = Upgrade(
                 name,
                 integration_scenario(name),
                 BASE,
                 integration_run,
-                env=planner.env,
-                emulator=target_kind != "aws",
-                extra_vars=extra,
+                env=env,
+                extra_vars=inputs,
                 work=work / name,
             )
             results[name] = upgrade.__enter__()
@@ -118,19 +135,31 @@ def upgrades(
         except Exception as error:  # reported by the component's test
             results[name] = error
 
-    # Wired dependencies first, so two upgrades never apply the same one.
-    for name in todo:
-        for ref in fleet_wiring.get(name, {}).values():
-            outputs_of(ref.split(".", 1)[0])
-    with ThreadPoolExecutor(max_workers=int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))) as pool:
-        list(pool.map(prove, todo))
+    def destroy(thing) -> None:
+        try:
+            thing.__exit__(None, None, None)
+        except Exception as error:
+            errors.append(str(error))
+
     try:
+        for name in todo:  # dependencies first, so two proofs never apply the same one
+            for reference in fleet_wiring.get(name, {}).values():
+                try:
+                    outputs_of(reference)
+                except Exception as error:
+                    results[name] = error
+        jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(prove, [n for n in todo if n not in results]))
         yield results
     finally:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(lambda u: u.__exit__(None, None, None), entered))
-        for deployment in own.values():
-            deployment.__exit__(None, None, None)
+            list(pool.map(destroy, entered))
+        for deployment in reversed(list(dependencies.values())):
+            destroy(deployment)
+        server.stop()
+        if errors:
+            pytest.fail("upgrade teardown failed:\n" + "\n".join(errors), pytrace=False)
 
 
 @pytest.mark.parametrize("component", COMPONENTS)

@@ -95,3 +95,37 @@ def test_services_never_get_kms_star(rejection_for):
         "service_statements must name the KMS actions they need: kms:* is reserved for the "
         "account root statement.",
     )
+
+
+def test_log_groups_and_publishers_get_their_standard_statements(plan_for):
+    root, logs, publish, extra = _policy(plan_for("kms-key", "logs_and_publishers"))["Statement"]
+    assert root == ROOT
+    assert logs["Sid"] == "CloudWatchLogsUse"
+    assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert sorted(logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]) == [
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/core-dev/audit",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/core-dev/audit-*",
+    ]
+    assert publish == {
+        "Sid": "ServicesPublishToEncryptedTopics",
+        "Effect": "Allow",
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+        "Resource": "*",
+        "Principal": {"Service": ["events.amazonaws.com", "cloudwatch.amazonaws.com"]},
+        "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+    }
+    assert extra["Sid"] == "Extra"
+
+
+def test_publishers_must_be_services(rejection_for):
+    rejection_for("kms-key", "publisher_not_a_service").assert_rule(
+        "var.publishing_services",
+        "publishing_services must be AWS service principals such as cloudwatch.amazonaws.com.",
+    )
