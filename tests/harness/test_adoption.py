@@ -155,7 +155,8 @@ def test_changed_since_maps_a_local_module_file_to_its_callers(project) -> None:
     root = project({})
     shutil.copytree(USER_REPO, root, dirs_exist_ok=True)
     components.refresh()
-    assert affected_components(["modules/log-group/main.tf"], root) == {"orders"}
+    # modules/ is the shared-modules root too: the module's own tests are selected with its callers.
+    assert affected_components(["modules/log-group/main.tf"], root) == {"orders", "log-group"}
     assert affected_components(["components/terraform/orders/main.tf"], root) == {"orders"}
 
 

@@ -48,9 +48,7 @@ def test_shared_files_select_everything(file) -> None:
 
 @pytest.mark.parametrize("module", [m.name for m in shared_modules()])
 def test_a_shared_module_selects_itself_and_its_callers(module) -> None:
-    callers = {
-        c.name for c in all_components() if any(d.name == module for d in c.module_dirs)
-    }
+    callers = {c.name for c in all_components() if any(d.name == module for d in c.module_dirs)}
     assert affected_components([f"modules/{module}/main.tf"]) == {module, *callers}
     assert affected_components([f"tests/unit/modules/test_{module.replace('-', '_')}.py"]) == {
         module

@@ -90,7 +90,7 @@ def test_key_rotates_and_lets_sns_deliver_for_this_account_only(deployed, client
     aliases = kms.list_aliases(KeyId=metadata["KeyId"])["Aliases"]
     assert [a["AliasName"] for a in aliases] == [f"alias/{PREFIX}-backend-services"]
     policy = statements(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
-    sns = policy["SnsDeliversToEncryptedQueues"]
+    sns = policy["ServicesPublishToEncryptedTopics"]
     assert sns["Principal"] == {"Service": "sns.amazonaws.com"}
     assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": target_identity.account_id}}
 
@@ -172,6 +172,10 @@ def test_topic_is_encrypted_with_the_component_key(deployed, clients, topic_arn)
     assert deployed.outputs["topic_arns"] == {"orders.order-placed": topic_arn}
     attributes = clients["sns"].get_topic_attributes(TopicArn=topic_arn)["Attributes"]
     assert attributes["KmsMasterKeyId"] == deployed.outputs["kms_key_arn"]
+    # modules/sns-topic: publishing over plain HTTP is refused.
+    deny = statements(attributes["Policy"])["DenyInsecureTransport"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
 def test_only_orders_gets_an_immutable_scanned_encrypted_repository(deployed, clients):

@@ -87,7 +87,8 @@ def test_techdocs_bucket_is_private_versioned_and_encrypted_with_the_key(
 
 def test_techdocs_bucket_refuses_plain_http(clients, bucket, bucket_arn):
     deny = statements(clients["s3"].get_bucket_policy(Bucket=bucket)["Policy"])
-    assert list(deny) == ["DenyInsecureTransport"]
+    # The s3-bucket module's rules: plain HTTP, TLS below 1.2, uploads not asking for SSE-KMS.
+    assert list(deny) == ["DenyInsecureTransport", "DenyOutdatedTLS", "DenyNonKmsEncryption"]
     statement = deny["DenyInsecureTransport"]
     assert statement["Effect"] == "Deny" and statement["Action"] == "s3:*"
     assert sorted(as_list(statement["Resource"])) == [

@@ -170,7 +170,7 @@ def test_key_rotates_and_lets_logs_use_it_for_this_group_only(deployed, clients,
     metadata = kms.describe_key(KeyId=key)["KeyMetadata"]
     assert metadata["KeyState"] == "Enabled" and metadata["KeyManager"] == "CUSTOMER"
     policy = statements(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
-    assert policy["AccountAdministers"]["Principal"] == {
+    assert policy["AccountAdministration"]["Principal"] == {
         "AWS": target_identity.arn("iam", "root", region="")
     }
     logs = policy["CloudWatchLogsForOwnLogGroup"]

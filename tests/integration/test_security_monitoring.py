@@ -184,6 +184,8 @@ def test_bucket_policy_lets_only_this_trail_and_config_write_under_their_prefixe
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert set(by_sid) == {
         "DenyInsecureTransport",
+        "DenyOutdatedTLS",
+        "DenyNonKmsEncryption",
         "AWSConfigBucketPermissionsCheck",
         "AWSConfigBucketExistenceCheck",
         "AWSConfigBucketDelivery",
@@ -356,7 +358,10 @@ def test_high_severity_guardduty_findings_reach_the_encrypted_topic(
     }
     publish = by_sid["EventBridgeRulesPublish"]
     assert publish["Principal"] == {"Service": "events.amazonaws.com"}
-    assert publish["Condition"] == {"ArnEquals": {"aws:SourceArn": rule["Arn"]}}
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id},
+        "ArnLike": {"aws:SourceArn": rule["Arn"]},
+    }
     assert by_sid["CloudWatchAlarmsPublish"]["Condition"] == {
         "StringEquals": {"aws:SourceAccount": target_identity.account_id}
     }

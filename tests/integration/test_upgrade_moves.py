@@ -42,6 +42,15 @@ HERE = Path(__file__).parent
 # Resources the upgrade adds on purpose (nothing is destroyed or replaced for them), each with
 # why. Anything else the plan would create fails the component's test.
 ADDED = {
+    "vpc": {
+        "module.flow_logs_alarm_topic[0].aws_sns_topic_policy.this": "the alarm topic gains the "
+        "shared topic policy (CloudWatch publishes from the flow-log alarms of this account "
+        "only; no plain-HTTP publishing)",
+    },
+    "eks-backend-services": {
+        'module.topic["orders.order-placed"].aws_sns_topic_policy.this': "the topic gains the "
+        "shared topic policy (no plain-HTTP publishing)",
+    },
     "securitygroup": {
         "module.alarm_topic[0].aws_sns_topic_policy.this": "the alarm topic gains the shared "
         "topic policy (CloudWatch publishes for this account only; no plain-HTTP publishing)",

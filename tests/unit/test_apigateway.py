@@ -8,11 +8,15 @@ WAF_ARN = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/orders/0a1b2c3d-
 
 
 def references(plan, address, *path):
-    """What an attribute's expression refers to in the configuration (wiring checks)."""
-    resource = next(
-        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
-    )
-    node = resource["expressions"]
+    """What an attribute's expression refers to in the configuration (wiring checks). `address`
+    is a resource of the component (`aws_api_gateway_stage.this`) or one of its module calls
+    (`module.access_log_group`: the call's input expressions)."""
+    root = plan.raw["configuration"]["root_module"]
+    if address.startswith("module."):
+        node = root["module_calls"][address.removeprefix("module.")]["expressions"]
+    else:
+        resource = next(r for r in root["resources"] if r["address"] == address)
+        node = resource["expressions"]
     for part in path:
         node = node[part]
     return node.get("references", [])
@@ -23,7 +27,7 @@ def test_rest_stage_traces_and_logs_to_the_encrypted_group(plan_for):
     stage = plan["aws_api_gateway_stage.this[0]"]
     assert stage["xray_tracing_enabled"] is True
     assert stage["stage_name"] == "dev"
-    assert "aws_cloudwatch_log_group.access.arn" in references(
+    assert "module.access_log_group.arn" in references(
         plan, "aws_api_gateway_stage.this", "access_log_settings", 0, "destination_arn"
     )
     access_format = stage.json("access_log_settings[0].format")
@@ -35,16 +39,26 @@ def test_rest_stage_traces_and_logs_to_the_encrypted_group(plan_for):
 
 def test_log_groups_use_the_cmk_and_retention(plan_for):
     plan = plan_for("apigateway")
-    for address in ("aws_cloudwatch_log_group.access", "aws_cloudwatch_log_group.execution[0]"):
+    for call, address in (
+        ("module.access_log_group", "module.access_log_group.aws_cloudwatch_log_group.this"),
+        (
+            "module.execution_log_group",
+            "module.execution_log_group[0].aws_cloudwatch_log_group.this",
+        ),
+    ):
         plan.assert_attr(address, "retention_in_days", 365)
-        assert "aws_kms_key.logs.arn" in references(plan, address.split("[")[0], "kms_key_id")
-    plan.assert_attr("aws_cloudwatch_log_group.access", "name", "/aws/apigateway/orders-dev/access")
-    plan.assert_attr("aws_kms_key.logs", "enable_key_rotation", True)
+        assert "module.logs_kms.key_arn" in references(plan, call, "kms_key_arn")
+    plan.assert_attr(
+        "module.access_log_group.aws_cloudwatch_log_group.this",
+        "name",
+        "/aws/apigateway/orders-dev/access",
+    )
+    plan.assert_attr("module.logs_kms.aws_kms_key.this", "enable_key_rotation", True)
 
 
 def test_logs_key_policy_limits_cloudwatch_to_this_apis_groups(plan_for):
     plan = plan_for("apigateway")
-    policy = plan["data.aws_iam_policy_document.logs_key"].json("json")
+    policy = plan["module.logs_kms.data.aws_iam_policy_document.this"].json("json")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     arns = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
@@ -94,7 +108,7 @@ def test_rest_custom_domain_uses_tls12_and_waf_is_attached(plan_for):
     )
     # Toggles: tracing and execution logs off, account role on.
     plan.assert_attr("aws_api_gateway_stage.this[0]", "xray_tracing_enabled", False)
-    plan.assert_absent("aws_cloudwatch_log_group.execution[0]")
+    plan.assert_absent("module.execution_log_group[0].aws_cloudwatch_log_group.this")
     plan.assert_attr(
         "aws_iam_role_policy_attachment.cloudwatch[0]",
         "policy_arn",
@@ -117,7 +131,7 @@ def test_http_api_stage_logs_and_throttles_and_domain_uses_tls12(plan_for):
             "default_route_settings[0].detailed_metrics_enabled": True,
         },
     )
-    assert "aws_cloudwatch_log_group.access.arn" in references(
+    assert "module.access_log_group.arn" in references(
         plan, "aws_apigatewayv2_stage.this", "access_log_settings", 0, "destination_arn"
     )
     access_format = plan["aws_apigatewayv2_stage.this[0]"].json("access_log_settings[0].format")
@@ -129,7 +143,7 @@ def test_http_api_stage_logs_and_throttles_and_domain_uses_tls12(plan_for):
         "TLS_1_2",
     )
     plan.assert_absent("aws_api_gateway_rest_api")
-    plan.assert_absent("aws_cloudwatch_log_group.execution[0]")
+    plan.assert_absent("module.execution_log_group[0].aws_cloudwatch_log_group.this")
 
 
 def test_public_prod_rest_api_requires_waf(rejection_for):
@@ -207,11 +221,6 @@ def test_malformed_references_are_refused(rejection_for):
             "var.throttling_burst_limit",
             "throttling_burst_limit must be a whole number between 1 and 5000 (the account default).",
         ),
-        (
-            "var.access_log_retention_days",
-            "access_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
-            "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).",
-        ),
     ],
 )
 def test_out_of_range_values_are_refused(rejection_for, rule, message):
@@ -222,5 +231,26 @@ def test_out_of_range_values_are_refused(rejection_for, rule, message):
         "var.rest_logging_level",
         "var.throttling_rate_limit",
         "var.throttling_burst_limit",
-        "var.access_log_retention_days",
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "module.access_log_group.var.retention_in_days",
+        "module.execution_log_group.var.retention_in_days",
+    ],
+)
+def test_retention_outside_cloudwatch_values_is_refused(rejection_for, rule):
+    """The log-group module checks the retention (the component's own check went with issue 17);
+    it refuses the value for the access and the REST execution log group alike."""
+    rejection = rejection_for("apigateway", "bad_retention")
+    rejection.assert_rule(
+        rule,
+        "Log retention must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, "
+        "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.",
+    )
+    rejection.assert_only(
+        "module.access_log_group.var.retention_in_days",
+        "module.execution_log_group.var.retention_in_days",
     )

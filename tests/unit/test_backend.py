@@ -56,23 +56,26 @@ def test_prod_rejects_unprotected_lock_table(rejection_for):
 def test_encryption_everywhere_uses_customer_managed_keys(plan_for):
     plan = plan_for("backend", "prod")
     keys = plan.of_type("aws_kms_key")
-    assert {k.address for k in keys} == {"aws_kms_key.state", "aws_kms_key.backup[0]"}
+    assert {k.address for k in keys} == {
+        "module.state_kms.aws_kms_key.this",
+        "module.backup_kms[0].aws_kms_key.this",
+    }
     assert all(k["enable_key_rotation"] is True for k in keys)
     table = plan["aws_dynamodb_table.locks"]
     assert table["server_side_encryption"][0]["enabled"] is True
     assert table.is_unknown("server_side_encryption[0].kms_key_arn")  # the state CMK, not AWS owned
-    sse = plan["aws_s3_bucket_server_side_encryption_configuration.state"]
+    sse = plan["module.state_bucket.aws_s3_bucket_server_side_encryption_configuration.this"]
     default = sse["rule"][0]["apply_server_side_encryption_by_default"][0]
     assert default["sse_algorithm"] == "aws:kms"
     assert default["kms_master_key_id"] == UNKNOWN
     assert plan["aws_backup_vault.this[0]"].is_unknown("kms_key_arn")
-    assert plan["aws_sns_topic.backup[0]"].is_unknown("kms_master_key_id")
+    assert plan["module.backup_topic[0].aws_sns_topic.this"].is_unknown("kms_master_key_id")
 
 
 def test_state_bucket_private_versioned_tls_only(plan_for):
     plan = plan_for("backend")
     plan.assert_subset(
-        "aws_s3_bucket_public_access_block.state",
+        "module.state_bucket.aws_s3_bucket_public_access_block.this",
         {
             "block_public_acls": True,
             "block_public_policy": True,
@@ -81,13 +84,16 @@ def test_state_bucket_private_versioned_tls_only(plan_for):
         },
     )
     plan.assert_attr(
-        "aws_s3_bucket_versioning.state", "versioning_configuration[0].status", "Enabled"
+        "module.state_bucket.aws_s3_bucket_versioning.this",
+        "versioning_configuration[0].status",
+        "Enabled",
     )
-    rule = plan["aws_s3_bucket_lifecycle_configuration.state"]["rule"][0]
+    rule = plan["module.state_bucket.aws_s3_bucket_lifecycle_configuration.this[0]"]["rule"][0]
     assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == 90
-    # The policy JSON waits for the bucket ARN; its statements are known at plan.
+    # The bucket's own statements (modules/s3-bucket), known at plan.
     statements = {
-        s["sid"]: s for s in plan["data.aws_iam_policy_document.state_bucket"]["statement"]
+        s["sid"]: s
+        for s in plan["module.state_bucket.data.aws_iam_policy_document.own"]["statement"]
     }
     tls = statements["DenyInsecureTransport"]
     assert (tls["effect"], tls["actions"]) == ("Deny", ["s3:*"])
@@ -95,7 +101,9 @@ def test_state_bucket_private_versioned_tls_only(plan_for):
         {"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}
     ]
     assert statements["DenyOutdatedTLS"]["condition"][0]["values"] == ["1.2"]
-    plan.assert_attr("aws_s3_bucket.state", "bucket", "platform-dev-tfstate-123456789012")
+    plan.assert_attr(
+        "module.state_bucket.aws_s3_bucket.this", "bucket", "platform-dev-tfstate-123456789012"
+    )
 
 
 # --- backup vault, policy, lock, role -----------------------------------------------------
@@ -295,8 +303,8 @@ def test_alarms_treat_missing_data_by_meaning(plan_for):
 
 def test_created_topic_lets_only_account_services_publish(plan_for):
     plan = plan_for("backend")
-    allow, deny = plan["data.aws_iam_policy_document.backup_topic[0]"]["statement"]
-    assert allow["actions"] == ["sns:Publish"]
+    allow, deny = plan["module.backup_topic[0].data.aws_iam_policy_document.this"]["statement"]
+    assert allow["actions"] == ["SNS:Publish"]
     assert allow["principals"] == [
         {
             "type": "Service",

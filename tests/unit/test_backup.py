@@ -99,11 +99,13 @@ def test_notifications_go_to_an_encrypted_topic(plan_for):
     )
     import json
 
-    policy = json.loads(plan["data.aws_iam_policy_document.notifications[0]"]["json"])
+    policy = json.loads(
+        plan["module.notifications_topic[0].data.aws_iam_policy_document.this"]["json"]
+    )
     publish = next(s for s in policy["Statement"] if s["Sid"] == "BackupPublishes")
     assert publish["Principal"] == {"Service": "backup.amazonaws.com"}
     assert publish["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
-    key_policy = json.loads(plan["data.aws_iam_policy_document.kms"]["json"])
+    key_policy = json.loads(plan["module.backup_kms.data.aws_iam_policy_document.this"]["json"])
     assert any(
         s.get("Principal") == {"Service": "backup.amazonaws.com"} for s in key_policy["Statement"]
     )
@@ -233,10 +235,6 @@ def test_copy_destination_must_be_in_another_region(rejection_for):
             "backup_resource_types must list at least one of Aurora, DynamoDB, EBS, EC2, EFS, FSx, RDS, S3.",
         ),
         (
-            "var.kms_key_deletion_window_in_days",
-            "kms_key_deletion_window_in_days must be between 7 and 30.",
-        ),
-        (
             "var.vault_deletion_admin_arns",
             "vault_deletion_admin_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/name).",
         ),
@@ -269,6 +267,17 @@ def test_copy_destination_must_be_in_another_region(rejection_for):
 )
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("backup", "bad_inputs").assert_rule(rule, message)
+
+
+def test_kms_deletion_window_is_validated_by_the_kms_key_module(rejection_for):
+    # Its own scenario: a module's validation runs only once the component's inputs are valid.
+    rejection = rejection_for("backup", "kms_deletion_window_too_short")
+    rejection.assert_rule(
+        "module.backup_kms.var.deletion_window_in_days",
+        "kms_key_deletion_window_in_days must be between 7 and 30 (the waiting period AWS KMS "
+        "allows before a key is deleted).",
+    )
+    rejection.assert_only("module.backup_kms.var.deletion_window_in_days")
 
 
 @pytest.mark.parametrize(

@@ -61,9 +61,9 @@ def test_one_budget_per_service_filtered_by_service(plan_for):
 
 def test_alerts_topic_is_kms_encrypted_and_only_cost_services_publish(plan_for):
     plan = plan_for("cost-optimization")
-    plan.assert_unknown("aws_sns_topic.this", "kms_master_key_id")
+    plan.assert_unknown("module.alerts_topic.aws_sns_topic.this", "kms_master_key_id")
     assert plan.one("aws_kms_key")["enable_key_rotation"] is True
-    policy = json.loads(plan["data.aws_iam_policy_document.topic"]["json"])
+    policy = json.loads(plan["module.alerts_topic.data.aws_iam_policy_document.this"]["json"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["BudgetsPublish"]["Principal"] == {"Service": "budgets.amazonaws.com"}
     assert by_sid["BudgetsPublish"]["Condition"] == {
@@ -77,7 +77,7 @@ def test_alerts_topic_is_kms_encrypted_and_only_cost_services_publish(plan_for):
         "Service": "costalerts.amazonaws.com"
     }
     assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
-    key_policy = json.loads(plan["data.aws_iam_policy_document.kms"]["json"])
+    key_policy = json.loads(plan["module.alerts_kms.data.aws_iam_policy_document.this"]["json"])
     services = next(
         s for s in key_policy["Statement"] if s["Sid"] == "CostServicesPublishToEncryptedTopic"
     )
@@ -155,10 +155,6 @@ def test_summaries_need_email_recipients(rejection_for):
             "var.sns_topic_subscription_emails",
             "sns_topic_subscription_emails must be valid email addresses.",
         ),
-        (
-            "var.kms_key_deletion_window_in_days",
-            "kms_key_deletion_window_in_days must be between 7 and 30.",
-        ),
         ("var.anomaly_threshold_amount", "anomaly_threshold_amount must be greater than 0."),
         (
             "var.anomaly_threshold_percentage",
@@ -168,6 +164,17 @@ def test_summaries_need_email_recipients(rejection_for):
 )
 def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
     rejection_for("cost-optimization", "bad_inputs").assert_rule(rule, message)
+
+
+def test_kms_deletion_window_is_validated_by_the_kms_key_module(rejection_for):
+    # Its own scenario: a module's validation runs only once the component's inputs are valid.
+    rejection = rejection_for("cost-optimization", "kms_deletion_window_too_long")
+    rejection.assert_rule(
+        "module.alerts_kms.var.deletion_window_in_days",
+        "kms_key_deletion_window_in_days must be between 7 and 30 (the waiting period AWS KMS "
+        "allows before a key is deleted).",
+    )
+    rejection.assert_only("module.alerts_kms.var.deletion_window_in_days")
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,23 @@ pytestmark = pytest.mark.unit
 
 
 def configured(plan, address):
-    return next(
-        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
-    )
+    """A resource's configuration: `aws_route53_zone.this` in the component, or
+    `module.<call>.<type>.<name>` in a module the component calls."""
+    module = plan.raw["configuration"]["root_module"]
+    while address.startswith("module."):
+        call, address = address.removeprefix("module.").split(".", 1)
+        module = module["module_calls"][call]["module"]
+    return next(r for r in module["resources"] if r["address"] == address)
+
+
+def module_call(plan, name):
+    return plan.raw["configuration"]["root_module"]["module_calls"][name]
 
 
 def in_us_east_1(plan, address):
     """The resource uses the us-east-1 provider: aws.us_east_1 when planned alone, the root's
-    aws.r_us_east_1 when the harness plans scenarios as modules of one batch."""
+    aws.r_us_east_1 when the harness plans scenarios as modules of one batch (a module called
+    with providers = { aws = aws.us_east_1 } resolves to the same configuration)."""
     return configured(plan, address).get("provider_config_key", "").endswith("us_east_1")
 
 
@@ -57,32 +66,29 @@ def test_records_from_the_map(plan_for):
 
 def test_query_logging_only_for_public_zones_in_us_east_1(plan_for):
     plan = plan_for("dns")  # component region is eu-west-1
+    group = 'module.query_logs_log_group["public"].aws_cloudwatch_log_group.this'
     groups = plan.of_type("aws_cloudwatch_log_group")
-    assert [g.address for g in groups] == ['aws_cloudwatch_log_group.query_logs["public"]']
-    plan.assert_attr(
-        'aws_cloudwatch_log_group.query_logs["public"]', "name", "/aws/route53/core-dev/public"
-    )
-    plan.assert_attr('aws_cloudwatch_log_group.query_logs["public"]', "retention_in_days", 365)
+    assert [g.address for g in groups] == [group]
+    plan.assert_attr(group, "name", "/aws/route53/core-dev/public")
+    plan.assert_attr(group, "retention_in_days", 365)
     assert [q.address for q in plan.of_type("aws_route53_query_log")] == [
         'aws_route53_query_log.this["public"]'
     ]
     for address in (
-        "aws_cloudwatch_log_group.query_logs",
-        "aws_kms_key.query_logs",
+        "module.query_logs_log_group.aws_cloudwatch_log_group.this",
+        "module.query_logs_kms.aws_kms_key.this",
         "aws_cloudwatch_log_resource_policy.query_logs",
     ):
         assert in_us_east_1(plan, address), address
     # The zone itself uses the component's provider (region eu-west-1 here).
     assert not in_us_east_1(plan, "aws_route53_zone.this")
-    kms_refs = configured(plan, "aws_cloudwatch_log_group.query_logs")["expressions"]["kms_key_id"][
-        "references"
-    ]
-    assert "aws_kms_key.query_logs" in kms_refs
+    kms_refs = module_call(plan, "query_logs_log_group")["expressions"]["kms_key_arn"]["references"]
+    assert "module.query_logs_kms[0].key_arn" in kms_refs
 
 
 def test_query_log_key_and_delivery_policies_are_scoped(plan_for):
     plan = plan_for("dns")
-    key_policy = plan["data.aws_iam_policy_document.query_logs_key[0]"].json("json")
+    key_policy = plan["module.query_logs_kms[0].data.aws_iam_policy_document.this"].json("json")
     logs = next(s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
@@ -95,7 +101,7 @@ def test_query_log_key_and_delivery_policies_are_scoped(plan_for):
     assert statement["Resource"].startswith("arn:aws:logs:us-east-1:")
     assert "aws:SourceAccount" in statement["Condition"]["StringEquals"]
     assert statement["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:route53:::hostedzone/*"
-    plan.assert_attr("aws_kms_key.query_logs[0]", "enable_key_rotation", True)
+    plan.assert_attr("module.query_logs_kms[0].aws_kms_key.this", "enable_key_rotation", True)
 
 
 def test_dnssec_off_by_default(plan_for):

@@ -74,7 +74,7 @@ def test_every_block_device_is_encrypted_with_a_cmk(plan_for):
         assert ebs["encrypted"] == "true", (key, device["device_name"])
         assert ebs["kms_key_id"], (key, device["device_name"])  # never the unencrypted default
     app = _templates(plan)["app"]["block_device_mappings"]
-    assert app[0]["ebs"][0]["kms_key_id"] == plan["aws_kms_key.ebs[0]"].get(
+    assert app[0]["ebs"][0]["kms_key_id"] == plan["module.ebs_kms[0].aws_kms_key.this"].get(
         "arn"
     )  # created key (unknown)
     assert app[1]["ebs"][0]["kms_key_id"].endswith("key/11111111-2222-3333-4444-555555555555")

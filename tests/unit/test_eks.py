@@ -20,19 +20,25 @@ def references(plan, address, *path):
     return node.get("references", [])
 
 
+def call_references(plan, call, argument):
+    """What a module call's argument refers to (the shared modules' inputs)."""
+    expressions = plan.raw["configuration"]["root_module"]["module_calls"][call]["expressions"]
+    return expressions[argument].get("references", [])
+
+
 def test_secrets_are_envelope_encrypted_with_the_cmk(plan_for):
     plan = plan_for("eks")
     cluster = plan["aws_eks_cluster.this"]
     assert cluster["encryption_config"][0]["resources"] == ["secrets"]
-    assert "aws_kms_key.secrets.arn" in references(
+    assert "module.secrets_kms.key_arn" in references(
         plan, "aws_eks_cluster.this", "encryption_config", 0, "provider", 0, "key_arn"
     )
-    plan.assert_attr("aws_kms_key.secrets", "enable_key_rotation", True)
+    plan.assert_attr("module.secrets_kms.aws_kms_key.this", "enable_key_rotation", True)
     # The cluster role may use that key, and only it.
     statement = configured(plan, "data.aws_iam_policy_document.cluster_secrets_key")["expressions"][
         "statement"
     ][0]
-    assert statement["resources"]["references"][0] == "aws_kms_key.secrets.arn"
+    assert statement["resources"]["references"][0] == "module.secrets_kms.key_arn"
     assert sorted(statement["actions"]["constant_value"]) == [
         "kms:Decrypt",
         "kms:DescribeKey",
@@ -50,17 +56,13 @@ def test_endpoint_is_private_only(plan_for):
 def test_all_control_plane_logs_to_an_encrypted_retained_group(plan_for):
     plan = plan_for("eks")
     assert plan["aws_eks_cluster.this"]["enabled_cluster_log_types"] == ALL_LOG_TYPES
-    group = plan["aws_cloudwatch_log_group.cluster"]
+    group = plan["module.cluster_log_group.aws_cloudwatch_log_group.this"]
     assert group["name"] == "/aws/eks/platform-dev/cluster"  # the name EKS writes to
     assert group["retention_in_days"] == 365
-    assert "aws_kms_key.logs.arn" in references(
-        plan, "aws_cloudwatch_log_group.cluster", "kms_key_id"
-    )
+    assert "module.logs_kms.key_arn" in call_references(plan, "cluster_log_group", "kms_key_arn")
     # Created before the cluster, or EKS makes its own unencrypted group first.
-    assert (
-        "aws_cloudwatch_log_group.cluster" in configured(plan, "aws_eks_cluster.this")["depends_on"]
-    )
-    policy = plan["data.aws_iam_policy_document.logs_key"].json("json")
+    assert "module.cluster_log_group" in configured(plan, "aws_eks_cluster.this")["depends_on"]
+    policy = plan["module.logs_kms.data.aws_iam_policy_document.this"].json("json")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
         ":log-group:/aws/eks/platform-dev/cluster"
@@ -108,7 +110,7 @@ def test_launch_template_requires_imdsv2_with_hop_limit_two_and_encrypts(plan_fo
     plan.assert_unknown(
         "aws_launch_template.nodes[0]", "block_device_mappings[0].ebs[0].kms_key_id"
     )
-    policy = plan["data.aws_iam_policy_document.nodes_key[0]"].json("json")
+    policy = plan["module.nodes_kms[0].data.aws_iam_policy_document.this"].json("json")
     use = next(s for s in policy["Statement"] if s["Sid"] == "AutoScalingVolumeEncryption")
     assert use["Principal"]["AWS"].endswith(
         ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
@@ -167,7 +169,7 @@ def test_public_endpoint_allow_list_and_options(plan_for):
         ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"],
     )
     # An external volume key replaces the component's own.
-    plan.assert_absent("aws_kms_key.nodes[0]")
+    plan.assert_absent("module.nodes_kms[0].aws_kms_key.this")
     plan.assert_attr(
         "aws_launch_template.nodes[0]",
         "block_device_mappings[0].ebs[0].kms_key_id",
@@ -187,7 +189,7 @@ def test_control_plane_only(plan_for):
     for kind in ("aws_eks_node_group", "aws_launch_template", "aws_iam_openid_connect_provider"):
         plan.assert_absent(kind)
     plan.assert_absent("aws_iam_role.node[0]")
-    plan.assert_absent("aws_kms_key.nodes[0]")
+    plan.assert_absent("module.nodes_kms[0].aws_kms_key.this")
     assert plan.outputs["oidc_provider_arn"] is None
     assert plan.outputs["node_group_arn"] is None
 
@@ -247,8 +249,6 @@ BAD_ENUMS = {
     "var.authentication_mode": "authentication_mode must be API or API_AND_CONFIG_MAP (CONFIG_MAP alone is deprecated).",
     "var.node_capacity_type": "node_capacity_type must be ON_DEMAND or SPOT.",
     "var.node_disk_size": "node_disk_size must be between 20 and 16384 GiB.",
-    "var.cluster_log_retention_days": "cluster_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, "
-    "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).",
     "var.cluster_admin_principal_arns": "cluster_admin_principal_arns must be IAM role or user ARNs (arn:aws:iam::<account>:role/<name>).",
 }
 
@@ -258,3 +258,14 @@ def test_unknown_settings_are_refused(rejection_for, rule):
     rejection = rejection_for("eks", "bad_enums")
     rejection.assert_rule(rule, BAD_ENUMS[rule])
     rejection.assert_only(*BAD_ENUMS)
+
+
+def test_log_retention_must_be_a_cloudwatch_value(rejection_for):
+    # modules/log-group validates it: its rule runs once the component's own inputs are valid.
+    rejection = rejection_for("eks", "bad_log_retention")
+    rejection.assert_rule(
+        "module.cluster_log_group.var.retention_in_days",
+        "Log retention must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, "
+        "90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.",
+    )
+    rejection.assert_only("module.cluster_log_group.var.retention_in_days")

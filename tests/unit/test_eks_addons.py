@@ -6,6 +6,8 @@ COMPONENT = "eks-addons"
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 ALL_ADDONS = ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
 EBS = 'aws_eks_addon.this["aws-ebs-csi-driver"]'
+EBS_ROLE = "module.ebs_csi_role[0]"
+CNI_ROLE = "module.vpc_cni_role[0]"
 
 
 def _addons(plan):
@@ -34,11 +36,11 @@ def test_every_addon_installed_with_conflict_settings(plan_for):
 def test_ebs_csi_driver_uses_its_irsa_role(plan_for):
     plan = plan_for(COMPONENT)
     plan.assert_unknown(EBS, "service_account_role_arn")
-    plan.assert_attr("aws_iam_role.ebs_csi[0]", "name", "core-dev-ebs-csi-driver")
-    trust = plan["aws_iam_role.ebs_csi[0]"].json("assume_role_policy")["Statement"]
+    plan.assert_attr(f"{EBS_ROLE}.aws_iam_role.this", "name", "core-dev-ebs-csi-driver")
+    trust = plan[f"{EBS_ROLE}.aws_iam_role.this"].json("assume_role_policy")["Statement"]
     assert trust == [
         {
-            "Sid": "EbsCsiControllerServiceAccount",
+            "Sid": "ServiceAccountsOfThisCluster",
             "Effect": "Allow",
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
@@ -51,7 +53,7 @@ def test_ebs_csi_driver_uses_its_irsa_role(plan_for):
         }
     ]
     plan.assert_attr(
-        "aws_iam_role_policy_attachment.ebs_csi[0]",
+        f'{EBS_ROLE}.aws_iam_role_policy_attachment.this["AmazonEBSCSIDriverPolicy"]',
         "policy_arn",
         "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
     )
@@ -60,7 +62,7 @@ def test_ebs_csi_driver_uses_its_irsa_role(plan_for):
 
 def test_vpc_cni_uses_its_own_irsa_role(plan_for):
     plan = plan_for(COMPONENT)
-    trust = plan["aws_iam_role.vpc_cni[0]"].json("assume_role_policy")["Statement"][0]
+    trust = plan[f"{CNI_ROLE}.aws_iam_role.this"].json("assume_role_policy")["Statement"][0]
     assert trust["Principal"] == {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"}
     assert trust["Condition"] == {
         "StringEquals": {
@@ -69,7 +71,7 @@ def test_vpc_cni_uses_its_own_irsa_role(plan_for):
         }
     }
     plan.assert_attr(
-        "aws_iam_role_policy_attachment.vpc_cni[0]",
+        f'{CNI_ROLE}.aws_iam_role_policy_attachment.this["AmazonEKS_CNI_Policy"]',
         "policy_arn",
         "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
     )
@@ -85,7 +87,10 @@ def test_prod_pins_versions_and_scopes_volume_keys(plan_for):
     }
     assert all(a["resolve_conflicts_on_update"] == "OVERWRITE" for a in addons.values())
     statements = {
-        s["Sid"]: s for s in plan["aws_iam_role_policy.ebs_csi_kms[0]"].json("policy")["Statement"]
+        s["Sid"]: s
+        for s in plan[f'{EBS_ROLE}.aws_iam_role_policy.this["ebs-volume-keys"]'].json("policy")[
+            "Statement"
+        ]
     }
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     use = statements["UseVolumeKeysViaEc2"]
@@ -138,16 +143,27 @@ def test_conflict_settings_are_validated(rejection_for):
     rejection.assert_only("var.resolve_conflicts_on_create", "var.resolve_conflicts_on_update")
 
 
+OIDC_RULES = (
+    "module.ebs_csi_role.var.oidc_provider_arn",
+    "module.vpc_cni_role.var.oidc_provider_arn",
+)
+
+
 def test_oidc_provider_and_kms_keys_are_validated(rejection_for):
+    # modules/irsa-role validates the provider ARN in each role's call; a called module's
+    # validation runs only once the component's own inputs are valid, hence two scenarios.
     rejection = rejection_for(COMPONENT, "bad_oidc")
-    rejection.assert_rule(
-        "var.oidc_provider_arn",
-        "oidc_provider_arn must be an IAM OIDC provider ARN: "
-        "arn:aws:iam::<account>:oidc-provider/<issuer host and path>.",
-    )
+    for rule in OIDC_RULES:
+        rejection.assert_rule(
+            rule,
+            "oidc_provider_arn must be an IAM OIDC provider ARN: "
+            "arn:aws:iam::<account>:oidc-provider/<issuer host and path>.",
+        )
+    rejection.assert_only(*OIDC_RULES)
+    rejection = rejection_for(COMPONENT, "bad_kms_keys")
     rejection.assert_rule(
         "var.ebs_csi_driver_kms_key_arns",
         "ebs_csi_driver_kms_key_arns must be full key ARNs (arn:aws:kms:<region>:<account>:key/<id>); "
         "aliases and wildcards are not allowed.",
     )
-    rejection.assert_only("var.oidc_provider_arn", "var.ebs_csi_driver_kms_key_arns")
+    rejection.assert_only("var.ebs_csi_driver_kms_key_arns")

@@ -7,6 +7,10 @@ ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 ARN = "arn:aws:{service}:us-east-1:123456789012:{rest}"
 
 
+def _role(service):
+    return f'module.service_role["{service}"]'
+
+
 def _as_list(value):
     return value if isinstance(value, list) else [value]
 
@@ -23,7 +27,7 @@ def test_each_role_trusts_only_its_service_account(plan_for):
         "catalog": "system:serviceaccount:shop:catalog-api",
     }
     for service, subject in expected.items():
-        role = plan[f'aws_iam_role.this["{service}"]']
+        role = plan[f"{_role(service)}.aws_iam_role.this"]
         assert role["name"] == f"shop-dev-{service}"
         trust = role.json("assume_role_policy")["Statement"]
         assert len(trust) == 1
@@ -69,13 +73,15 @@ def test_policy_scoped_to_own_resources_without_wildcards(plan_for):
             assert resource != "*" and not resource.endswith(":*"), (sid, resource)
             # The only "*" allowed is the object part of the service's own bucket.
             assert "*" not in resource or resource == "arn:aws:s3:::shop-dev-orders-exports/*"
-    plan.assert_attr('aws_iam_role_policy.service["orders"]', "name", "own-resources")
+    plan.assert_attr(
+        f'{_role("orders")}.aws_iam_role_policy.this["own-resources"]', "name", "own-resources"
+    )
 
 
 def test_service_without_resources_gets_no_policy(plan_for):
     plan = plan_for(COMPONENT)
-    plan.assert_absent('aws_iam_role_policy.service["catalog"]')
-    plan.assert_absent('aws_iam_role_policy.service_kms["catalog"]')
+    plan.assert_absent(f'{_role("catalog")}.aws_iam_role_policy.this["own-resources"]')
+    plan.assert_absent(f'{_role("catalog")}.aws_iam_role_policy.this["component-key"]')
     plan.assert_absent('aws_ecr_repository.this["catalog"]')  # create_ecr_repository = false
 
 
@@ -91,7 +97,7 @@ def test_kms_use_only_via_sqs_and_sns(plan_for):
     ]
     key = plan.one("aws_kms_key")
     assert key["enable_key_rotation"] is True
-    sns = {s["Sid"]: s for s in key.json("policy")["Statement"]}["SnsDeliversToEncryptedQueues"]
+    sns = {s["Sid"]: s for s in key.json("policy")["Statement"]}["ServicesPublishToEncryptedTopics"]
     assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 
 
@@ -130,9 +136,16 @@ def test_queues_have_dead_letter_queues_and_kms(plan_for):
 
 def test_topics_encrypted(plan_for):
     plan = plan_for(COMPONENT)
-    topic = plan['aws_sns_topic.this["orders.order-placed"]']
+    topic = plan['module.topic["orders.order-placed"].aws_sns_topic.this']
     assert topic["name"] == "shop-dev-orders-order-placed"
     assert topic.is_unknown("kms_master_key_id")
+    # modules/sns-topic: the services publish through IAM; nobody over plain HTTP.
+    policy = plan['module.topic["orders.order-placed"].data.aws_iam_policy_document.this'].json(
+        "json"
+    )
+    [deny] = policy["Statement"]
+    assert deny["Sid"] == "DenyInsecureTransport" and deny["Effect"] == "Deny"
+    assert deny["Resource"] == ARN.format(service="sns", rest="shop-dev-orders-order-placed")
 
 
 def test_ecr_repository_immutable_scanned_encrypted_with_lifecycle(plan_for):

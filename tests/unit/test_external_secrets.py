@@ -5,6 +5,7 @@ pytestmark = pytest.mark.unit
 COMPONENT = "external-secrets"
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = "module.role.aws_iam_role.this"
 
 
 def _statements(plan, name):
@@ -19,7 +20,7 @@ def _as_list(value):
 
 def test_trust_is_scoped_to_the_operator_service_account(plan_for):
     plan = plan_for(COMPONENT)
-    trust = plan["aws_iam_role.this"].json("assume_role_policy")["Statement"]
+    trust = plan[ROLE].json("assume_role_policy")["Statement"]
     assert len(trust) == 1
     statement = trust[0]
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
@@ -65,11 +66,11 @@ def test_decrypt_only_with_given_keys_via_secrets_manager(plan_for):
 
 def test_policy_attached_to_role_and_tagged(plan_for):
     plan = plan_for(COMPONENT)
-    plan.assert_actions("aws_iam_role.this", "create")
-    plan.assert_attr("aws_iam_role.this", "name", "eso-dev-external-secrets")
-    plan.assert_attr("aws_iam_role.this", "max_session_duration", 3600)
-    plan.assert_tags("aws_iam_role.this", {"Environment": "dev", "ManagedBy": "terraform"})
-    assert plan["aws_iam_role_policy.read"].json("policy") == plan[
+    plan.assert_actions(ROLE, "create")
+    plan.assert_attr(ROLE, "name", "eso-dev-external-secrets")
+    plan.assert_attr(ROLE, "max_session_duration", 3600)
+    plan.assert_tags(ROLE, {"Environment": "dev", "ManagedBy": "terraform"})
+    assert plan['module.role.aws_iam_role_policy.this["read-secrets"]'].json("policy") == plan[
         "data.aws_iam_policy_document.read"
     ].json("json")
     assert (
@@ -90,12 +91,12 @@ def test_ssm_on_and_kms_off(plan_for):
         "ssm:GetParameters",
         "ssm:GetParametersByPath",
     ]
-    trust = plan["aws_iam_role.this"].json("assume_role_policy")["Statement"][0]
+    trust = plan[ROLE].json("assume_role_policy")["Statement"][0]
     assert (
         trust["Condition"]["StringEquals"][f"{ISSUER}:sub"]
         == "system:serviceaccount:platform:eso-controller"
     )
-    plan.assert_tags("aws_iam_role.this", {"Team": "platform"})
+    plan.assert_tags(ROLE, {"Team": "platform"})
 
 
 def test_ssm_adds_the_ssm_service_to_kms_via_service(plan_for):
@@ -142,9 +143,10 @@ def test_kms_keys_must_be_key_arns(rejection_for):
 
 def test_oidc_provider_arn_is_validated(rejection_for):
     rejection = rejection_for(COMPONENT, "bad_oidc_arn")
+    # modules/irsa-role validates it (the component's own copy is gone).
     rejection.assert_rule(
-        "var.oidc_provider_arn",
+        "module.role.var.oidc_provider_arn",
         "oidc_provider_arn must be an IAM OIDC provider ARN: "
         "arn:aws:iam::<account>:oidc-provider/<issuer host and path>.",
     )
-    rejection.assert_only("var.oidc_provider_arn")
+    rejection.assert_only("module.role.var.oidc_provider_arn")

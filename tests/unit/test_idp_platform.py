@@ -8,6 +8,10 @@ BUCKET = "idp-dev-techdocs-123456789012"
 SECRET_PATTERN = (
     "arn:aws:secretsmanager:us-east-1:123456789012:secret:idp-dev/portal/database-??????"
 )
+# The shared modules the component is built from (modules/): addresses inside their calls.
+KEY = "module.kms.aws_kms_key.this"
+TECHDOCS = "module.techdocs_bucket[0]"
+ROLE = "module.portal_role[0].aws_iam_role.this"
 
 
 def _as_list(value):
@@ -16,10 +20,10 @@ def _as_list(value):
 
 def test_techdocs_bucket_private_encrypted_versioned(plan_for):
     plan = plan_for(COMPONENT)
-    plan.assert_attr("aws_s3_bucket.techdocs[0]", "bucket", BUCKET)
-    plan.assert_attr("aws_s3_bucket.techdocs[0]", "force_destroy", False)
+    plan.assert_attr(f"{TECHDOCS}.aws_s3_bucket.this", "bucket", BUCKET)
+    plan.assert_attr(f"{TECHDOCS}.aws_s3_bucket.this", "force_destroy", False)
     plan.assert_subset(
-        "aws_s3_bucket_public_access_block.techdocs[0]",
+        f"{TECHDOCS}.aws_s3_bucket_public_access_block.this",
         {
             "block_public_acls": True,
             "block_public_policy": True,
@@ -28,31 +32,38 @@ def test_techdocs_bucket_private_encrypted_versioned(plan_for):
         },
     )
     plan.assert_attr(
-        "aws_s3_bucket_ownership_controls.techdocs[0]",
+        f"{TECHDOCS}.aws_s3_bucket_ownership_controls.this",
         "rule[0].object_ownership",
         "BucketOwnerEnforced",
     )
-    sse = plan["aws_s3_bucket_server_side_encryption_configuration.techdocs[0]"]["rule"][0]
+    sse = plan[f"{TECHDOCS}.aws_s3_bucket_server_side_encryption_configuration.this"]["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
-    assert plan["aws_s3_bucket_server_side_encryption_configuration.techdocs[0]"].is_unknown(
+    assert plan[f"{TECHDOCS}.aws_s3_bucket_server_side_encryption_configuration.this"].is_unknown(
         "rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id"
     )
     assert sse["bucket_key_enabled"] is True
     plan.assert_attr(
-        "aws_s3_bucket_versioning.techdocs[0]", "versioning_configuration[0].status", "Enabled"
+        f"{TECHDOCS}.aws_s3_bucket_versioning.this", "versioning_configuration[0].status", "Enabled"
     )
-    rule = plan["aws_s3_bucket_lifecycle_configuration.techdocs[0]"]["rule"][0]
+    rule = plan[f"{TECHDOCS}.aws_s3_bucket_lifecycle_configuration.this[0]"]["rule"][0]
     assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == 30
     plan.assert_absent("aws_s3_bucket_logging")
 
 
 def test_techdocs_bucket_is_tls_only(plan_for):
     plan = plan_for(COMPONENT)
-    statement = plan["data.aws_iam_policy_document.techdocs[0]"].json("json")["Statement"][0]
+    policy = plan[f"{TECHDOCS}.data.aws_iam_policy_document.this"].json("json")
+    statement = policy["Statement"][0]
     assert statement["Effect"] == "Deny"
     assert statement["Principal"] == "*"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert sorted(statement["Resource"]) == [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]
+    # The s3-bucket module's own rules come with it: TLS 1.2 and SSE-KMS uploads only.
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "DenyInsecureTransport",
+        "DenyOutdatedTLS",
+        "DenyNonKmsEncryption",
+    ]
 
 
 def test_kms_key_rotated(plan_for):
@@ -85,10 +96,10 @@ def test_database_secret_encrypted_and_value_left_out_of_band(plan_for):
 
 def test_portal_role_trust_and_least_privilege(plan_for):
     plan = plan_for(COMPONENT)
-    trust = plan["aws_iam_role.portal[0]"].json("assume_role_policy")["Statement"]
+    trust = plan[ROLE].json("assume_role_policy")["Statement"]
     assert trust == [
         {
-            "Sid": "PortalServiceAccount",
+            "Sid": "ServiceAccountsOfThisCluster",
             "Effect": "Allow",
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
@@ -140,8 +151,10 @@ def test_prod_with_credentials_rotation_and_logging(plan_for):
         == "arn:aws:lambda:us-east-1:123456789012:function:rds-rotation"
     )
     assert rotation["rotation_rules"][0]["automatically_after_days"] == 30
-    plan.assert_attr("aws_s3_bucket_logging.techdocs[0]", "target_bucket", "idp-prod-access-logs")
-    plan.assert_tags("aws_kms_key.this", {"Environment": "prod"})
+    plan.assert_attr(
+        f"{TECHDOCS}.aws_s3_bucket_logging.this[0]", "target_bucket", "idp-prod-access-logs"
+    )
+    plan.assert_tags(KEY, {"Environment": "prod"})
 
 
 def test_toggles_off(plan_for):
@@ -153,7 +166,7 @@ def test_toggles_off(plan_for):
         "aws_iam_role_policy",
     ):
         plan.assert_absent(resource_type)
-    plan.assert_actions("aws_iam_role.portal[0]", "create")
+    plan.assert_actions(ROLE, "create")
     assert plan.outputs["techdocs_bucket_name"] is None
     assert plan.outputs["database_secret_arn"] is None
     assert plan.outputs["ecr_repository_url"] is None

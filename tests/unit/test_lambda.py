@@ -185,7 +185,7 @@ def test_prod_vpc_code_signing_and_alarm_actions(plan_for):
     plan.assert_unknown(FN, "code_signing_config_arn")
     signing = plan["aws_lambda_code_signing_config.this[0]"]
     assert signing["policies"][0]["untrusted_artifact_on_deployment"] == "Enforce"
-    assert plan["aws_cloudwatch_log_group.this"]["retention_in_days"] == 365
+    assert plan["module.log_group.aws_cloudwatch_log_group.this"]["retention_in_days"] == 365
     for alarm in plan.of_type("aws_cloudwatch_metric_alarm"):
         assert alarm["alarm_actions"] == ["arn:aws:sns:us-east-1:123456789012:alerts"]
         assert alarm["ok_actions"] == ["arn:aws:sns:us-east-1:123456789012:alerts"]
@@ -217,7 +217,7 @@ def test_toggles_off(plan_for):
     assert plan.outputs["dlq_arn"] is None
     assert plan.outputs["alarm_arns"] == {}
     # Logs stay encrypted and retained whatever the toggles.
-    assert plan["aws_cloudwatch_log_group.this"]["retention_in_days"] == 30
+    assert plan["module.log_group.aws_cloudwatch_log_group.this"]["retention_in_days"] == 30
 
 
 def test_zero_reserved_concurrency_is_refused(rejection_for):

@@ -224,10 +224,10 @@ def test_instance_is_encrypted_private_monitored_and_logged(plan_for):
     for path in ("kms_key_id", "performance_insights_kms_key_id", "monitoring_role_arn"):
         assert db.is_unknown(path), f"{path} should reference the component's resources"
     config = _config_resource(plan, "aws_db_instance.this")["expressions"]
-    assert "aws_kms_key.this.arn" in config["kms_key_id"]["references"]
-    assert "aws_kms_key.this.arn" in config["performance_insights_kms_key_id"]["references"]
+    assert "module.kms.key_arn" in config["kms_key_id"]["references"]
+    assert "module.kms.key_arn" in config["performance_insights_kms_key_id"]["references"]
     for group in ("postgresql", "upgrade"):
-        log = plan[f'aws_cloudwatch_log_group.db["{group}"]']
+        log = plan[f'module.db_log_group["{group}"].aws_cloudwatch_log_group.this']
         assert log["name"] == f"/aws/rds/instance/orders-dev/{group}"
         assert log.is_unknown("kms_key_id")
 
@@ -277,8 +277,8 @@ def test_mysql_engine_defaults(plan_for):
         },
     )
     plan.assert_tags("aws_db_instance.this", {"Team": "payments", "Tier": "data"})
-    plan.assert_tags("aws_kms_key.this", {"Team": "payments"})
-    assert "Tier" not in plan["aws_kms_key.this"].tags
+    plan.assert_tags("module.kms.aws_kms_key.this", {"Team": "payments"})
+    assert "Tier" not in plan["module.kms.aws_kms_key.this"].tags
     rule = plan["aws_vpc_security_group_ingress_rule.from_rotation[0]"]
     assert (rule["from_port"], rule["to_port"]) == (3306, 3306)
 
@@ -300,8 +300,8 @@ def test_database_security_group_admits_only_listed_clients(plan_for):
 
 def test_kms_key_rotates_and_limits_log_encryption_to_this_component(plan_for):
     plan = plan_for("rds", "default")
-    plan.assert_attr("aws_kms_key.this", "enable_key_rotation", True)
-    policy = plan["aws_kms_key.this"].json("policy")
+    plan.assert_attr("module.kms.aws_kms_key.this", "enable_key_rotation", True)
+    policy = plan["module.kms.aws_kms_key.this"].json("policy")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsOfThisComponent")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     arns = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
@@ -316,7 +316,7 @@ def test_secret_is_encrypted_with_the_component_key(plan_for):
     assert secret["name"] == "rds/orders-dev/master"
     assert secret.is_unknown("kms_key_id")
     refs = _config_resource(plan, "aws_secretsmanager_secret.this")["expressions"]["kms_key_id"]
-    assert "aws_kms_key.this.arn" in refs["references"]
+    assert "module.kms.key_arn" in refs["references"]
 
 
 def test_rotation_every_30_days_by_the_python312_function_in_the_vpc(plan_for):
@@ -380,7 +380,7 @@ def test_rotation_role_is_least_privilege(plan_for):
         ],
         ["aws_secretsmanager_secret.this.arn", "aws_secretsmanager_secret.this"],
     )
-    assert statements["UseTheKey"][1] == ["aws_kms_key.this.arn", "aws_kms_key.this"]
+    assert statements["UseTheKey"][1] == ["module.kms.key_arn", "module.kms"]
     wildcard = sorted(sid for sid, (_, res) in statements.items() if res == ["*"])
     assert wildcard == ["GeneratePasswords", "Tracing"]  # no resource-level permissions exist
     assert statements["GeneratePasswords"][0] == ["secretsmanager:GetRandomPassword"]
@@ -393,7 +393,7 @@ def test_rotation_role_is_least_privilege(plan_for):
 
 
 def test_rotation_log_group_is_encrypted_with_seed_retention(plan_for):
-    log = plan_for("rds", "default")["aws_cloudwatch_log_group.rotation[0]"]
+    log = plan_for("rds", "default")["module.rotation_log_group[0].aws_cloudwatch_log_group.this"]
     assert log["name"] == "/aws/lambda/orders-dev-rds-rotation"
     assert log["retention_in_days"] == 7
     assert log.is_unknown("kms_key_id")
@@ -418,7 +418,7 @@ def test_rotation_alarms_on_errors_and_near_timeout_duration(plan_for):
 
 def test_rotation_events_go_to_a_kms_encrypted_topic(plan_for):
     plan = plan_for("rds", "default")
-    topic = plan["aws_sns_topic.rotation[0]"]
+    topic = plan["module.rotation_topic[0].aws_sns_topic.this"]
     assert topic.is_unknown("kms_master_key_id")
     pattern = plan["aws_cloudwatch_event_rule.rotation[0]"].json("event_pattern")
     assert pattern["source"] == ["aws.secretsmanager"]
@@ -432,7 +432,7 @@ def test_rotation_events_go_to_a_kms_encrypted_topic(plan_for):
         {"prefix": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds/orders-dev/master-"}
     ]
     assert plan["aws_cloudwatch_event_target.rotation[0]"].is_unknown("arn")
-    statement = plan["aws_kms_key.this"].json("policy")["Statement"]
+    statement = plan["module.kms.aws_kms_key.this"].json("policy")["Statement"]
     publish = next(s for s in statement if s["Sid"] == "PublishToEncryptedTopic")
     assert sorted(publish["Principal"]["Service"]) == [
         "cloudwatch.amazonaws.com",
@@ -454,7 +454,7 @@ def test_existing_topic_is_used_and_alarms_can_be_turned_off(plan_for):
         == "arn:aws:sns:us-east-1:123456789012:platform-alerts"
     )
     assert "PublishToEncryptedTopic" not in {
-        s["Sid"] for s in plan["aws_kms_key.this"].json("policy")["Statement"]
+        s["Sid"] for s in plan["module.kms.aws_kms_key.this"].json("policy")["Statement"]
     }
 
 
@@ -482,11 +482,11 @@ def test_rotation_off_removes_every_rotation_resource(plan_for):
 def test_one_topic_at_a_time(rejection_for):
     rejection = rejection_for("rds", "two_topics")
     rejection.assert_rule(
-        "aws_sns_topic.rotation",
+        "aws_cloudwatch_event_target.rotation",
         "Choose one rotation topic: set create_rotation_sns_topic = false to use "
         "rotation_sns_topic_arn, or remove rotation_sns_topic_arn.",
     )
-    rejection.assert_only("aws_sns_topic.rotation")
+    rejection.assert_only("aws_cloudwatch_event_target.rotation")
 
 
 def test_planning_without_the_rotation_package_says_how_to_build_it(planner):

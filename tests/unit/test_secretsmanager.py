@@ -24,7 +24,7 @@ def test_every_secret_uses_the_cmk_and_a_recovery_window(plan_for):
     plan.assert_attr(API_KEY, "recovery_window_in_days", 30)
     key = plan.one("aws_kms_key")
     assert key["enable_key_rotation"] is True
-    key_policy = json.loads(plan["data.aws_iam_policy_document.kms"]["json"])
+    key_policy = json.loads(plan["module.kms.data.aws_iam_policy_document.this"]["json"])
     via = next(
         s for s in key_policy["Statement"] if s["Sid"] == "UseThroughSecretsManagerInThisAccount"
     )
@@ -66,7 +66,7 @@ def test_named_readers_are_allowed_and_can_decrypt(plan_for):
         "secretsmanager:GetSecretValue",
     ]
     assert len(_policy(plan, "db/app")["Statement"]) == 1
-    key_policy = json.loads(plan["data.aws_iam_policy_document.kms"]["json"])
+    key_policy = json.loads(plan["module.kms.data.aws_iam_policy_document.this"]["json"])
     readers = next(
         s for s in key_policy["Statement"] if s["Sid"] == "ReadersDecryptThroughSecretsManager"
     )
@@ -205,21 +205,30 @@ def test_each_secrets_validation_rejects_with_a_fix_it_message(rejection_for, sc
 
 
 @pytest.mark.parametrize(
-    ("rule", "message"),
+    ("scenario", "rule", "message"),
     [
         (
+            "bad_inputs",
             "var.organization_id",
             "organization_id must look like o-abc123defg (10-32 lower-case letters or digits after o-).",
         ),
-        ("var.allowed_account_ids", "allowed_account_ids must be 12-digit AWS account IDs."),
         (
-            "var.kms_key_deletion_window_in_days",
-            "kms_key_deletion_window_in_days must be between 7 and 30.",
+            "bad_inputs",
+            "var.allowed_account_ids",
+            "allowed_account_ids must be 12-digit AWS account IDs.",
+        ),
+        # modules/kms-key validates the window now; a module's validation runs only once the
+        # root inputs are valid, so it has a scenario of its own.
+        (
+            "kms_window_out_of_range",
+            "module.kms.var.deletion_window_in_days",
+            "kms_key_deletion_window_in_days must be between 7 and 30 (the waiting period AWS "
+            "KMS allows before a key is deleted).",
         ),
     ],
 )
-def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, message):
-    rejection_for("secretsmanager", "bad_inputs").assert_rule(rule, message)
+def test_each_validation_rejects_with_a_fix_it_message(rejection_for, scenario, rule, message):
+    rejection_for("secretsmanager", scenario).assert_rule(rule, message)
 
 
 def test_a_managed_secret_needs_its_value(rejection_for):

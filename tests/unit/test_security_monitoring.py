@@ -9,6 +9,12 @@ pytestmark = pytest.mark.unit
 ACCOUNT = "123456789012"
 BUCKET_ARN = f"arn:aws:s3:::secmon-dev-security-logs-{ACCOUNT}"
 TRAIL_ARN = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/secmon-dev"
+# The shared modules the component is built from (modules/): addresses inside their calls.
+KEY_POLICY = "module.kms.data.aws_iam_policy_document.this"
+BUCKET = "module.logs_bucket[0]"
+BUCKET_POLICY = f"{BUCKET}.data.aws_iam_policy_document.this"  # the module's rules + deliveries
+LOG_GROUP = "module.cloudtrail_log_group[0].aws_cloudwatch_log_group.this"
+TOPIC_POLICY = "module.findings_topic[0].data.aws_iam_policy_document.this"
 
 
 def _doc(plan, address):
@@ -126,7 +132,7 @@ def test_config_recorder_and_encrypted_delivery(plan_for):
 def test_logs_bucket_is_private_encrypted_and_tls_only(plan_for):
     plan = plan_for("security-monitoring")
     plan.assert_subset(
-        "aws_s3_bucket_public_access_block.logs[0]",
+        f"{BUCKET}.aws_s3_bucket_public_access_block.this",
         {
             "block_public_acls": True,
             "block_public_policy": True,
@@ -134,24 +140,29 @@ def test_logs_bucket_is_private_encrypted_and_tls_only(plan_for):
             "restrict_public_buckets": True,
         },
     )
-    sse = plan["aws_s3_bucket_server_side_encryption_configuration.logs[0]"]["rule"][0]
+    sse = plan[f"{BUCKET}.aws_s3_bucket_server_side_encryption_configuration.this"]["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert sse["apply_server_side_encryption_by_default"][0]["kms_master_key_id"] is not None
     plan.assert_attr(
-        "aws_s3_bucket_versioning.logs[0]", "versioning_configuration[0].status", "Enabled"
+        f"{BUCKET}.aws_s3_bucket_versioning.this", "versioning_configuration[0].status", "Enabled"
     )
-    plan.assert_attr("aws_s3_bucket.logs[0]", "force_destroy", False)
-    statements = _sids(_doc(plan, "data.aws_iam_policy_document.logs_bucket[0]"))
+    plan.assert_attr(f"{BUCKET}.aws_s3_bucket.this", "force_destroy", False)
+    statements = _sids(_doc(plan, BUCKET_POLICY))
     deny = statements["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {
         "Bool": {"aws:SecureTransport": "false"}
     }
     assert sorted(deny["Resource"]) == [BUCKET_ARN, f"{BUCKET_ARN}/*"]
+    # The s3-bucket module's own rules come with it: TLS 1.2 and SSE-KMS uploads only.
+    assert statements["DenyOutdatedTLS"]["Condition"] == {
+        "NumericLessThan": {"s3:TlsVersion": "1.2"}
+    }
+    assert statements["DenyNonKmsEncryption"]["Action"] == "s3:PutObject"
 
 
 def test_bucket_policy_lets_config_and_cloudtrail_write_for_this_account_only(plan_for):
     plan = plan_for("security-monitoring")
-    statements = _sids(_doc(plan, "data.aws_iam_policy_document.logs_bucket[0]"))
+    statements = _sids(_doc(plan, BUCKET_POLICY))
     delivery = statements["AWSConfigBucketDelivery"]
     assert delivery["Principal"] == {"Service": "config.amazonaws.com"}
     assert delivery["Resource"] == f"{BUCKET_ARN}/config/AWSLogs/{ACCOUNT}/Config/*"
@@ -181,7 +192,7 @@ def test_cloudtrail_is_multi_region_validated_encrypted_and_sent_to_logs(plan_fo
     assert trail["s3_bucket_name"] == f"secmon-dev-security-logs-{ACCOUNT}"
     assert trail.is_unknown("kms_key_id")
     assert trail.is_unknown("cloud_watch_logs_group_arn")
-    log_group = plan["aws_cloudwatch_log_group.cloudtrail[0]"]
+    log_group = plan[LOG_GROUP]
     assert log_group["retention_in_days"] == 365
     assert log_group.is_unknown("kms_key_id")
     logs = _doc(plan, "data.aws_iam_policy_document.cloudtrail_logs")["Statement"][0]
@@ -190,7 +201,7 @@ def test_cloudtrail_is_multi_region_validated_encrypted_and_sent_to_logs(plan_fo
 
 
 def test_key_policy_scopes_each_service(plan_for):
-    statements = _sids(_doc(plan_for("security-monitoring"), "data.aws_iam_policy_document.kms"))
+    statements = _sids(_doc(plan_for("security-monitoring"), KEY_POLICY))
     trail = statements["CloudTrailEncryptsLogs"]
     assert trail["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN}
     logs = statements["CloudWatchLogsEncryptsLogGroups"]
@@ -237,10 +248,10 @@ def test_critical_and_high_securityhub_findings_go_to_the_topic(plan_for):
 def test_findings_topic_is_encrypted_and_only_our_rules_publish(plan_for):
     plan = plan_for("security-monitoring")
     assert plan.one("aws_sns_topic").is_unknown("kms_master_key_id")
-    statements = _sids(_doc(plan, "data.aws_iam_policy_document.findings_topic"))
+    statements = _sids(_doc(plan, TOPIC_POLICY))
     events = statements["EventBridgeRulesPublish"]
     assert events["Principal"] == {"Service": "events.amazonaws.com"}
-    assert sorted(events["Condition"]["ArnEquals"]["aws:SourceArn"]) == [
+    assert sorted(events["Condition"]["ArnLike"]["aws:SourceArn"]) == [
         f"arn:aws:events:us-east-1:{ACCOUNT}:rule/secmon-dev-guardduty-findings",
         f"arn:aws:events:us-east-1:{ACCOUNT}:rule/secmon-dev-securityhub-findings",
     ]
@@ -340,14 +351,6 @@ def test_prod_rules(rejection_for, rule, message):
         ("var.logs_retention_days", "logs_retention_days must be at least 90."),
         ("var.logs_glacier_transition_days", "logs_glacier_transition_days must be at least 30."),
         (
-            "var.cloudtrail_log_group_retention_days",
-            "cloudtrail_log_group_retention_days must be a CloudWatch Logs retention value such as 90, 365 or 731.",
-        ),
-        (
-            "var.kms_key_deletion_window_in_days",
-            "kms_key_deletion_window_in_days must be between 7 and 30.",
-        ),
-        (
             "var.guardduty_min_severity",
             "guardduty_min_severity must be between 1 and 8.9 (7 = High).",
         ),
@@ -366,10 +369,37 @@ def test_each_validation_rejects_with_a_fix_it_message(rejection_for, rule, mess
     rejection_for("security-monitoring", "bad_inputs").assert_rule(rule, message)
 
 
+# The shared modules validate retention and the deletion window; their rules run only once the
+# component's own validations pass, hence a scenario of their own.
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "module.cloudtrail_log_group.var.retention_in_days",
+            "Log retention must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, "
+            "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.",
+        ),
+        (
+            "module.kms.var.deletion_window_in_days",
+            "kms_key_deletion_window_in_days must be between 7 and 30 (the waiting period AWS KMS "
+            "allows before a key is deleted).",
+        ),
+    ],
+)
+def test_module_validations_reject_with_a_fix_it_message(rejection_for, rule, message):
+    rejection = rejection_for("security-monitoring", "bad_module_inputs")
+    rejection.assert_rule(rule, message)
+    rejection.assert_only(
+        "module.cloudtrail_log_group.var.retention_in_days",
+        "module.kms.var.deletion_window_in_days",
+    )
+
+
 def test_logs_reach_glacier_before_expiry(rejection_for):
     rejection = rejection_for("security-monitoring", "glacier_after_expiry")
     rejection.assert_rule(
-        "aws_s3_bucket_lifecycle_configuration.logs",
-        "Logs must reach Glacier before they expire: set logs_glacier_transition_days below logs_retention_days.",
+        "module.logs_bucket.var.lifecycle_rules",
+        "lifecycle_rules: every transition must happen before the objects expire (transition days "
+        "below expiration_days), or the objects are deleted before they move.",
     )
-    rejection.assert_only("aws_s3_bucket_lifecycle_configuration.logs")
+    rejection.assert_only("module.logs_bucket.var.lifecycle_rules")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -41,6 +42,14 @@ PUBLIC_RULES = ["custom.tcp.80-80.::/0", "https_from_alb.0.0.0.0/0", "https_from
 
 def ingress(plan) -> dict[str, Any]:
     return {rc.index: rc for rc in plan.of_type("aws_vpc_security_group_ingress_rule")}
+
+
+def log_groups(plan) -> dict[str, Any]:
+    """The audit log groups by key: one modules/log-group call each, module.audit_log_groups["<key>"]."""
+    return {
+        re.fullmatch(r'module\.audit_log_groups\["(.+)"\]', rc.module_address)[1]: rc
+        for rc in plan.of_type("aws_cloudwatch_log_group")
+    }
 
 
 def statement(policy: dict, sid: str) -> dict:
@@ -346,7 +355,7 @@ def test_public_ingress_rule_selects_internet_ranges_in_any_array_position(plan_
 
 def test_log_groups_are_kms_encrypted_with_seed_retention(plan_for):
     plan = plan_for("securitygroup")
-    groups = {rc.index: rc for rc in plan.of_type("aws_cloudwatch_log_group")}
+    groups = log_groups(plan)
     assert {k: g["name"] for k, g in groups.items()} == {
         "changes": "/aws/events/app-dev/security-group-changes",
         "public_ingress": "/aws/events/app-dev/security-group-public-ingress",
@@ -365,6 +374,7 @@ def test_log_groups_are_kms_encrypted_with_seed_retention(plan_for):
 def test_kms_key_serves_only_the_audit_log_groups(plan_for):
     key = plan_for("securitygroup").one("aws_kms_key")
     assert key["enable_key_rotation"] is True
+    assert key["deletion_window_in_days"] == 30  # kms_key_deletion_window_in_days
     logs = statement(key.json("policy"), "CloudWatchLogsAuditLogGroupsOnly")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     arns = logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
@@ -433,6 +443,14 @@ def test_public_ingress_alarm_fires_on_one_event_to_an_encrypted_topic(plan_for)
     assert alarm["treat_missing_data"] == "notBreaching"
     topic = plan.one("aws_sns_topic")
     assert topic.is_unknown("kms_master_key_id")
+    publish = statement(plan.one("aws_sns_topic_policy").json("policy"), "CloudWatchAlarmsPublish")
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {
+            "aws:SourceArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:"
+            "app-dev-security-group-public-ingress"
+        },
+    }
     statement(plan.one("aws_kms_key").json("policy"), "CloudWatchAlarmsPublishToEncryptedTopic")
     assert plan.outputs["public_ingress_alarm_name"] == "app-dev-security-group-public-ingress"
 
@@ -497,6 +515,18 @@ def test_prod_keeps_audit_logs_a_year(rejection_for):
     rejection.assert_only("var.log_retention_days")
 
 
+def test_retention_must_be_a_value_cloudwatch_accepts(rejection_for):
+    rejection = rejection_for("securitygroup", "bad_retention")
+    rule = "module.audit_log_groups.var.retention_in_days"  # modules/log-group validates it
+    rejection.assert_rule(
+        rule,
+        "Log retention must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, "
+        "60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 "
+        "days.",
+    )
+    rejection.assert_only(rule)
+
+
 INVALID = [
     ("var.vpc_id", "vpc_id must be a VPC ID such as vpc-0123456789abcdef0."),
     ("var.vpc_cidr_block", "vpc_cidr_block must be an IPv4 CIDR such as 10.0.0.0/16, or null."),
@@ -528,12 +558,6 @@ INVALID = [
         "var.egress_rules",
         "Each egress_rules entry needs a destination: cidr_blocks, "
         "ipv6_cidr_blocks, destination_security_group_id or prefix_list_id.",
-    ),
-    (
-        "var.log_retention_days",
-        "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, "
-        "150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 "
-        "or 3653.",
     ),
     (
         "var.alarm_sns_topic_arn",

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.unit
 ACCOUNT = "123456789012"  # the emulator's account
 LOG_GROUP = "/aws/vpc-flow-logs/core-dev"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{LOG_GROUP}"
+# Addresses inside the shared modules (modules/log-group, modules/s3-bucket).
+LOG_GROUP_ADDRESS = "module.flow_logs_log_group[0].aws_cloudwatch_log_group.this"
+ARCHIVE = "module.flow_logs_archive[0]"
 FLOW_LOGS = Path(__file__).parents[1] / "harness" / "fixtures" / "flow-logs"
 DETECTORS = {"ssh_attempts", "rdp_attempts", "rejected_connections", "large_transfers", "port_scan"}
 LOG_FORMAT = (
@@ -154,13 +157,11 @@ def test_flow_log_captures_all_traffic_in_the_declared_format(plan_for):
 
 def test_log_group_is_kms_encrypted_with_seed_retention(plan_for):
     plan = plan_for("vpc")
-    plan.assert_subset(
-        "aws_cloudwatch_log_group.flow_logs[0]", {"name": LOG_GROUP, "retention_in_days": 30}
-    )
-    plan.assert_unknown("aws_cloudwatch_log_group.flow_logs[0]", "kms_key_id")
+    plan.assert_subset(LOG_GROUP_ADDRESS, {"name": LOG_GROUP, "retention_in_days": 30})
+    plan.assert_unknown(LOG_GROUP_ADDRESS, "kms_key_id")
     assert plan.outputs["flow_logs_log_group_name"] == LOG_GROUP
     prod = plan_for("vpc", "prod")
-    prod.assert_attr("aws_cloudwatch_log_group.flow_logs[0]", "retention_in_days", 365)
+    prod.assert_attr(LOG_GROUP_ADDRESS, "retention_in_days", 365)
     prod.assert_attr("aws_flow_log.this[0]", "max_aggregation_interval", 60)
 
 
@@ -168,6 +169,7 @@ def test_kms_key_lets_cloudwatch_logs_use_it_only_for_this_log_group(plan_for):
     plan = plan_for("vpc")
     key = plan.one("aws_kms_key")
     assert key["enable_key_rotation"] is True
+    assert key["deletion_window_in_days"] == 30  # kms_key_deletion_window_in_days
     policy = key.json("policy")
     logs = statement(policy, "CloudWatchLogsThisLogGroupOnly")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
@@ -266,6 +268,14 @@ def test_created_alarm_topic_is_kms_encrypted(plan_for):
     topic = plan.one("aws_sns_topic")
     assert topic["name"] == "core-dev-flow-logs-alarms"
     assert topic.is_unknown("kms_master_key_id")
+    publish = statement(plan.one("aws_sns_topic_policy").json("policy"), "CloudWatchAlarmsPublish")
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {
+            "aws:SourceArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:core-dev-flow-logs-*"
+        },
+    }
 
 
 def test_alarms_notify_an_existing_topic_when_given(plan_for):
@@ -342,13 +352,13 @@ def test_s3_archive_is_encrypted_versioned_and_private(plan_for):
     assert bucket["bucket"] == f"core-prod-flow-logs-{ACCOUNT}"
     assert bucket["force_destroy"] is False
     plan.assert_attr(
-        "aws_s3_bucket_versioning.flow_logs[0]", "versioning_configuration[0].status", "Enabled"
+        f"{ARCHIVE}.aws_s3_bucket_versioning.this", "versioning_configuration[0].status", "Enabled"
     )
-    sse = plan["aws_s3_bucket_server_side_encryption_configuration.flow_logs[0]"]["rule"][0]
+    sse = plan[f"{ARCHIVE}.aws_s3_bucket_server_side_encryption_configuration.this"]["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert sse["bucket_key_enabled"] is True
     plan.assert_subset(
-        "aws_s3_bucket_public_access_block.flow_logs[0]",
+        f"{ARCHIVE}.aws_s3_bucket_public_access_block.this",
         {
             "block_public_acls": True,
             "block_public_policy": True,
@@ -364,8 +374,10 @@ def test_s3_archive_is_encrypted_versioned_and_private(plan_for):
 
 def test_s3_archive_policy_is_tls_only_and_lets_log_delivery_write(plan_for):
     plan = plan_for("vpc", "prod")
-    policy = plan["data.aws_iam_policy_document.flow_logs_bucket[0]"]
-    statements = {s["sid"]: s for s in policy["statement"]}
+    # The module's own statements, then the component's delivery statements it passes in.
+    own = plan[f"{ARCHIVE}.data.aws_iam_policy_document.own"]
+    delivery = plan["data.aws_iam_policy_document.flow_logs_bucket_delivery[0]"]
+    statements = {s["sid"]: s for s in own["statement"] + delivery["statement"]}
     deny = statements["DenyInsecureTransport"]
     assert deny["effect"] == "Deny" and deny["actions"] == ["s3:*"]
     assert deny["condition"][0] == {
@@ -379,14 +391,22 @@ def test_s3_archive_policy_is_tls_only_and_lets_log_delivery_write(plan_for):
         conditions = {c["variable"]: c["values"] for c in stmt["condition"]}
         assert conditions["aws:SourceAccount"] == [ACCOUNT]
         assert conditions["aws:SourceArn"] == [f"arn:aws:logs:us-east-1:{ACCOUNT}:*"]
+    bucket_policy = plan[f"{ARCHIVE}.aws_s3_bucket_policy.this"].json("policy")
+    assert {s["Sid"] for s in bucket_policy["Statement"]} == {
+        "DenyInsecureTransport",
+        "DenyOutdatedTLS",
+        "DenyNonKmsEncryption",
+        "AWSLogDeliveryWrite",
+        "AWSLogDeliveryAclCheck",
+    }
     key_policy = plan.one("aws_kms_key").json("policy")
-    delivery = statement(key_policy, "LogDeliveryWritesEncryptedArchive")
-    assert delivery["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    key_delivery = statement(key_policy, "LogDeliveryWritesEncryptedArchive")
+    assert key_delivery["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
 
 
 def test_s3_archive_lifecycle_moves_to_ia_then_glacier_then_expires(plan_for):
     plan = plan_for("vpc", "prod")
-    [rule] = plan["aws_s3_bucket_lifecycle_configuration.flow_logs[0]"]["rule"]
+    [rule] = plan[f"{ARCHIVE}.aws_s3_bucket_lifecycle_configuration.this[0]"]["rule"]
     assert rule["status"] == "Enabled"
     assert sorted((t["days"], t["storage_class"]) for t in rule["transition"]) == [
         (90, "STANDARD_IA"),
@@ -419,8 +439,14 @@ def test_outputs(plan_for):
 
 def test_retention_must_be_a_value_cloudwatch_accepts(rejection_for):
     rejection = rejection_for("vpc", "bad_retention")
-    rejection.assert_rule("var.flow_logs_retention_days", contains="must be one of 1, 3, 5, 7")
-    rejection.assert_only("var.flow_logs_retention_days")
+    rule = "module.flow_logs_log_group.var.retention_in_days"  # modules/log-group validates it
+    rejection.assert_rule(
+        rule,
+        "Log retention must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, "
+        "60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 "
+        "days.",
+    )
+    rejection.assert_only(rule)
 
 
 def test_prod_requires_flow_logs(rejection_for):

@@ -26,21 +26,24 @@ locals {
   ))
 }
 
-resource "aws_cloudwatch_log_group" "access" {
+module "access_log_group" {
+  source = "../../../modules/log-group"
+
   name              = local.access_log_group_name
   retention_in_days = var.access_log_retention_days
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_arn       = module.logs_kms.key_arn
   tags              = merge(local.tags, { Name = local.access_log_group_name })
 }
 
 # API Gateway creates the REST execution log group on first use, unencrypted and kept
 # forever; creating it first under the name it expects gives it our key and retention.
-resource "aws_cloudwatch_log_group" "execution" {
-  count = local.create_execution_log_group ? 1 : 0
+module "execution_log_group" {
+  source = "../../../modules/log-group"
+  count  = local.create_execution_log_group ? 1 : 0
 
   name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this[0].id}/${local.stage_name}"
   retention_in_days = var.access_log_retention_days
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_arn       = module.logs_kms.key_arn
   tags              = merge(local.tags, { Name = "${local.name_prefix}-execution" })
 }
 

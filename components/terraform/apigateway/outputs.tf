@@ -25,12 +25,12 @@ output "stage_invoke_url" {
 
 output "access_log_group_name" {
   description = "Name of the KMS-encrypted access log group."
-  value       = aws_cloudwatch_log_group.access.name
+  value       = module.access_log_group.name
 }
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed key encrypting the API's log groups."
-  value       = aws_kms_key.logs.arn
+  value       = module.logs_kms.key_arn
 }
 
 output "custom_domain_target_domain_name" {

@@ -51,13 +51,13 @@ resource "aws_api_gateway_stage" "this" {
   xray_tracing_enabled = var.enable_xray_tracing
 
   access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
+    destination_arn = module.access_log_group.arn
     format          = local.access_log_format
   }
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-${local.stage_name}" }, var.api_tags)
 
-  depends_on = [aws_cloudwatch_log_group.execution, aws_api_gateway_account.this]
+  depends_on = [module.execution_log_group, aws_api_gateway_account.this]
 }
 
 resource "aws_api_gateway_method_settings" "all" {

@@ -75,14 +75,15 @@ variable "access_log_retention_days" {
   description = "Retention in days of the access (and REST execution) log groups."
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_days)
-    error_message = "access_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
-
-  validation {
     condition     = var.environment != "prod" || var.access_log_retention_days >= 365
     error_message = "Prod API access logs must be kept at least a year: set access_log_retention_days = 365 or more."
   }
+}
+
+variable "kms_key_deletion_window_in_days" {
+  type        = number
+  default     = 30
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 variable "enable_xray_tracing" {

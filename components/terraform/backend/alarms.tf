@@ -3,54 +3,21 @@
 # failed / aborted / expired jobs, vault notifications, alarms on failed and missing jobs.
 # ---------------------------------------------------------------------------------------
 
-resource "aws_sns_topic" "backup" {
-  count = local.create_backup_topic ? 1 : 0
+# Created when no topic is passed in (modules/sns-topic: KMS-encrypted with the backup key,
+# only EventBridge, AWS Backup and CloudWatch of this account may publish, over TLS only).
+module "backup_topic" {
+  source = "../../../modules/sns-topic"
+  count  = local.create_backup_topic ? 1 : 0
 
-  name              = "${local.name_prefix}-backup-events"
-  kms_master_key_id = aws_kms_key.backup[0].arn
-  tags              = merge(local.tags, { Name = "${local.name_prefix}-backup-events" })
-}
-
-data "aws_iam_policy_document" "backup_topic" {
-  count = local.create_backup_topic ? 1 : 0
-
-  statement {
-    sid     = "AllowAccountServicesToPublish"
-    actions = ["sns:Publish"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com", "backup.amazonaws.com", "cloudwatch.amazonaws.com"]
-    }
-    resources = [aws_sns_topic.backup[0].arn]
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["sns:Publish"]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    resources = [aws_sns_topic.backup[0].arn]
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_sns_topic_policy" "backup" {
-  count = local.create_backup_topic ? 1 : 0
-
-  arn    = aws_sns_topic.backup[0].arn
-  policy = data.aws_iam_policy_document.backup_topic[0].json
+  name        = "${local.name_prefix}-backup-events"
+  kms_key_arn = module.backup_kms[0].key_arn
+  publishers = [
+    {
+      sid      = "AllowAccountServicesToPublish"
+      services = ["events.amazonaws.com", "backup.amazonaws.com", "cloudwatch.amazonaws.com"]
+    },
+  ]
+  tags = merge(local.tags, { Name = "${local.name_prefix}-backup-events" })
 }
 
 resource "aws_cloudwatch_event_rule" "backup_job_problems" {
@@ -84,7 +51,7 @@ resource "aws_backup_vault_notifications" "this" {
   sns_topic_arn       = local.backup_sns_topic_arn
   backup_vault_events = var.backup_vault_notification_events
 
-  depends_on = [aws_sns_topic_policy.backup]
+  depends_on = [module.backup_topic]
 }
 
 # Any failed job is an incident. AWS Backup publishes the metric only when jobs end, so

@@ -16,7 +16,7 @@ resource "aws_backup_vault" "this" {
   count = local.create_backup ? 1 : 0
 
   name          = local.backup_vault_name
-  kms_key_arn   = aws_kms_key.backup[0].arn
+  kms_key_arn   = module.backup_kms[0].key_arn
   force_destroy = false
   tags          = merge(local.tags, { Name = local.backup_vault_name }, var.backup_vault_tags)
 }

@@ -19,7 +19,7 @@ resource "aws_dynamodb_table" "locks" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.state.arn
+    kms_key_arn = module.state_kms.key_arn
   }
 
   deletion_protection_enabled = local.lock_table_deletion_protection

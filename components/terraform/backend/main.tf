@@ -59,7 +59,7 @@ locals {
   backup_retention_max = length(local.backup_retentions) > 0 ? max(local.backup_retentions...) : 0
   backup_shortest_rule = try([for name, rule in local.backup_rules : name if rule.retention == local.backup_retention_min][0], "")
   backup_longest_rule  = try([for name, rule in local.backup_rules : name if rule.retention == local.backup_retention_max][0], "")
-  backup_sns_topic_arn = local.create_backup_topic ? try(aws_sns_topic.backup[0].arn, null) : var.backup_sns_topic_arn
+  backup_sns_topic_arn = local.create_backup_topic ? try(module.backup_topic[0].arn, null) : var.backup_sns_topic_arn
   backup_alarm_actions = local.backup_sns_topic_arn == null ? [] : [local.backup_sns_topic_arn]
   backup_vault_name    = "${local.name_prefix}-backup"
   backup_role_name     = "${local.name_prefix}-backup"

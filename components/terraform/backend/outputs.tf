@@ -1,16 +1,16 @@
 output "state_bucket_id" {
   description = "Name of the Terraform state bucket."
-  value       = aws_s3_bucket.state.id
+  value       = module.state_bucket.id
 }
 
 output "state_bucket_arn" {
   description = "ARN of the Terraform state bucket."
-  value       = aws_s3_bucket.state.arn
+  value       = module.state_bucket.arn
 }
 
 output "state_kms_key_arn" {
   description = "ARN of the KMS key encrypting the state bucket and the lock table."
-  value       = aws_kms_key.state.arn
+  value       = module.state_kms.key_arn
 }
 
 output "lock_table_name" {
@@ -35,7 +35,7 @@ output "backup_vault_arn" {
 
 output "backup_kms_key_arn" {
   description = "ARN of the KMS key encrypting the backup vault and the notification topic."
-  value       = try(aws_kms_key.backup[0].arn, null)
+  value       = try(module.backup_kms[0].key_arn, null)
 }
 
 output "backup_plan_id" {

@@ -72,15 +72,10 @@ variable "lock_table_tags" {
 # KMS
 # ---------------------------------------------------------------------------------------
 
-variable "kms_deletion_window_in_days" {
+variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period before a deleted KMS key of this component is destroyed."
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
-    error_message = "kms_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 # ---------------------------------------------------------------------------------------

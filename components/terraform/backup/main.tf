@@ -31,7 +31,7 @@ locals {
 
 resource "aws_backup_vault" "this" {
   name          = local.name_prefix
-  kms_key_arn   = aws_kms_key.backup.arn
+  kms_key_arn   = module.backup_kms.key_arn
   force_destroy = var.vault_force_destroy
   tags          = merge(local.tags, { Name = local.name_prefix }, var.vault_tags)
 }

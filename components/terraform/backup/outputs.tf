@@ -10,7 +10,7 @@ output "backup_vault_name" {
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key encrypting the vault and the notification topic."
-  value       = aws_kms_key.backup.arn
+  value       = module.backup_kms.key_arn
 }
 
 output "backup_plan_ids" {
@@ -35,7 +35,7 @@ output "backup_role_arn" {
 
 output "sns_topic_arn" {
   description = "ARN of the notification topic, or null."
-  value       = try(aws_sns_topic.notifications[0].arn, null)
+  value       = try(module.notifications_topic[0].arn, null)
 }
 
 output "restore_testing_plan_arn" {

@@ -6,7 +6,7 @@ locals {
   create_anomaly_detection = var.enable_anomaly_detection
   anomaly_immediate        = var.anomaly_subscription_frequency == "IMMEDIATE"
   anomaly_subscribers = local.anomaly_immediate ? [
-    { type = "SNS", address = aws_sns_topic.this.arn }
+    { type = "SNS", address = module.alerts_topic.arn }
   ] : [for e in var.notification_emails : { type = "EMAIL", address = e }]
 }
 
@@ -62,5 +62,5 @@ resource "aws_ce_anomaly_subscription" "this" {
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-anomalies" })
 
-  depends_on = [aws_sns_topic_policy.this]
+  depends_on = [module.alerts_topic]
 }

@@ -40,12 +40,12 @@ resource "aws_budgets_budget" "this" {
       threshold_type             = notification.value.threshold_type
       notification_type          = notification.value.notification_type
       subscriber_email_addresses = var.notification_emails
-      subscriber_sns_topic_arns  = [aws_sns_topic.this.arn]
+      subscriber_sns_topic_arns  = [module.alerts_topic.arn]
     }
   }
 
   tags = merge(local.tags, { Name = each.value.name })
 
   # The topic policy must exist before Budgets validates it can publish.
-  depends_on = [aws_sns_topic_policy.this]
+  depends_on = [module.alerts_topic]
 }

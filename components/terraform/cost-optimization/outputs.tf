@@ -1,11 +1,11 @@
 output "sns_topic_arn" {
   description = "ARN of the KMS-encrypted cost alerts topic."
-  value       = aws_sns_topic.this.arn
+  value       = module.alerts_topic.arn
 }
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key encrypting the topic."
-  value       = aws_kms_key.this.arn
+  value       = module.alerts_kms.key_arn
 }
 
 output "budget_names" {

@@ -102,12 +102,7 @@ variable "sns_topic_subscription_emails" {
 variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period, in days, before the topic's KMS key is deleted after destroy."
-
-  validation {
-    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
-    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 # policy lets the DNSSEC service use it for this account's zones only:
 # https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/access-control-managing-permissions.html#KMS-key-policy-for-DNSSEC
 # After apply, publish each zone's DS record (output dnssec_ds_records) at the parent zone.
+#
+# This key stays a plain aws_kms_key (with its own policy document and alias) instead of the
+# shared modules/kms-key: that module makes symmetric keys with rotation always on, and KMS
+# cannot rotate an asymmetric ECC_NIST_P256 SIGN_VERIFY key (nor does the module take a key
+# spec or key usage). It shares the component's kms_key_deletion_window_in_days.
 # ---------------------------------------------------------------------------------------
 data "aws_iam_policy_document" "dnssec_key" {
   count = local.enable_dnssec ? 1 : 0
@@ -64,7 +69,7 @@ resource "aws_kms_key" "dnssec" {
   description              = "${local.name_prefix} Route 53 DNSSEC key-signing key"
   customer_master_key_spec = "ECC_NIST_P256"
   key_usage                = "SIGN_VERIFY"
-  deletion_window_in_days  = 30
+  deletion_window_in_days  = var.kms_key_deletion_window_in_days
   policy                   = data.aws_iam_policy_document.dnssec_key[0].json
   tags                     = merge(local.tags, { Name = "${local.name_prefix}-route53-dnssec" })
 }

@@ -20,7 +20,7 @@ output "record_fqdns" {
 
 output "query_log_group_arns" {
   description = "ARNs of the us-east-1 query log groups, by zones key (public zones with query logging)."
-  value       = { for key, group in aws_cloudwatch_log_group.query_logs : key => group.arn }
+  value       = { for key, group in module.query_logs_log_group : key => group.arn }
 }
 
 output "dnssec_kms_key_arn" {

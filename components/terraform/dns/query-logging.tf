@@ -1,70 +1,42 @@
 # ---------------------------------------------------------------------------------------
 # Query logging for public zones. Route 53 delivers query logs only to log groups in
-# us-east-1, so these resources use the aws.us_east_1 provider (providers-global.tf):
+# us-east-1, so these resources (and the kms-key and log-group modules, through their providers
+# argument) use the aws.us_east_1 provider (providers-global.tf):
 # https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html
 # ---------------------------------------------------------------------------------------
 locals {
   query_log_group_prefix = "/aws/route53/${local.name_prefix}"
 }
 
-data "aws_iam_policy_document" "query_logs_key" {
-  count = local.enable_logs ? 1 : 0
+module "query_logs_kms" {
+  source    = "../../../modules/kms-key"
+  count     = local.enable_logs ? 1 : 0
+  providers = { aws = aws.us_east_1 }
 
-  #checkov:skip=CKV_AWS_111:Key policy: resource "*" is this key only; the root statement is the default key policy that delegates to IAM.
-  #checkov:skip=CKV_AWS_356:Key policy: resource "*" is this key only.
-  #checkov:skip=CKV_AWS_109:Key policy: resource "*" is this key only; the root statement keeps the key manageable by account administrators.
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsUse"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.us-east-1.amazonaws.com"]
-    }
-    condition {
+  alias                   = "${local.name_prefix}-route53-query-logs"
+  description             = "${local.name_prefix} Route 53 query logs"
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  service_statements = [{
+    sid        = "CloudWatchLogsUse"
+    actions    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    principals = [{ type = "Service", identifiers = ["logs.us-east-1.amazonaws.com"] }]
+    conditions = [{
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
       values   = ["arn:${local.partition}:logs:us-east-1:${local.account_id}:log-group:${local.query_log_group_prefix}/*"]
-    }
-  }
+    }]
+  }]
+  tags = merge(local.tags, { Name = "${local.name_prefix}-route53-query-logs" })
 }
 
-resource "aws_kms_key" "query_logs" {
-  count    = local.enable_logs ? 1 : 0
-  provider = aws.us_east_1
-
-  description             = "${local.name_prefix} Route 53 query logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.query_logs_key[0].json
-  tags                    = merge(local.tags, { Name = "${local.name_prefix}-route53-query-logs" })
-}
-
-resource "aws_kms_alias" "query_logs" {
-  count    = local.enable_logs ? 1 : 0
-  provider = aws.us_east_1
-
-  name          = "alias/${local.name_prefix}-route53-query-logs"
-  target_key_id = aws_kms_key.query_logs[0].key_id
-}
-
-resource "aws_cloudwatch_log_group" "query_logs" {
-  for_each = local.logged_zones
-  provider = aws.us_east_1
+module "query_logs_log_group" {
+  source    = "../../../modules/log-group"
+  for_each  = local.logged_zones
+  providers = { aws = aws.us_east_1 }
 
   name              = "${local.query_log_group_prefix}/${each.key}"
   retention_in_days = var.query_log_retention_days
-  kms_key_id        = aws_kms_key.query_logs[0].arn
+  kms_key_arn       = module.query_logs_kms[0].key_arn
   tags              = merge(local.tags, { Name = "${local.name_prefix}-${each.key}-query-logs" })
 }
 
@@ -106,7 +78,7 @@ resource "aws_route53_query_log" "this" {
 
   zone_id = aws_route53_zone.this[each.key].zone_id
   # Emulator switch (README, "Emulator switches"): the plain ARN outside emulators.
-  cloudwatch_log_group_arn = "${aws_cloudwatch_log_group.query_logs[each.key].arn}${var.query_log_group_arn_wildcard ? ":*" : ""}"
+  cloudwatch_log_group_arn = "${module.query_logs_log_group[each.key].arn}${var.query_log_group_arn_wildcard ? ":*" : ""}"
 
   depends_on = [aws_cloudwatch_log_resource_policy.query_logs]
 }

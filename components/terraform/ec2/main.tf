@@ -13,7 +13,7 @@ locals {
 
   # Null: the AWS managed aws/ebs key (volumes are encrypted either way).
   ebs_kms_key_arn = var.ebs_kms_key_arn != null ? var.ebs_kms_key_arn : (
-    local.create_ebs_kms_key ? aws_kms_key.ebs[0].arn : null
+    local.create_ebs_kms_key ? module.ebs_kms[0].key_arn : null
   )
 
   instance_profile_name = local.create_instance_profile ? aws_iam_instance_profile.this[0].name : var.instance_profile_name

@@ -211,15 +211,10 @@ variable "ebs_kms_key_arn" {
   description = "Existing KMS key for the EBS volumes (takes precedence over create_ebs_kms_key). A block device's own kms_key_id wins over both."
 }
 
-variable "kms_deletion_window_in_days" {
+variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period before the created EBS key is destroyed."
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
-    error_message = "kms_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 # ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ data "aws_iam_policy_document" "exec" {
   statement {
     sid       = "SessionEncryption"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.exec.arn]
+    resources = [module.exec_kms.key_arn]
   }
 
   dynamic "statement" {
@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "exec" {
     content {
       sid       = "SessionLogs"
       actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-      resources = ["${aws_cloudwatch_log_group.exec[0].arn}:*"]
+      resources = ["${module.exec_log_group[0].arn}:*"]
     }
   }
 

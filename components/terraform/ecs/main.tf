@@ -5,12 +5,13 @@ locals {
   create_exec_policy  = var.create_exec_policy
 }
 
-resource "aws_cloudwatch_log_group" "exec" {
-  count = local.create_exec_logs ? 1 : 0
+module "exec_log_group" {
+  source = "../../../modules/log-group"
+  count  = local.create_exec_logs ? 1 : 0
 
   name              = local.exec_log_group_name
   retention_in_days = var.exec_log_retention_days
-  kms_key_id        = aws_kms_key.exec.arn
+  kms_key_arn       = module.exec_kms.key_arn
   tags              = merge(local.tags, { Name = local.exec_log_group_name })
 }
 
@@ -24,14 +25,14 @@ resource "aws_ecs_cluster" "this" {
 
   configuration {
     execute_command_configuration {
-      kms_key_id = aws_kms_key.exec.arn
+      kms_key_id = module.exec_kms.key_arn
       # OVERRIDE sends session logs to the group below; NONE keeps no session record.
       logging = local.create_exec_logs ? "OVERRIDE" : "NONE"
 
       dynamic "log_configuration" {
         for_each = local.create_exec_logs ? [1] : []
         content {
-          cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec[0].name
+          cloud_watch_log_group_name     = module.exec_log_group[0].name
           cloud_watch_encryption_enabled = true
         }
       }

@@ -10,12 +10,12 @@ output "cluster_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed key encrypting ECS Exec sessions and their logs."
-  value       = aws_kms_key.exec.arn
+  value       = module.exec_kms.key_arn
 }
 
 output "exec_log_group_name" {
   description = "Name of the ECS Exec session log group, or null when exec logging is off."
-  value       = try(aws_cloudwatch_log_group.exec[0].name, null)
+  value       = try(module.exec_log_group[0].name, null)
 }
 
 output "exec_policy_arn" {

@@ -24,11 +24,12 @@ variable "exec_log_retention_days" {
   type        = number
   default     = 365
   description = "Retention in days of the ECS Exec session log group."
+}
 
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.exec_log_retention_days)
-    error_message = "exec_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
+variable "kms_key_deletion_window_in_days" {
+  type        = number
+  default     = 30
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 variable "default_capacity_provider_strategy" {

@@ -36,8 +36,8 @@ locals {
   create_ebs_csi_role = var.enable_ebs_csi_driver
 
   addon_role_arns = merge(
-    local.create_ebs_csi_role ? { "aws-ebs-csi-driver" = aws_iam_role.ebs_csi[0].arn } : {},
-    local.create_vpc_cni_role ? { "vpc-cni" = aws_iam_role.vpc_cni[0].arn } : {},
+    local.create_ebs_csi_role ? { "aws-ebs-csi-driver" = module.ebs_csi_role[0].arn } : {},
+    local.create_vpc_cni_role ? { "vpc-cni" = module.vpc_cni_role[0].arn } : {},
   )
 }
 

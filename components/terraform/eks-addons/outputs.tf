@@ -10,15 +10,15 @@ output "addon_versions" {
 
 output "ebs_csi_driver_role_arn" {
   description = "ARN of the EBS CSI controller's service-account role, or null when the driver is off."
-  value       = try(aws_iam_role.ebs_csi[0].arn, null)
+  value       = try(module.ebs_csi_role[0].arn, null)
 }
 
 output "ebs_csi_driver_role_name" {
   description = "Name of the EBS CSI controller's service-account role, or null when the driver is off."
-  value       = try(aws_iam_role.ebs_csi[0].name, null)
+  value       = try(module.ebs_csi_role[0].name, null)
 }
 
 output "vpc_cni_role_arn" {
   description = "ARN of the VPC CNI's service-account role, or null when off."
-  value       = try(aws_iam_role.vpc_cni[0].arn, null)
+  value       = try(module.vpc_cni_role[0].arn, null)
 }

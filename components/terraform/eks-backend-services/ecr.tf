@@ -13,7 +13,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this[0].arn
+    kms_key         = module.kms[0].key_arn
   }
 
   tags = merge(local.tags, { Name = each.value, Service = each.key })

@@ -1,40 +1,22 @@
-# One role per service, assumable only by its own service account, scoped to its own resources.
+# One role per service (modules/irsa-role), assumable only by its own service account, scoped to
+# its own resources.
 
-data "aws_iam_policy_document" "assume" {
+module "service_role" {
+  source   = "../../../modules/irsa-role"
   for_each = local.services
 
-  statement {
-    sid     = "ServiceAccount"
-    effect  = "Allow"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
+  name                     = each.value.role_name
+  description              = "Backend service ${each.key} (${each.value.namespace}/${each.value.service_account})"
+  oidc_provider_arn        = var.oidc_provider_arn
+  oidc_provider_url        = var.oidc_provider_url
+  service_accounts         = [{ namespace = each.value.namespace, name = each.value.service_account }]
+  permissions_boundary_arn = var.role_permissions_boundary_arn
+  tags                     = merge(local.tags, { Name = each.value.role_name, Service = each.key })
 
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:${each.value.namespace}:${each.value.service_account}"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  for_each = local.services
-
-  name                 = each.value.role_name
-  description          = "Backend service ${each.key} (${each.value.namespace}/${each.value.service_account})"
-  assume_role_policy   = data.aws_iam_policy_document.assume[each.key].json
-  permissions_boundary = var.role_permissions_boundary_arn
-  tags                 = merge(local.tags, { Name = each.value.role_name, Service = each.key })
+  inline_policies = merge(
+    contains(keys(local.services_with_policy), each.key) ? { "own-resources" = data.aws_iam_policy_document.service[each.key].json } : {},
+    contains(keys(local.services_using_key), each.key) ? { "component-key" = data.aws_iam_policy_document.service_kms[each.key].json } : {},
+  )
 }
 
 locals {
@@ -124,14 +106,6 @@ data "aws_iam_policy_document" "service" {
   }
 }
 
-resource "aws_iam_role_policy" "service" {
-  for_each = local.services_with_policy
-
-  name   = "own-resources"
-  role   = aws_iam_role.this[each.key].id
-  policy = data.aws_iam_policy_document.service[each.key].json
-}
-
 # Kept apart so the policy above is fully known at plan time (the key ARN is not).
 data "aws_iam_policy_document" "service_kms" {
   for_each = local.services_using_key
@@ -140,7 +114,7 @@ data "aws_iam_policy_document" "service_kms" {
     sid       = "UseComponentKeyViaSqsAndSns"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.this[0].arn]
+    resources = [module.kms[0].key_arn]
 
     condition {
       test     = "StringEquals"
@@ -148,12 +122,4 @@ data "aws_iam_policy_document" "service_kms" {
       values   = ["sqs.${var.region}.amazonaws.com", "sns.${var.region}.amazonaws.com"]
     }
   }
-}
-
-resource "aws_iam_role_policy" "service_kms" {
-  for_each = local.services_using_key
-
-  name   = "component-key"
-  role   = aws_iam_role.this[each.key].id
-  policy = data.aws_iam_policy_document.service_kms[each.key].json
 }

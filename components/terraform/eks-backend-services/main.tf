@@ -1,8 +1,7 @@
 # The AWS side of backend services on EKS: per-service queues, topics, repositories and roles.
 
 locals {
-  oidc_issuer = trimsuffix(trimprefix(var.oidc_provider_url, "https://"), "/")
-  arn_base    = "${local.partition}:%s:${var.region}:${local.account_id}"
+  arn_base = "${local.partition}:%s:${var.region}:${local.account_id}"
 
   services = {
     for name, s in var.services : name => merge(s, {

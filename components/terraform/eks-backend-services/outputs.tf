@@ -1,6 +1,6 @@
 output "service_role_arns" {
   description = "IAM role ARN of each service, by service name: annotate its service account with eks.amazonaws.com/role-arn."
-  value       = { for svc, role in aws_iam_role.this : svc => role.arn }
+  value       = { for svc, role in module.service_role : svc => role.arn }
 }
 
 output "queue_urls" {
@@ -20,7 +20,7 @@ output "dlq_arns" {
 
 output "topic_arns" {
   description = "ARN of each topic, by \"<service>.<topic>\"."
-  value       = { for k, t in aws_sns_topic.this : k => t.arn }
+  value       = { for k, t in module.topic : k => t.arn }
 }
 
 output "ecr_repository_urls" {
@@ -30,5 +30,5 @@ output "ecr_repository_urls" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key encrypting queues, topics and repositories, or null when nothing needs it."
-  value       = try(aws_kms_key.this[0].arn, null)
+  value       = try(module.kms[0].key_arn, null)
 }

@@ -1,9 +1,11 @@
-# Per-service topics, encrypted with the component's key.
+# Per-service topics, encrypted with the component's key (modules/sns-topic: its policy refuses
+# publishing over plain HTTP; the services publish through their roles' IAM policies).
 
-resource "aws_sns_topic" "this" {
+module "topic" {
+  source   = "../../../modules/sns-topic"
   for_each = local.topics
 
-  name              = each.value.name
-  kms_master_key_id = aws_kms_key.this[0].arn
-  tags              = merge(local.tags, { Name = each.value.name, Service = each.value.service })
+  name        = each.value.name
+  kms_key_arn = module.kms[0].key_arn
+  tags        = merge(local.tags, { Name = each.value.name, Service = each.value.service })
 }

@@ -6,7 +6,7 @@ resource "aws_sqs_queue" "dlq" {
   name                              = each.value.dlq_name
   fifo_queue                        = each.value.fifo
   message_retention_seconds         = var.dlq_message_retention_seconds
-  kms_master_key_id                 = aws_kms_key.this[0].arn
+  kms_master_key_id                 = module.kms[0].key_arn
   kms_data_key_reuse_period_seconds = 300
 
   # Only the service's own queue may move messages here.
@@ -25,7 +25,7 @@ resource "aws_sqs_queue" "this" {
   fifo_queue                        = each.value.fifo
   visibility_timeout_seconds        = each.value.visibility_timeout_seconds
   message_retention_seconds         = each.value.message_retention_seconds
-  kms_master_key_id                 = aws_kms_key.this[0].arn
+  kms_master_key_id                 = module.kms[0].key_arn
   kms_data_key_reuse_period_seconds = 300
 
   # Built from the DLQ's name so the wiring is visible at plan time; depends_on orders creation.

@@ -4,22 +4,12 @@
 
 variable "oidc_provider_arn" {
   type        = string
-  description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component)."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+$", var.oidc_provider_arn))
-    error_message = "oidc_provider_arn must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/<issuer host and path>."
-  }
+  description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component; modules/irsa-role validates it)."
 }
 
 variable "oidc_provider_url" {
   type        = string
-  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (oidc.eks.<region>.amazonaws.com/id/<ID>)."
-
-  validation {
-    condition     = length(trimprefix(var.oidc_provider_url, "https://")) > 0 && !strcontains(var.oidc_provider_url, "*")
-    error_message = "oidc_provider_url must be the cluster's OIDC issuer (oidc.eks.<region>.amazonaws.com/id/<ID>), without wildcards."
-  }
+  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (oidc.eks.<region>.amazonaws.com/id/<ID>; modules/irsa-role validates it)."
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -92,15 +82,10 @@ variable "role_permissions_boundary_arn" {
 # KMS
 # ---------------------------------------------------------------------------------------------
 
-variable "kms_deletion_window_in_days" {
+variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period before the KMS key is deleted (7-30 days)."
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
-    error_message = "kms_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 # ---------------------------------------------------------------------------------------------

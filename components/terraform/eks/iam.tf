@@ -32,7 +32,7 @@ data "aws_iam_policy_document" "cluster_secrets_key" {
   statement {
     sid       = "SecretsEnvelopeEncryption"
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
-    resources = [aws_kms_key.secrets.arn]
+    resources = [module.secrets_kms.key_arn]
   }
 }
 

@@ -5,7 +5,7 @@ locals {
   create_oidc_provider = var.create_oidc_provider
   create_node_group    = var.create_node_group
   create_nodes_key     = var.create_node_group && var.node_volume_kms_key_arn == null
-  node_volume_kms_key  = local.create_nodes_key ? try(aws_kms_key.nodes[0].arn, null) : var.node_volume_kms_key_arn
+  node_volume_kms_key  = local.create_nodes_key ? try(module.nodes_kms[0].key_arn, null) : var.node_volume_kms_key_arn
   node_subnet_ids      = coalesce(var.node_subnet_ids, var.subnet_ids)
 
   autoscaling_service_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
@@ -21,11 +21,13 @@ locals {
 }
 
 # EKS creates this group itself, unencrypted and kept forever, unless it already exists:
-# creating it first gives it the CMK and a retention.
-resource "aws_cloudwatch_log_group" "cluster" {
+# creating it first gives it the CMK and a retention (modules/log-group validates the retention).
+module "cluster_log_group" {
+  source = "../../../modules/log-group"
+
   name              = local.cluster_log_group_name
   retention_in_days = var.cluster_log_retention_days
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_arn       = module.logs_kms.key_arn
   tags              = merge(local.tags, { Name = local.cluster_log_group_name })
 }
 
@@ -46,7 +48,7 @@ resource "aws_eks_cluster" "this" {
   encryption_config {
     resources = ["secrets"]
     provider {
-      key_arn = aws_kms_key.secrets.arn
+      key_arn = module.secrets_kms.key_arn
     }
   }
 
@@ -69,7 +71,7 @@ resource "aws_eks_cluster" "this" {
   tags = merge(local.tags, { Name = local.cluster_name }, var.cluster_tags)
 
   depends_on = [
-    aws_cloudwatch_log_group.cluster,
+    module.cluster_log_group,
     aws_iam_role_policy_attachment.cluster,
     aws_iam_role_policy.cluster_secrets_key,
   ]

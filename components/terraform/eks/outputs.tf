@@ -45,12 +45,12 @@ output "oidc_provider_arn" {
 
 output "secrets_kms_key_arn" {
   description = "ARN of the key that envelope-encrypts Kubernetes secrets."
-  value       = aws_kms_key.secrets.arn
+  value       = module.secrets_kms.key_arn
 }
 
 output "cluster_log_group_name" {
   description = "Name of the control-plane log group."
-  value       = aws_cloudwatch_log_group.cluster.name
+  value       = module.cluster_log_group.name
 }
 
 output "node_group_arn" {

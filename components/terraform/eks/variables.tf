@@ -88,12 +88,16 @@ variable "cluster_log_types" {
 variable "cluster_log_retention_days" {
   type        = number
   default     = 365
-  description = "Retention in days of the control-plane log group."
+  description = "Retention in days of the control-plane log group: one of the values CloudWatch Logs accepts (modules/log-group validates it)."
+}
 
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cluster_log_retention_days)
-    error_message = "cluster_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
+# ---------------------------------------------------------------------------------------
+# KMS
+# ---------------------------------------------------------------------------------------
+variable "kms_key_deletion_window_in_days" {
+  type        = number
+  default     = 30
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 variable "authentication_mode" {

@@ -1,8 +1,8 @@
-# IAM role for the External Secrets Operator (IRSA): read-only access to one path of secrets.
+# IAM role for the External Secrets Operator (IRSA, modules/irsa-role): read-only access to one
+# path of secrets.
 # https://external-secrets.io/latest/provider/aws-secrets-manager/
 
 locals {
-  oidc_issuer    = trimsuffix(trimprefix(var.oidc_provider_url, "https://"), "/")
   secrets_region = coalesce(var.secrets_region, var.region)
   secrets_prefix = trim(var.secrets_path_prefix, "/ ")
   ssm_prefix     = var.ssm_parameter_path_prefix == null ? null : trim(var.ssm_parameter_path_prefix, "/ ")
@@ -17,31 +17,6 @@ locals {
     ["secretsmanager.${local.secrets_region}.amazonaws.com"],
     local.enable_ssm ? ["ssm.${local.secrets_region}.amazonaws.com"] : [],
   )
-}
-
-data "aws_iam_policy_document" "assume" {
-  statement {
-    sid     = "ExternalSecretsServiceAccount"
-    effect  = "Allow"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:${var.namespace}:${var.service_account}"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
 }
 
 data "aws_iam_policy_document" "read" {
@@ -88,17 +63,19 @@ data "aws_iam_policy_document" "read" {
   }
 }
 
-resource "aws_iam_role" "this" {
-  name                 = "${local.name_prefix}-external-secrets"
-  description          = "External Secrets Operator (${var.namespace}/${var.service_account}): read ${local.secrets_prefix}/*"
-  assume_role_policy   = data.aws_iam_policy_document.assume.json
-  max_session_duration = var.role_max_session_duration
-  permissions_boundary = var.role_permissions_boundary_arn
-  tags                 = merge(local.tags, { Name = "${local.name_prefix}-external-secrets" })
-}
+module "role" {
+  source = "../../../modules/irsa-role"
 
-resource "aws_iam_role_policy" "read" {
-  name   = "read-secrets"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.read.json
+  name                     = "${local.name_prefix}-external-secrets"
+  description              = "External Secrets Operator (${var.namespace}/${var.service_account}): read ${local.secrets_prefix}/*"
+  oidc_provider_arn        = var.oidc_provider_arn
+  oidc_provider_url        = var.oidc_provider_url
+  service_accounts         = [{ namespace = var.namespace, name = var.service_account }]
+  max_session_duration     = var.role_max_session_duration
+  permissions_boundary_arn = var.role_permissions_boundary_arn
+  tags                     = merge(local.tags, { Name = "${local.name_prefix}-external-secrets" })
+
+  inline_policies = {
+    "read-secrets" = data.aws_iam_policy_document.read.json
+  }
 }

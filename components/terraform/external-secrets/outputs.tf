@@ -1,11 +1,11 @@
 output "iam_role_arn" {
   description = "ARN of the operator's role: annotate its service account with eks.amazonaws.com/role-arn set to this."
-  value       = aws_iam_role.this.arn
+  value       = module.role.arn
 }
 
 output "iam_role_name" {
   description = "Name of the operator's role."
-  value       = aws_iam_role.this.name
+  value       = module.role.name
 }
 
 output "secrets_arn_pattern" {
@@ -20,5 +20,5 @@ output "ssm_parameter_path_arn" {
 
 output "service_account_annotation" {
   description = "Annotation to put on the operator's service account (map of key to value)."
-  value       = { "eks.amazonaws.com/role-arn" = aws_iam_role.this.arn }
+  value       = { "eks.amazonaws.com/role-arn" = module.role.arn }
 }

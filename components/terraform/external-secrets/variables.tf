@@ -4,22 +4,12 @@
 
 variable "oidc_provider_arn" {
   type        = string
-  description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component)."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+$", var.oidc_provider_arn))
-    error_message = "oidc_provider_arn must be an IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/<issuer host and path>."
-  }
+  description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component; modules/irsa-role validates it)."
 }
 
 variable "oidc_provider_url" {
   type        = string
-  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (e.g. oidc.eks.us-east-1.amazonaws.com/id/ABC)."
-
-  validation {
-    condition     = length(trimprefix(var.oidc_provider_url, "https://")) > 0 && !strcontains(var.oidc_provider_url, "*")
-    error_message = "oidc_provider_url must be the cluster's OIDC issuer (oidc.eks.<region>.amazonaws.com/id/<ID>), without wildcards."
-  }
+  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (e.g. oidc.eks.us-east-1.amazonaws.com/id/ABC; modules/irsa-role validates it)."
 }
 
 variable "namespace" {

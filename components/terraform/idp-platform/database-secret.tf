@@ -7,7 +7,7 @@ resource "aws_secretsmanager_secret" "database" {
 
   name                    = local.database_secret_name
   description             = "PostgreSQL connection of the ${local.name_prefix} developer portal (engine, host, port, dbname, username, password)"
-  kms_key_id              = aws_kms_key.this.arn
+  kms_key_id              = module.kms.key_arn
   recovery_window_in_days = var.database_secret_recovery_window_in_days
   tags                    = merge(local.tags, { Name = local.database_secret_name })
 }

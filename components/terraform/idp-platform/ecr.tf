@@ -12,7 +12,7 @@ resource "aws_ecr_repository" "portal" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this.arn
+    kms_key         = module.kms.key_arn
   }
 
   tags = merge(local.tags, { Name = local.ecr_repository_name })

@@ -10,41 +10,24 @@ locals {
   )
 }
 
-data "aws_iam_policy_document" "portal_assume" {
-  count = var.create_portal_role ? 1 : 0
+# Only the portal's service account of this cluster (STS audience) can assume the role.
+module "portal_role" {
+  source = "../../../modules/irsa-role"
+  count  = var.create_portal_role ? 1 : 0
 
-  statement {
-    sid     = "PortalServiceAccount"
-    effect  = "Allow"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
+  name                     = "${local.name_prefix}-portal"
+  description              = "Developer portal (${var.portal_namespace}/${var.portal_service_account})"
+  oidc_provider_arn        = var.oidc_provider_arn
+  oidc_provider_url        = var.oidc_provider_url
+  service_accounts         = [{ namespace = var.portal_namespace, name = var.portal_service_account }]
+  permissions_boundary_arn = var.portal_role_permissions_boundary_arn
+  tags                     = merge(local.tags, { Name = "${local.name_prefix}-portal" })
 
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:${var.portal_namespace}:${var.portal_service_account}"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "portal" {
-  count = var.create_portal_role ? 1 : 0
-
-  name                 = "${local.name_prefix}-portal"
-  description          = "Developer portal (${var.portal_namespace}/${var.portal_service_account})"
-  assume_role_policy   = data.aws_iam_policy_document.portal_assume[0].json
-  permissions_boundary = var.portal_role_permissions_boundary_arn
-  tags                 = merge(local.tags, { Name = "${local.name_prefix}-portal" })
+  # Inline policy names as before the shared module: "portal" and "portal-key".
+  inline_policies = local.create_portal_policy ? {
+    portal       = data.aws_iam_policy_document.portal[0].json
+    "portal-key" = data.aws_iam_policy_document.portal_kms[0].json
+  } : {}
 }
 
 data "aws_iam_policy_document" "portal" {
@@ -81,14 +64,6 @@ data "aws_iam_policy_document" "portal" {
   }
 }
 
-resource "aws_iam_role_policy" "portal" {
-  count = local.create_portal_policy ? 1 : 0
-
-  name   = "portal"
-  role   = aws_iam_role.portal[0].id
-  policy = data.aws_iam_policy_document.portal[0].json
-}
-
 # Kept apart so the policy above is fully known at plan time (the key ARN is not).
 data "aws_iam_policy_document" "portal_kms" {
   count = local.create_portal_policy ? 1 : 0
@@ -97,7 +72,7 @@ data "aws_iam_policy_document" "portal_kms" {
     sid       = "UsePortalKeyViaSecretsManagerAndS3"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.kms.key_arn]
 
     condition {
       test     = "StringEquals"
@@ -105,12 +80,4 @@ data "aws_iam_policy_document" "portal_kms" {
       values   = local.portal_kms_via_services
     }
   }
-}
-
-resource "aws_iam_role_policy" "portal_kms" {
-  count = local.create_portal_policy ? 1 : 0
-
-  name   = "portal-key"
-  role   = aws_iam_role.portal[0].id
-  policy = data.aws_iam_policy_document.portal_kms[0].json
 }

@@ -1,8 +1,6 @@
 # AWS footprint of an internal developer portal (Backstage-style): see README.md.
 
 locals {
-  oidc_issuer = trimsuffix(trimprefix(var.oidc_provider_url, "https://"), "/")
-
   create_techdocs_logging = var.create_techdocs_bucket && var.techdocs_access_logs_bucket != null
   create_secret_version   = var.create_database_secret && var.database_credentials != null
   create_secret_rotation  = var.create_database_secret && var.database_secret_rotation_lambda_arn != null

@@ -1,16 +1,16 @@
 output "kms_key_arn" {
   description = "ARN of the portal's KMS key (TechDocs, image repository, database secret)."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.key_arn
 }
 
 output "techdocs_bucket_name" {
   description = "TechDocs bucket (techdocs.publisher.awsS3.bucketName), or null when not created."
-  value       = try(aws_s3_bucket.techdocs[0].bucket, null)
+  value       = try(module.techdocs_bucket[0].id, null)
 }
 
 output "techdocs_bucket_arn" {
   description = "ARN of the TechDocs bucket, or null when not created."
-  value       = try(aws_s3_bucket.techdocs[0].arn, null)
+  value       = try(module.techdocs_bucket[0].arn, null)
 }
 
 output "ecr_repository_url" {
@@ -30,5 +30,5 @@ output "database_secret_name" {
 
 output "portal_role_arn" {
   description = "ARN of the portal's role: annotate its service account with eks.amazonaws.com/role-arn set to this."
-  value       = try(aws_iam_role.portal[0].arn, null)
+  value       = try(module.portal_role[0].arn, null)
 }

@@ -10,7 +10,7 @@ resource "aws_sqs_queue" "dlq" {
 
   name                              = local.dlq_name
   message_retention_seconds         = var.dlq_message_retention_seconds
-  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_master_key_id                 = module.kms.key_arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = merge(local.tags, { Name = "${local.function_name}-dlq" })
 }

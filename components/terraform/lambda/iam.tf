@@ -98,7 +98,7 @@ data "aws_iam_policy_document" "dlq_kms" {
     sid       = "EncryptDeadLetterMessages"
     effect    = "Allow"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.kms.key_arn]
 
     condition {
       test     = "StringEquals"

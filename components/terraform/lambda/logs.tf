@@ -5,10 +5,11 @@ locals {
   log_group_arn  = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${local.log_group_name}"
 }
 
-resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_338:Retention is an input (log_retention_days); a validation requires 90+ days in prod, not 1 year for every function.
+module "log_group" {
+  source = "../../../modules/log-group"
+
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Name = local.log_group_name })
 }

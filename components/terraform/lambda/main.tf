@@ -28,7 +28,7 @@ resource "aws_lambda_function" "this" {
 
   reserved_concurrent_executions = var.reserved_concurrent_executions
   code_signing_config_arn        = try(aws_lambda_code_signing_config.this[0].arn, null)
-  kms_key_arn                    = aws_kms_key.this.arn
+  kms_key_arn                    = module.kms.key_arn
 
   dynamic "environment" {
     for_each = length(var.environment_variables) > 0 ? [var.environment_variables] : []
@@ -58,7 +58,7 @@ resource "aws_lambda_function" "this" {
 
   logging_config {
     log_format = var.log_format
-    log_group  = aws_cloudwatch_log_group.this.name
+    log_group  = module.log_group.name
   }
 
   tags = merge(local.tags, { Name = local.function_name }, var.function_tags)

@@ -30,12 +30,12 @@ output "execution_role_name" {
 
 output "log_group_name" {
   description = "Name of the function's log group."
-  value       = aws_cloudwatch_log_group.this.name
+  value       = module.log_group.name
 }
 
 output "kms_key_arn" {
   description = "ARN of the KMS key for logs, dead-letter queue and environment variables."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.key_arn
 }
 
 output "dlq_arn" {

@@ -134,15 +134,10 @@ variable "execution_role_permissions_boundary_arn" {
 # KMS
 # ---------------------------------------------------------------------------------------------
 
-variable "kms_deletion_window_in_days" {
+variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period before the KMS key is deleted (7-30 days)."
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
-    error_message = "kms_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -153,11 +148,6 @@ variable "log_retention_days" {
   type        = number
   default     = 30
   description = "Retention of the function's log group, in days (a CloudWatch Logs value); at least 90 in prod."
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
-  }
 
   validation {
     condition     = var.environment != "prod" || var.log_retention_days >= 90

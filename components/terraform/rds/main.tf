@@ -132,14 +132,14 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
 # Log groups for the exported database logs (created first, so they are encrypted and expire)
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "db" {
+module "db_log_group" {
+  source   = "../../../modules/log-group"
   for_each = toset(local.logs_exports)
 
   name              = "/aws/rds/instance/${local.name_prefix}/${each.key}"
   retention_in_days = var.cloudwatch_logs_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Name = "${local.name_prefix}-${each.key}" })
-  #checkov:skip=CKV_AWS_338:Retention is an input (cloudwatch_logs_retention_days); database logs are operational, not audit records.
 }
 
 ################################################################################
@@ -163,7 +163,7 @@ resource "aws_db_instance" "this" {
   max_allocated_storage = var.max_allocated_storage
   storage_type          = var.storage_type
   storage_encrypted     = var.storage_encrypted
-  kms_key_id            = aws_kms_key.this.arn
+  kms_key_id            = module.kms.key_arn
 
   db_name             = var.db_name
   username            = var.master_username
@@ -193,12 +193,12 @@ resource "aws_db_instance" "this" {
   monitoring_role_arn = try(aws_iam_role.monitoring[0].arn, null)
 
   performance_insights_enabled          = var.performance_insights_enabled
-  performance_insights_kms_key_id       = var.performance_insights_enabled ? aws_kms_key.this.arn : null
+  performance_insights_kms_key_id       = var.performance_insights_enabled ? module.kms.key_arn : null
   performance_insights_retention_period = var.performance_insights_enabled ? var.performance_insights_retention_period : null
 
   tags = merge(local.tags, { Name = local.name_prefix }, var.db_instance_tags)
 
   #checkov:skip=CKV_AWS_157:Multi-AZ is an input; the multi_az validation makes it mandatory in prod, dev and staging may run single-AZ.
 
-  depends_on = [aws_cloudwatch_log_group.db, aws_iam_role_policy_attachment.monitoring]
+  depends_on = [module.db_log_group, aws_iam_role_policy_attachment.monitoring]
 }

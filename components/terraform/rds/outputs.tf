@@ -50,7 +50,7 @@ output "secret_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed key encrypting storage, Performance Insights, the secret and the rotation logs."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.key_arn
 }
 
 output "rotation_lambda_arn" {

@@ -15,7 +15,7 @@ locals {
   create_rotation        = var.enable_secrets_rotation
   create_rotation_alarms = var.enable_secrets_rotation && var.enable_rotation_alarms
   create_rotation_topic  = var.enable_secrets_rotation && var.create_rotation_sns_topic
-  rotation_topic_arn     = local.create_rotation_topic ? aws_sns_topic.rotation[0].arn : var.rotation_sns_topic_arn
+  rotation_topic_arn     = local.create_rotation_topic ? module.rotation_topic[0].arn : var.rotation_sns_topic_arn
   create_rotation_events = var.enable_secrets_rotation && (var.create_rotation_sns_topic || var.rotation_sns_topic_arn != null)
   rotation_alarm_actions = local.rotation_topic_arn != null ? [local.rotation_topic_arn] : []
 
@@ -31,7 +31,7 @@ locals {
 resource "aws_secretsmanager_secret" "this" {
   name                    = "rds/${local.name_prefix}/master"
   description             = "Master credentials of the ${local.name_prefix} ${var.engine} instance (rotated by ${local.rotation_function_name})"
-  kms_key_id              = aws_kms_key.this.arn
+  kms_key_id              = module.kms.key_arn
   recovery_window_in_days = var.secret_recovery_window_in_days
   tags                    = merge(local.tags, { Name = "rds/${local.name_prefix}/master" })
 
@@ -144,7 +144,7 @@ data "aws_iam_policy_document" "rotation" {
   statement {
     sid       = "UseTheKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.kms.key_arn]
   }
 
   statement {
@@ -188,15 +188,14 @@ resource "aws_iam_role_policy_attachment" "rotation_vpc" {
 # The function
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "rotation" {
-  count = local.create_rotation ? 1 : 0
+module "rotation_log_group" {
+  source = "../../../modules/log-group"
+  count  = local.create_rotation ? 1 : 0
 
   name              = "/aws/lambda/${local.rotation_function_name}"
   retention_in_days = var.rotation_logs_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Name = local.rotation_function_name })
-
-  #checkov:skip=CKV_AWS_338:Seed default rotation_logs_retention_days = 7; the logs hold step outcomes, never secrets.
 }
 
 resource "aws_lambda_function" "rotation" {
@@ -211,7 +210,7 @@ resource "aws_lambda_function" "rotation" {
   source_code_hash = local.rotation_zip_exists ? filebase64sha256(local.rotation_zip) : null
   timeout          = var.rotation_lambda_timeout
   memory_size      = 256
-  kms_key_arn      = aws_kms_key.this.arn
+  kms_key_arn      = module.kms.key_arn
 
   vpc_config {
     subnet_ids         = local.rotation_subnet_ids
@@ -244,7 +243,7 @@ resource "aws_lambda_function" "rotation" {
   }
 
   depends_on = [
-    aws_cloudwatch_log_group.rotation,
+    module.rotation_log_group,
     aws_iam_role_policy.rotation,
     aws_iam_role_policy_attachment.rotation_vpc,
   ]
@@ -320,45 +319,17 @@ resource "aws_cloudwatch_metric_alarm" "rotation_duration" {
   tags                = local.tags
 }
 
-resource "aws_sns_topic" "rotation" {
-  count = local.create_rotation_topic ? 1 : 0
+# The topic's policy lets EventBridge and CloudWatch alarms of this account publish, over TLS only.
+module "rotation_topic" {
+  source = "../../../modules/sns-topic"
+  count  = local.create_rotation_topic ? 1 : 0
 
-  name              = "${local.rotation_function_name}-events"
-  kms_master_key_id = aws_kms_key.this.arn
-  tags              = merge(local.tags, { Name = "${local.rotation_function_name}-events" })
-
-  lifecycle {
-    precondition {
-      condition     = var.rotation_sns_topic_arn == null
-      error_message = "Choose one rotation topic: set create_rotation_sns_topic = false to use rotation_sns_topic_arn, or remove rotation_sns_topic_arn."
-    }
-  }
-}
-
-data "aws_iam_policy_document" "rotation_topic" {
-  count = local.create_rotation_topic ? 1 : 0
-
-  statement {
-    sid       = "EventBridgeAndAlarmsPublish"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.rotation[0].arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_sns_topic_policy" "rotation" {
-  count = local.create_rotation_topic ? 1 : 0
-
-  arn    = aws_sns_topic.rotation[0].arn
-  policy = data.aws_iam_policy_document.rotation_topic[0].json
+  name        = "${local.rotation_function_name}-events"
+  kms_key_arn = module.kms.key_arn
+  publishers = [
+    { sid = "EventBridgeAndAlarmsPublish", services = ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+  ]
+  tags = merge(local.tags, { Name = "${local.rotation_function_name}-events" })
 }
 
 # Secrets Manager reports rotation progress through CloudTrail events on the default bus.
@@ -386,4 +357,13 @@ resource "aws_cloudwatch_event_target" "rotation" {
   rule      = aws_cloudwatch_event_rule.rotation[0].name
   target_id = "rotation-topic"
   arn       = local.rotation_topic_arn
+
+  # The rule the topic itself carried before modules/sns-topic (a module call has no lifecycle):
+  # this target exists whenever a topic is created, and it is where the choice of topic lands.
+  lifecycle {
+    precondition {
+      condition     = !local.create_rotation_topic || var.rotation_sns_topic_arn == null
+      error_message = "Choose one rotation topic: set create_rotation_sns_topic = false to use rotation_sns_topic_arn, or remove rotation_sns_topic_arn."
+    }
+  }
 }

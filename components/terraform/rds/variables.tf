@@ -289,12 +289,7 @@ variable "performance_insights_retention_period" {
 variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period before the component's KMS key is deleted (7-30 days)."
-
-  validation {
-    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
-    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 variable "secret_recovery_window_in_days" {
@@ -351,11 +346,6 @@ variable "rotation_logs_retention_days" {
   type        = number
   default     = 7
   description = "Retention in days of the rotation function's log group."
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.rotation_logs_retention_days)
-    error_message = "rotation_logs_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)."
-  }
 }
 
 variable "rotation_lambda_timeout" {
@@ -418,9 +408,4 @@ variable "cloudwatch_logs_retention_days" {
   type        = number
   default     = 30
   description = "Retention in days of the exported database log groups."
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cloudwatch_logs_retention_days)
-    error_message = "cloudwatch_logs_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)."
-  }
 }

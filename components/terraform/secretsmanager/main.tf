@@ -10,7 +10,7 @@ resource "aws_secretsmanager_secret" "this" {
 
   name                    = "${local.name_prefix}/${each.key}"
   description             = each.value.description
-  kms_key_id              = aws_kms_key.this.arn
+  kms_key_id              = module.kms.key_arn
   recovery_window_in_days = each.value.recovery_window_in_days
 
   dynamic "replica" {

@@ -12,7 +12,7 @@ output "secret_names" {
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key encrypting the secrets."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.key_arn
 }
 
 output "rotated_secret_keys" {

@@ -1,12 +1,13 @@
 # Multi-region CloudTrail: log file validation, KMS encryption, delivery to the logs bucket and to an
 # encrypted CloudWatch Logs group (for metric filters and alarms in other components).
 
-resource "aws_cloudwatch_log_group" "cloudtrail" {
-  count = local.create_cloudtrail ? 1 : 0
+module "cloudtrail_log_group" {
+  source = "../../../modules/log-group"
+  count  = local.create_cloudtrail ? 1 : 0
 
   name              = "/aws/cloudtrail/${local.trail_name}"
   retention_in_days = var.cloudtrail_log_group_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_arn       = module.kms.key_arn
   tags              = merge(local.tags, { Name = "/aws/cloudtrail/${local.trail_name}" })
 }
 
@@ -55,13 +56,13 @@ resource "aws_cloudtrail" "this" {
   count = local.create_cloudtrail ? 1 : 0
 
   name                          = local.trail_name
-  s3_bucket_name                = aws_s3_bucket.logs[0].bucket
+  s3_bucket_name                = local.logs_bucket_name
   s3_key_prefix                 = "cloudtrail"
   is_multi_region_trail         = true
   include_global_service_events = true
   enable_log_file_validation    = true
-  kms_key_id                    = aws_kms_key.this.arn
-  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.cloudtrail[0].arn}:*"
+  kms_key_id                    = module.kms.key_arn
+  cloud_watch_logs_group_arn    = "${module.cloudtrail_log_group[0].arn}:*"
   cloud_watch_logs_role_arn     = aws_iam_role.cloudtrail[0].arn
 
   event_selector {
@@ -71,5 +72,7 @@ resource "aws_cloudtrail" "this" {
 
   tags = merge(local.tags, { Name = local.trail_name })
 
-  depends_on = [aws_s3_bucket_policy.logs, aws_iam_role_policy.cloudtrail]
+  # The bucket policy must let CloudTrail write before the trail is created (the bucket is named
+  # from its parts above so that the plan shows it).
+  depends_on = [module.logs_bucket, aws_iam_role_policy.cloudtrail]
 }

@@ -8,8 +8,8 @@ resource "aws_cloudwatch_composite_alarm" "security" {
   alarm_description = "Any of the platform's security alarms is in ALARM."
   alarm_rule        = local.composite_alarm_rule
   actions_enabled   = true
-  alarm_actions     = local.create_findings ? [aws_sns_topic.findings[0].arn] : []
-  ok_actions        = local.create_findings ? [aws_sns_topic.findings[0].arn] : []
+  alarm_actions     = local.create_findings ? [module.findings_topic[0].arn] : []
+  ok_actions        = local.create_findings ? [module.findings_topic[0].arn] : []
   tags              = merge(local.tags, { Name = "${local.name_prefix}-security" })
 
   lifecycle {

@@ -61,7 +61,7 @@ data "aws_iam_policy_document" "config_delivery" {
   statement {
     sid       = "EncryptDeliveries"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.kms.key_arn]
   }
 }
 
@@ -89,15 +89,16 @@ resource "aws_config_delivery_channel" "this" {
   count = local.create_config ? 1 : 0
 
   name           = local.name_prefix
-  s3_bucket_name = aws_s3_bucket.logs[0].bucket
+  s3_bucket_name = local.logs_bucket_name
   s3_key_prefix  = "config"
-  s3_kms_key_arn = aws_kms_key.this.arn
+  s3_kms_key_arn = module.kms.key_arn
 
   snapshot_delivery_properties {
     delivery_frequency = var.config_snapshot_frequency
   }
 
-  depends_on = [aws_config_configuration_recorder.this, aws_s3_bucket_policy.logs]
+  # The bucket policy must let Config deliver first.
+  depends_on = [aws_config_configuration_recorder.this, module.logs_bucket]
 }
 
 resource "aws_config_configuration_recorder_status" "this" {

@@ -31,76 +31,37 @@ locals {
   )
 }
 
-resource "aws_sns_topic" "findings" {
-  count = local.create_findings ? 1 : 0
+# EventBridge publishes only for the rules below; CloudWatch (the composite alarm) for this
+# account. The module adds the source-account condition to both and denies plain HTTP.
+module "findings_topic" {
+  source = "../../../modules/sns-topic"
+  count  = local.create_findings ? 1 : 0
 
-  name              = local.findings_topic
-  kms_master_key_id = aws_kms_key.this.arn
-  tags              = merge(local.tags, { Name = local.findings_topic })
-}
+  name        = local.findings_topic
+  kms_key_arn = module.kms.key_arn
+  tags        = merge(local.tags, { Name = local.findings_topic })
 
-data "aws_iam_policy_document" "findings_topic" {
-  dynamic "statement" {
-    for_each = length(local.findings_rules) > 0 ? [1] : []
-    content {
-      sid       = "EventBridgeRulesPublish"
-      actions   = ["SNS:Publish"]
-      resources = [local.findings_topic_arn]
-      principals {
-        type        = "Service"
-        identifiers = ["events.amazonaws.com"]
-      }
-      condition {
-        test     = "ArnEquals"
-        variable = "aws:SourceArn"
-        values   = [for k in sort(keys(local.findings_rules)) : "${local.rule_arn_prefix}${local.name_prefix}-${k}-findings"]
-      }
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchAlarmsPublish"
-    actions   = ["SNS:Publish"]
-    resources = [local.findings_topic_arn]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["SNS:Publish"]
-    resources = [local.findings_topic_arn]
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_sns_topic_policy" "findings" {
-  count = local.create_findings ? 1 : 0
-
-  arn    = aws_sns_topic.findings[0].arn
-  policy = data.aws_iam_policy_document.findings_topic.json
+  publishers = concat(
+    length(local.findings_rules) > 0 ? [
+      {
+        sid         = "EventBridgeRulesPublish"
+        services    = ["events.amazonaws.com"]
+        source_arns = [for k in sort(keys(local.findings_rules)) : "${local.rule_arn_prefix}${local.name_prefix}-${k}-findings"]
+      },
+    ] : [],
+    [
+      {
+        sid      = "CloudWatchAlarmsPublish"
+        services = ["cloudwatch.amazonaws.com"]
+      },
+    ],
+  )
 }
 
 resource "aws_sns_topic_subscription" "email" {
   for_each = local.create_findings ? toset(var.notification_emails) : toset([])
 
-  topic_arn = aws_sns_topic.findings[0].arn
+  topic_arn = module.findings_topic[0].arn
   protocol  = "email"
   endpoint  = each.value
 }
@@ -119,5 +80,5 @@ resource "aws_cloudwatch_event_target" "findings" {
 
   rule      = aws_cloudwatch_event_rule.findings[each.key].name
   target_id = "sns"
-  arn       = aws_sns_topic.findings[0].arn
+  arn       = module.findings_topic[0].arn
 }

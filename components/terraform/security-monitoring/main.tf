@@ -13,11 +13,10 @@ locals {
   composite_alarm_rule      = join(" OR ", [for n in var.composite_alarm_names : "ALARM(\"${n}\")"])
 
   # Names and ARNs built from their parts so that policies are known at plan time.
-  trail_name         = local.name_prefix
-  trail_arn          = "arn:${local.partition}:cloudtrail:${var.region}:${local.account_id}:trail/${local.trail_name}"
-  logs_bucket_name   = "${local.name_prefix}-security-logs-${local.account_id}"
-  logs_bucket_arn    = "arn:${local.partition}:s3:::${local.logs_bucket_name}"
-  findings_topic     = "${local.name_prefix}-security-findings"
-  findings_topic_arn = "arn:${local.partition}:sns:${var.region}:${local.account_id}:${local.findings_topic}"
-  rule_arn_prefix    = "arn:${local.partition}:events:${var.region}:${local.account_id}:rule/"
+  trail_name       = local.name_prefix
+  trail_arn        = "arn:${local.partition}:cloudtrail:${var.region}:${local.account_id}:trail/${local.trail_name}"
+  logs_bucket_name = "${local.name_prefix}-security-logs-${local.account_id}"
+  logs_bucket_arn  = "arn:${local.partition}:s3:::${local.logs_bucket_name}"
+  findings_topic   = "${local.name_prefix}-security-findings"
+  rule_arn_prefix  = "arn:${local.partition}:events:${var.region}:${local.account_id}:rule/"
 }

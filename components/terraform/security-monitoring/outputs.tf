@@ -1,6 +1,6 @@
 output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key (logs bucket, CloudTrail, log group, findings topic)."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.key_arn
 }
 
 output "guardduty_detector_id" {
@@ -25,7 +25,7 @@ output "config_rule_names" {
 
 output "logs_bucket_name" {
   description = "Name of the security logs bucket, or null."
-  value       = try(aws_s3_bucket.logs[0].id, null)
+  value       = try(module.logs_bucket[0].id, null)
 }
 
 output "cloudtrail_arn" {
@@ -35,12 +35,12 @@ output "cloudtrail_arn" {
 
 output "cloudtrail_log_group_name" {
   description = "Name of the CloudWatch Logs group receiving CloudTrail events (for metric filters), or null."
-  value       = try(aws_cloudwatch_log_group.cloudtrail[0].name, null)
+  value       = try(module.cloudtrail_log_group[0].name, null)
 }
 
 output "findings_topic_arn" {
   description = "ARN of the encrypted findings topic, or null."
-  value       = try(aws_sns_topic.findings[0].arn, null)
+  value       = try(module.findings_topic[0].arn, null)
 }
 
 output "composite_alarm_arn" {

@@ -159,7 +159,7 @@ variable "logs_retention_days" {
 variable "logs_glacier_transition_days" {
   type        = number
   default     = 90
-  description = "Days after which log objects move to Glacier Flexible Retrieval."
+  description = "Days after which log objects move to Glacier Flexible Retrieval: below logs_retention_days (the s3-bucket module refuses a transition after expiry)."
 
   validation {
     condition     = var.logs_glacier_transition_days >= 30
@@ -181,23 +181,13 @@ variable "logs_bucket_force_destroy" {
 variable "cloudtrail_log_group_retention_days" {
   type        = number
   default     = 365
-  description = "Retention of the CloudTrail CloudWatch Logs group, in days."
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cloudtrail_log_group_retention_days)
-    error_message = "cloudtrail_log_group_retention_days must be a CloudWatch Logs retention value such as 90, 365 or 731."
-  }
+  description = "Retention of the CloudTrail CloudWatch Logs group, in days: one of the values CloudWatch Logs accepts (the log-group module checks it)."
 }
 
 variable "kms_key_deletion_window_in_days" {
   type        = number
   default     = 30
-  description = "Waiting period, in days, before the component's KMS key is deleted after destroy."
-
-  validation {
-    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
-    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
-  }
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ locals {
   create_logging   = var.enable_security_group_logging
   create_alarms    = var.enable_security_group_logging && var.enable_security_group_alarms
   create_sns_topic = local.create_alarms && var.alarm_sns_topic_arn == null
-  alarm_topic_arn  = local.create_alarms ? coalesce(var.alarm_sns_topic_arn, try(aws_sns_topic.alarms[0].arn, null)) : null
+  alarm_topic_arn  = local.create_alarms ? coalesce(var.alarm_sns_topic_arn, try(module.alarm_topic[0].arn, null)) : null
   alarm_subscriptions = local.create_alarms ? {
     for s in var.alarm_subscriptions : "${s.protocol}:${s.endpoint}" => s
   } : {}
@@ -92,92 +92,45 @@ locals {
 # KMS key: CloudWatch Logs may use it only for the two audit log groups.
 # ---------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "audit_kms" {
-  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
-  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
-  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
-  count = local.create_logging ? 1 : 0
+# The shared module adds the account root statement (AccountAdministration) itself.
+module "audit_kms" {
+  source = "../../../modules/kms-key"
+  count  = local.create_logging ? 1 : 0
 
-  # Account root keeps administration so the key can never become unmanageable (the default
-  # key policy statement); IAM policies decide who in the account may use it.
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsAuditLogGroupsOnly"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${var.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = values(local.audit_log_group_arns)
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.create_sns_topic ? [1] : []
-    content {
-      sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-      resources = ["*"]
-
-      principals {
-        type        = "Service"
-        identifiers = ["cloudwatch.amazonaws.com"]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [local.account_id]
-      }
-    }
-  }
-}
-
-resource "aws_kms_key" "audit" {
-  count = local.create_logging ? 1 : 0
-
+  alias                   = "${local.name_prefix}-sg-audit"
   description             = "${local.name_prefix} security-group audit logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = local.is_prod ? 30 : 7
-  policy                  = data.aws_iam_policy_document.audit_kms[0].json
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  service_statements = concat(
+    [{
+      sid        = "CloudWatchLogsAuditLogGroupsOnly"
+      actions    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      principals = [{ type = "Service", identifiers = ["logs.${var.region}.amazonaws.com"] }]
+      conditions = [{ test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = values(local.audit_log_group_arns) }]
+    }],
+    local.create_sns_topic ? [{
+      sid        = "CloudWatchAlarmsPublishToEncryptedTopic"
+      actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      principals = [{ type = "Service", identifiers = ["cloudwatch.amazonaws.com"] }]
+      conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] }]
+    }] : [],
+  )
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-sg-audit" })
-}
-
-resource "aws_kms_alias" "audit" {
-  count = local.create_logging ? 1 : 0
-
-  name          = "alias/${local.name_prefix}-sg-audit"
-  target_key_id = aws_kms_key.audit[0].key_id
 }
 
 # ---------------------------------------------------------------------------------------------
 # Log groups and the resource policy that lets EventBridge write them
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "audit" {
+# Retention: log_retention_days, validated by the module against the values CloudWatch
+# accepts; prod requires 365 or more (variables.tf).
+module "audit_log_groups" {
+  source   = "../../../modules/log-group"
   for_each = local.create_logging ? local.audit_log_groups : {}
 
-  #checkov:skip=CKV_AWS_338:Retention is the seed's log_retention_days (default 90); prod requires 365 or more by validation.
   name              = each.value
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.audit[0].arn
+  kms_key_arn       = module.audit_kms[0].key_arn
 
   tags = merge(local.tags, { Name = each.value })
 }
@@ -230,7 +183,7 @@ resource "aws_cloudwatch_event_target" "security_group_changes" {
   count = local.create_logging ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.security_group_changes[0].name
-  arn  = aws_cloudwatch_log_group.audit["changes"].arn
+  arn  = module.audit_log_groups["changes"].arn
 
   depends_on = [aws_cloudwatch_log_resource_policy.audit]
 }
@@ -249,7 +202,7 @@ resource "aws_cloudwatch_event_target" "public_ingress" {
   count = local.create_logging ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.public_ingress[0].name
-  arn  = aws_cloudwatch_log_group.audit["public_ingress"].arn
+  arn  = module.audit_log_groups["public_ingress"].arn
 
   depends_on = [aws_cloudwatch_log_resource_policy.audit]
 }
@@ -262,7 +215,7 @@ resource "aws_cloudwatch_log_metric_filter" "audit" {
   for_each = local.create_logging ? local.audit_metric_filters : {}
 
   name           = "${local.name_prefix}-${replace(each.key, "_", "-")}"
-  log_group_name = aws_cloudwatch_log_group.audit[each.value.log_group].name
+  log_group_name = module.audit_log_groups[each.value.log_group].name
   pattern        = each.value.pattern
 
   metric_transformation {
@@ -274,11 +227,19 @@ resource "aws_cloudwatch_log_metric_filter" "audit" {
   }
 }
 
-resource "aws_sns_topic" "alarms" {
-  count = local.create_sns_topic ? 1 : 0
+# Only this component's alarm may publish (aws:SourceAccount and aws:SourceArn); the module
+# also refuses publishing over plain HTTP.
+module "alarm_topic" {
+  source = "../../../modules/sns-topic"
+  count  = local.create_sns_topic ? 1 : 0
 
-  name              = "${local.name_prefix}-security-group-alarms"
-  kms_master_key_id = aws_kms_key.audit[0].arn
+  name        = "${local.name_prefix}-security-group-alarms"
+  kms_key_arn = module.audit_kms[0].key_arn
+  publishers = [{
+    sid         = "CloudWatchAlarmsPublish"
+    services    = ["cloudwatch.amazonaws.com"]
+    source_arns = ["arn:${local.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:${local.name_prefix}-security-group-public-ingress"]
+  }]
 
   tags = local.tags
 }

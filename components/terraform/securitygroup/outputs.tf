@@ -35,17 +35,17 @@ output "rule_template_names" {
 
 output "audit_log_group_name" {
   description = "Log group of all security-group API calls, or null when logging is off."
-  value       = try(aws_cloudwatch_log_group.audit["changes"].name, null)
+  value       = try(module.audit_log_groups["changes"].name, null)
 }
 
 output "audit_log_group_arn" {
   description = "ARN of the log group of all security-group API calls, or null."
-  value       = try(aws_cloudwatch_log_group.audit["changes"].arn, null)
+  value       = try(module.audit_log_groups["changes"].arn, null)
 }
 
 output "public_ingress_log_group_name" {
   description = "Log group of the calls that opened ingress to the internet, or null."
-  value       = try(aws_cloudwatch_log_group.audit["public_ingress"].name, null)
+  value       = try(module.audit_log_groups["public_ingress"].name, null)
 }
 
 output "event_rule_arn" {
@@ -60,7 +60,7 @@ output "public_ingress_event_rule_arn" {
 
 output "audit_kms_key_arn" {
   description = "ARN of the KMS key encrypting the audit log groups, or null."
-  value       = try(aws_kms_key.audit[0].arn, null)
+  value       = try(module.audit_kms[0].key_arn, null)
 }
 
 output "public_ingress_alarm_name" {

@@ -161,17 +161,18 @@ variable "enable_security_group_alarms" {
 variable "log_retention_days" {
   type        = number
   default     = 90
-  description = "Days the security-group audit log groups keep events. One of the values CloudWatch accepts."
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
-  }
+  description = "Days the security-group audit log groups keep events. One of the values CloudWatch accepts (the log-group module validates it)."
 
   validation {
     condition     = var.environment != "prod" || var.log_retention_days >= 365
     error_message = "Security-group audit logs must be kept at least a year in prod: set log_retention_days = 365 or more."
   }
+}
+
+variable "kms_key_deletion_window_in_days" {
+  type        = number
+  default     = 30
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 variable "alarm_sns_topic_arn" {

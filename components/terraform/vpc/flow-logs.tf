@@ -19,8 +19,16 @@ locals {
   # Built from the name (not the resource) so the KMS key policy can name the log group
   # before the group exists: the key must allow CloudWatch Logs when the group is created.
   flow_logs_log_group_arn = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${local.flow_logs_log_group_name}"
+  # The archive's name and ARN, known at plan time (the delivery policy names them).
+  flow_logs_bucket_name = "${local.name_prefix}-flow-logs-${local.account_id}"
+  flow_logs_bucket_arn  = "arn:${local.partition}:s3:::${local.flow_logs_bucket_name}"
+  # Log delivery acts for this account's log deliveries only (KMS key and bucket policy).
+  flow_logs_delivery_conditions = [
+    { test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] },
+    { test = "ArnLike", variable = "aws:SourceArn", values = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"] },
+  ]
   flow_logs_namespace     = coalesce(var.flow_logs_metric_namespace, "VPCFlowLogs/${local.name_prefix}")
-  flow_logs_sns_topic_arn = local.create_flow_logs_alarms ? coalesce(var.flow_logs_alarm_sns_topic_arn, try(aws_sns_topic.flow_logs_alarms[0].arn, null)) : null
+  flow_logs_sns_topic_arn = local.create_flow_logs_alarms ? coalesce(var.flow_logs_alarm_sns_topic_arn, try(module.flow_logs_alarm_topic[0].arn, null)) : null
 
   # The record format: the 14 default (version 2) fields, then the VPC and subnet, the TCP flags
   # and the flow direction (version 5). flow-direction lets a filter count a connection once,
@@ -108,125 +116,51 @@ locals {
 # the SNS topic it encrypts; log delivery may write the S3 archive it encrypts.
 # ---------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "flow_logs_kms" {
-  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
-  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
-  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only; every service statement is scoped by principal and conditions.
-  count = local.create_flow_logs ? 1 : 0
+# The shared module adds the account root statement (AccountAdministration) itself.
+module "flow_logs_kms" {
+  source = "../../../modules/kms-key"
+  count  = local.create_flow_logs ? 1 : 0
 
-  # The account root keeps administrative access so the key can never become unmanageable;
-  # IAM policies in the account decide who may use that access. "kms:*" on the key itself is
-  # the documented default key policy statement.
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid = "CloudWatchLogsThisLogGroupOnly"
-    actions = [
-      "kms:Encrypt*",
-      "kms:Decrypt*",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:Describe*",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${var.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.flow_logs_log_group_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.create_flow_logs_sns_topic ? [1] : []
-    content {
-      sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-      resources = ["*"]
-
-      principals {
-        type        = "Service"
-        identifiers = ["cloudwatch.amazonaws.com"]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [local.account_id]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.create_flow_logs_s3 ? [1] : []
-    content {
-      sid       = "LogDeliveryWritesEncryptedArchive"
-      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-      resources = ["*"]
-
-      principals {
-        type        = "Service"
-        identifiers = ["delivery.logs.amazonaws.com"]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [local.account_id]
-      }
-
-      condition {
-        test     = "ArnLike"
-        variable = "aws:SourceArn"
-        values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"]
-      }
-    }
-  }
-}
-
-resource "aws_kms_key" "flow_logs" {
-  count = local.create_flow_logs ? 1 : 0
-
+  alias                   = "${local.name_prefix}-flow-logs"
   description             = "${local.name_prefix} VPC flow logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = local.is_prod ? 30 : 7
-  policy                  = data.aws_iam_policy_document.flow_logs_kms[0].json
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  service_statements = concat(
+    [{
+      sid        = "CloudWatchLogsThisLogGroupOnly"
+      actions    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      principals = [{ type = "Service", identifiers = ["logs.${var.region}.amazonaws.com"] }]
+      conditions = [{ test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = [local.flow_logs_log_group_arn] }]
+    }],
+    local.create_flow_logs_sns_topic ? [{
+      sid        = "CloudWatchAlarmsPublishToEncryptedTopic"
+      actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      principals = [{ type = "Service", identifiers = ["cloudwatch.amazonaws.com"] }]
+      conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] }]
+    }] : [],
+    local.create_flow_logs_s3 ? [{
+      sid        = "LogDeliveryWritesEncryptedArchive"
+      actions    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      principals = [{ type = "Service", identifiers = ["delivery.logs.amazonaws.com"] }]
+      conditions = local.flow_logs_delivery_conditions
+    }] : [],
+  )
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-flow-logs" })
-}
-
-resource "aws_kms_alias" "flow_logs" {
-  count = local.create_flow_logs ? 1 : 0
-
-  name          = "alias/${local.name_prefix}-flow-logs"
-  target_key_id = aws_kms_key.flow_logs[0].key_id
 }
 
 # ---------------------------------------------------------------------------------------------
 # Log group and the flow log
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  count = local.create_flow_logs ? 1 : 0
+# Retention is validated by the module against the values CloudWatch accepts; long-term
+# storage is the optional S3 archive.
+module "flow_logs_log_group" {
+  source = "../../../modules/log-group"
+  count  = local.create_flow_logs ? 1 : 0
 
-  #checkov:skip=CKV_AWS_338:Retention is the seed's flow_logs_retention_days (default 30, validated); long-term storage is the optional S3 archive.
   name              = local.flow_logs_log_group_name
   retention_in_days = var.flow_logs_retention_days
-  kms_key_id        = aws_kms_key.flow_logs[0].arn
+  kms_key_arn       = module.flow_logs_kms[0].key_arn
 
   tags = merge(local.tags, { Name = local.flow_logs_log_group_name }, var.flow_logs_log_group_tags)
 }
@@ -300,7 +234,7 @@ resource "aws_flow_log" "this" {
   vpc_id                   = aws_vpc.this.id
   traffic_type             = "ALL"
   log_destination_type     = "cloud-watch-logs"
-  log_destination          = aws_cloudwatch_log_group.flow_logs[0].arn
+  log_destination          = module.flow_logs_log_group[0].arn
   iam_role_arn             = aws_iam_role.flow_logs[0].arn
   log_format               = local.flow_log_format
   max_aggregation_interval = var.flow_logs_aggregation_interval
@@ -314,11 +248,19 @@ resource "aws_flow_log" "this" {
 # Security metric filters and alarms
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_sns_topic" "flow_logs_alarms" {
-  count = local.create_flow_logs_sns_topic ? 1 : 0
+# Only this component's alarms may publish (aws:SourceAccount and aws:SourceArn); the module
+# also refuses publishing over plain HTTP.
+module "flow_logs_alarm_topic" {
+  source = "../../../modules/sns-topic"
+  count  = local.create_flow_logs_sns_topic ? 1 : 0
 
-  name              = "${local.name_prefix}-flow-logs-alarms"
-  kms_master_key_id = aws_kms_key.flow_logs[0].arn
+  name        = "${local.name_prefix}-flow-logs-alarms"
+  kms_key_arn = module.flow_logs_kms[0].key_arn
+  publishers = [{
+    sid         = "CloudWatchAlarmsPublish"
+    services    = ["cloudwatch.amazonaws.com"]
+    source_arns = ["arn:${local.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:${local.name_prefix}-flow-logs-*"]
+  }]
 
   tags = local.tags
 }
@@ -335,7 +277,7 @@ resource "aws_cloudwatch_log_metric_filter" "flow_logs" {
   for_each = local.flow_log_alarm_detectors
 
   name           = "${local.name_prefix}-${replace(each.key, "_", "-")}"
-  log_group_name = aws_cloudwatch_log_group.flow_logs[0].name
+  log_group_name = module.flow_logs_log_group[0].name
   pattern        = local.flow_log_filter_patterns[each.key]
 
   metric_transformation {
@@ -377,182 +319,69 @@ resource "aws_cloudwatch_metric_alarm" "flow_logs" {
 # Optional S3 archive: a second flow log in the same format, lifecycle to IA and GLACIER.
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_s3_bucket" "flow_logs" {
-  count = local.create_flow_logs_s3 ? 1 : 0
+module "flow_logs_archive" {
+  source = "../../../modules/s3-bucket"
+  count  = local.create_flow_logs_s3 ? 1 : 0
 
-  #checkov:skip=CKV_AWS_18:This bucket is itself a log archive; access logging it would need another log bucket per VPC.
-  #checkov:skip=CKV_AWS_144:Cross-region replication is an account-level DR decision, not a per-VPC one; versioning protects against deletion.
-  #checkov:skip=CKV2_AWS_62:Only the log delivery service writes here; nothing consumes object events.
-  bucket        = "${local.name_prefix}-flow-logs-${local.account_id}"
+  bucket        = local.flow_logs_bucket_name
+  kms_key_arn   = module.flow_logs_kms[0].key_arn
   force_destroy = var.flow_logs_s3_force_destroy
+  lifecycle_rules = [{
+    id = "archive-flow-logs"
+    transitions = [
+      { days = var.flow_logs_s3_standard_ia_transition_days, storage_class = "STANDARD_IA" },
+      { days = var.flow_logs_s3_glacier_transition_days, storage_class = "GLACIER" },
+    ]
+    expiration_days                    = var.flow_logs_s3_expiration_days
+    noncurrent_version_expiration_days = 30
+  }]
+  policy_documents = [data.aws_iam_policy_document.flow_logs_bucket_delivery[0].json]
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-flow-logs" })
 }
 
-resource "aws_s3_bucket_ownership_controls" "flow_logs" {
+# Log delivery's access, added to the module's TLS-only and SSE-KMS-only statements: it writes
+# under AWSLogs/<account>/ and checks the bucket's ACL, for this account's deliveries only.
+# https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
+data "aws_iam_policy_document" "flow_logs_bucket_delivery" {
   count = local.create_flow_logs_s3 ? 1 : 0
 
-  bucket = aws_s3_bucket.flow_logs[0].id
+  dynamic "statement" {
+    for_each = [
+      {
+        sid        = "AWSLogDeliveryWrite"
+        actions    = ["s3:PutObject"]
+        resources  = ["${local.flow_logs_bucket_arn}/AWSLogs/${local.account_id}/*"]
+        conditions = concat([{ test = "StringEquals", variable = "s3:x-amz-acl", values = ["bucket-owner-full-control"] }], local.flow_logs_delivery_conditions)
+      },
+      {
+        sid        = "AWSLogDeliveryAclCheck"
+        actions    = ["s3:GetBucketAcl", "s3:ListBucket"]
+        resources  = [local.flow_logs_bucket_arn]
+        conditions = local.flow_logs_delivery_conditions
+      },
+    ]
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
 
-resource "aws_s3_bucket_public_access_block" "flow_logs" {
-  count = local.create_flow_logs_s3 ? 1 : 0
+      principals {
+        type        = "Service"
+        identifiers = ["delivery.logs.amazonaws.com"]
+      }
 
-  bucket                  = aws_s3_bucket.flow_logs[0].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "flow_logs" {
-  count = local.create_flow_logs_s3 ? 1 : 0
-
-  bucket = aws_s3_bucket.flow_logs[0].id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "flow_logs" {
-  count = local.create_flow_logs_s3 ? 1 : 0
-
-  bucket = aws_s3_bucket.flow_logs[0].id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.flow_logs[0].arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "flow_logs" {
-  count = local.create_flow_logs_s3 ? 1 : 0
-
-  bucket = aws_s3_bucket.flow_logs[0].id
-
-  rule {
-    id     = "archive-flow-logs"
-    status = "Enabled"
-
-    filter {}
-
-    transition {
-      days          = var.flow_logs_s3_standard_ia_transition_days
-      storage_class = "STANDARD_IA"
-    }
-
-    transition {
-      days          = var.flow_logs_s3_glacier_transition_days
-      storage_class = "GLACIER"
-    }
-
-    dynamic "expiration" {
-      for_each = var.flow_logs_s3_expiration_days == null ? [] : [var.flow_logs_s3_expiration_days]
-      content {
-        days = expiration.value
+      dynamic "condition" {
+        for_each = statement.value.conditions
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
     }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
   }
-}
-
-data "aws_iam_policy_document" "flow_logs_bucket" {
-  count = local.create_flow_logs_s3 ? 1 : 0
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.flow_logs[0].arn, "${aws_s3_bucket.flow_logs[0].arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
-  statement {
-    sid       = "AWSLogDeliveryWrite"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.flow_logs[0].arn}/AWSLogs/${local.account_id}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["delivery.logs.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "s3:x-amz-acl"
-      values   = ["bucket-owner-full-control"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"]
-    }
-  }
-
-  statement {
-    sid       = "AWSLogDeliveryAclCheck"
-    actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
-    resources = [aws_s3_bucket.flow_logs[0].arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["delivery.logs.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:*"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "flow_logs" {
-  count = local.create_flow_logs_s3 ? 1 : 0
-
-  bucket = aws_s3_bucket.flow_logs[0].id
-  policy = data.aws_iam_policy_document.flow_logs_bucket[0].json
-
-  depends_on = [aws_s3_bucket_public_access_block.flow_logs]
 }
 
 resource "aws_flow_log" "s3" {
@@ -561,7 +390,7 @@ resource "aws_flow_log" "s3" {
   vpc_id                   = aws_vpc.this.id
   traffic_type             = "ALL"
   log_destination_type     = "s3"
-  log_destination          = aws_s3_bucket.flow_logs[0].arn
+  log_destination          = module.flow_logs_archive[0].arn
   log_format               = local.flow_log_format
   max_aggregation_interval = var.flow_logs_aggregation_interval
 
@@ -572,5 +401,6 @@ resource "aws_flow_log" "s3" {
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-s3-archive" })
 
-  depends_on = [aws_s3_bucket_policy.flow_logs, aws_s3_bucket_server_side_encryption_configuration.flow_logs]
+  # The bucket policy and default encryption must be in place before delivery starts.
+  depends_on = [module.flow_logs_archive]
 }

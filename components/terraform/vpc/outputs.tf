@@ -75,17 +75,17 @@ output "flow_logs_log_format" {
 
 output "flow_logs_log_group_name" {
   description = "Name of the flow-logs log group, or null."
-  value       = try(aws_cloudwatch_log_group.flow_logs[0].name, null)
+  value       = try(module.flow_logs_log_group[0].name, null)
 }
 
 output "flow_logs_log_group_arn" {
   description = "ARN of the flow-logs log group, or null."
-  value       = try(aws_cloudwatch_log_group.flow_logs[0].arn, null)
+  value       = try(module.flow_logs_log_group[0].arn, null)
 }
 
 output "flow_logs_kms_key_arn" {
   description = "ARN of the customer-managed KMS key encrypting the flow logs, or null."
-  value       = try(aws_kms_key.flow_logs[0].arn, null)
+  value       = try(module.flow_logs_kms[0].key_arn, null)
 }
 
 output "flow_logs_iam_role_arn" {
@@ -115,10 +115,10 @@ output "flow_logs_metric_namespace" {
 
 output "flow_logs_s3_bucket_name" {
   description = "Name of the flow-log archive bucket, or null."
-  value       = try(aws_s3_bucket.flow_logs[0].id, null)
+  value       = try(module.flow_logs_archive[0].id, null)
 }
 
 output "flow_logs_s3_bucket_arn" {
   description = "ARN of the flow-log archive bucket, or null."
-  value       = try(aws_s3_bucket.flow_logs[0].arn, null)
+  value       = try(module.flow_logs_archive[0].arn, null)
 }

@@ -122,12 +122,13 @@ variable "enable_flow_logs" {
 variable "flow_logs_retention_days" {
   type        = number
   default     = 30
-  description = "Days CloudWatch Logs keeps flow-log records. One of the values CloudWatch accepts."
+  description = "Days CloudWatch Logs keeps flow-log records. One of the values CloudWatch accepts (the log-group module validates it)."
+}
 
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_logs_retention_days)
-    error_message = "flow_logs_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
-  }
+variable "kms_key_deletion_window_in_days" {
+  type        = number
+  default     = 30
+  description = "Days KMS waits before deleting the component's keys once deletion is scheduled (7-30)."
 }
 
 variable "flow_logs_aggregation_interval" {

@@ -1,0 +1,65 @@
+# Addresses before the shared modules (issue 17): every resource a deployed stack has keeps its object.
+
+# Key (kms.tf)
+moved {
+  from = aws_kms_key.this
+  to   = module.kms.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = module.kms.aws_kms_alias.this
+}
+
+# Logs bucket (s3.tf)
+moved {
+  from = aws_s3_bucket.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket_lifecycle_configuration.this[0]
+}
+
+moved {
+  from = aws_s3_bucket_policy.logs[0]
+  to   = module.logs_bucket[0].aws_s3_bucket_policy.this
+}
+
+# CloudTrail log group (cloudtrail.tf)
+moved {
+  from = aws_cloudwatch_log_group.cloudtrail[0]
+  to   = module.cloudtrail_log_group[0].aws_cloudwatch_log_group.this
+}
+
+# Findings topic (findings.tf)
+moved {
+  from = aws_sns_topic.findings[0]
+  to   = module.findings_topic[0].aws_sns_topic.this
+}
+
+moved {
+  from = aws_sns_topic_policy.findings[0]
+  to   = module.findings_topic[0].aws_sns_topic_policy.this
+}
