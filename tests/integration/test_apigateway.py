@@ -14,7 +14,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tfharness.checks.aws import drift, policy_doc
+from tfharness.checks.aws import as_list, drift, policy_doc
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.deploying.targets import Identity
 
@@ -158,6 +158,15 @@ def test_access_and_execution_log_groups_are_encrypted_and_kept_a_year(
         for s in policy["Statement"]
         if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
     ]
+    assert logs_use["Sid"] == "CloudWatchLogsUse"
+    assert sorted(as_list(logs_use["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert list(logs_use["Condition"]) == ["ArnLike"]
     allowed = logs_use["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
         [

@@ -84,11 +84,12 @@ def test_key_rotates_and_lets_only_backup_of_this_account_use_it(
     ]
     policy = policy_doc(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    assert set(by_sid) == {"AccountAdministration", "BackupPublishesToEncryptedTopic"}
+    # modules/kms-key: publishing_services
+    assert set(by_sid) == {"AccountAdministration", "ServicesPublishToEncryptedTopics"}
     assert by_sid["AccountAdministration"]["Principal"] == {
         "AWS": target_identity.arn("iam", "root", region="")
     }
-    service = by_sid["BackupPublishesToEncryptedTopic"]
+    service = by_sid["ServicesPublishToEncryptedTopics"]
     assert service["Principal"] == {"Service": "backup.amazonaws.com"}
     assert sorted(as_list(service["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
     assert service["Condition"] == {

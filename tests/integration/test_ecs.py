@@ -101,6 +101,14 @@ def test_exec_log_group_and_key(deployed, clients, integration_run, target_ident
         for s in policy["Statement"]
         if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
     ]
+    assert logs_use["Sid"] == "CloudWatchLogsUse"
+    assert sorted(as_list(logs_use["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
     assert logs_use["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": group_arn}}
 
 

@@ -173,10 +173,17 @@ def test_key_rotates_and_lets_logs_use_it_for_this_group_only(deployed, clients,
     assert policy["AccountAdministration"]["Principal"] == {
         "AWS": target_identity.arn("iam", "root", region="")
     }
-    logs = policy["CloudWatchLogsForOwnLogGroup"]
+    logs = policy["CloudWatchLogsUse"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
+    assert sorted(as_list(logs["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
     assert logs["Condition"] == {
-        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(target_identity)}
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(target_identity)}
     }
     aliases = kms.list_aliases(KeyId=metadata["KeyId"])["Aliases"]
     assert [a["AliasName"] for a in aliases] == [f"alias/lambda/{FUNCTION}"]

@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from tfharness.checks.aws import changes, differing, drift
+from tfharness.checks.aws import as_list, changes, differing, drift
 from tfharness.checks.databases import DatabaseUnavailable, postgres_server
 from tfharness.checks.rotation import STEPS, Rotator, load_handler
 from tfharness.deploying.deployment import RUN_TAG
@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.requires("rds_instances", "la
 
 COMPONENT = "rds"
 PREFIX = "orders-dev"
+REGION = "us-east-1"  # the scenario's region
 FUNCTION = f"{PREFIX}-rds-rotation"
 HANDLER = REPO_ROOT / "components" / "terraform" / "rds" / "lambda" / "rotation.py"
 
@@ -118,20 +119,40 @@ def test_exported_logs_are_encrypted_and_expire(deployed, clients):
         assert group["kmsKeyId"] == deployed.outputs["kms_key_arn"], name
 
 
-def test_key_rotates_and_lets_only_this_components_log_groups_use_it(deployed, clients):
+def test_key_rotates_and_lets_only_this_components_log_groups_use_it(
+    deployed, clients, target_identity
+):
     kms, key = clients["kms"], deployed.outputs["kms_key_arn"]
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
     policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert set(statements) == {
         "AccountAdministration",
-        "CloudWatchLogsOfThisComponent",
-        "PublishToEncryptedTopic",
+        "CloudWatchLogsUse",
+        "ServicesPublishToEncryptedTopics",
     }
-    allowed = statements["CloudWatchLogsOfThisComponent"]["Condition"]["ArnLike"][
-        "kms:EncryptionContext:aws:logs:arn"
+    logs = statements["CloudWatchLogsUse"]
+    assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
+    assert sorted(as_list(logs["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
     ]
+    assert list(logs["Condition"]) == ["ArnLike"]
+    allowed = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert any(arn.endswith(f":log-group:/aws/lambda/{FUNCTION}") for arn in allowed)
+    assert any(arn.endswith(f":log-group:/aws/rds/instance/{PREFIX}/*") for arn in allowed)
+    publish = statements["ServicesPublishToEncryptedTopics"]
+    assert sorted(as_list(publish["Principal"]["Service"])) == [
+        "cloudwatch.amazonaws.com",
+        "events.amazonaws.com",
+    ]
+    assert sorted(as_list(publish["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
 
 
 def test_everything_carries_the_run_id(deployed, instance, function, clients, integration_run):

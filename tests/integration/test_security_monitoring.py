@@ -116,21 +116,37 @@ def test_key_rotates_and_each_service_gets_only_its_grant(
         "CloudTrailEncryptsLogs",
         "CloudTrailDescribesKey",
         "ConfigEncryptsDeliveries",
-        "CloudWatchLogsEncryptsLogGroups",
-        "EventsAndAlarmsPublishToEncryptedTopic",
+        "CloudWatchLogsUse",  # modules/kms-key: log_group_names
+        "ServicesPublishToEncryptedTopics",  # modules/kms-key: publishing_services
     }
     trail = by_sid["CloudTrailEncryptsLogs"]
     assert trail["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
     assert as_list(trail["Action"]) == ["kms:GenerateDataKey*"]
     assert trail["Condition"]["StringEquals"] == {"aws:SourceArn": trail_arn}
-    logs = by_sid["CloudWatchLogsEncryptsLogGroups"]
+    logs = by_sid["CloudWatchLogsUse"]
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
+    assert sorted(as_list(logs["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
     assert logs["Condition"] == {
         "ArnLike": {
             "kms:EncryptionContext:aws:logs:arn": target_identity.arn(
                 "logs", "log-group:*", region=REGION
             )
         }
+    }
+    publish = by_sid["ServicesPublishToEncryptedTopics"]
+    assert sorted(as_list(publish["Principal"]["Service"])) == [
+        "cloudwatch.amazonaws.com",
+        "events.amazonaws.com",
+    ]
+    assert sorted(as_list(publish["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
     }
     config = by_sid["ConfigEncryptsDeliveries"]
     assert config["Condition"] == {

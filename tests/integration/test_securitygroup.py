@@ -24,7 +24,7 @@ from tfharness.checks.alarms import (
     security_alarms,
     simulate,
 )
-from tfharness.checks.aws import drift, policy_doc, tags_of
+from tfharness.checks.aws import as_list, drift, policy_doc, tags_of
 from tfharness.checks.inbox import AlarmInbox, metric_sum, reset_to_ok, wait_for_state
 from tfharness.deploying.capabilities import require
 from tfharness.deploying.deployment import RUN_TAG
@@ -154,10 +154,27 @@ def test_audit_log_groups_are_encrypted_with_a_rotating_key(
         for s in policy["Statement"]
         if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
     ]
-    allowed = logs_use["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
-    assert sorted([allowed] if isinstance(allowed, str) else allowed) == sorted(
+    assert logs_use["Sid"] == "CloudWatchLogsUse"  # modules/kms-key: log_group_names
+    assert sorted(as_list(logs_use["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    allowed = logs_use["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+    assert sorted(as_list(allowed)) == sorted(
         log_group_arn(target_identity, n) for n in LOG_GROUPS.values()
     )
+    # the alarm topic the component creates is encrypted with the key: CloudWatch may publish
+    [publish] = [
+        s for s in policy["Statement"] if s.get("Sid") == "ServicesPublishToEncryptedTopics"
+    ]
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(as_list(publish["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
+    }
 
 
 def test_log_resource_policy_lets_eventbridge_write_only_the_audit_groups(clients, target_identity):

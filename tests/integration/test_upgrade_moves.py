@@ -5,8 +5,9 @@ For every component whose files (or the shared modules it calls) changed since B
 integration scenario is applied as it was at BASE (code and scenario file from git), then
 today's code is planned on that state (`tfharness.deploying.upgrade`). Any create, destroy or
 replace fails the component's test with the addresses: the `moved` block it lacks. The
-upgrades run concurrently, on a moto server of their own (the old stacks have the fleet's names);
-each old deployment is destroyed from its own state at the end.
+proofs run concurrently, each on a moto server of its own (an old stack has the fleet's names
+and the other proofs' dependencies' names); each old deployment is destroyed from its own state
+at the end.
 
 BASE is the last commit before the components were moved onto `modules/`; point
 TFHARNESS_UPGRADE_BASE at another commit to prove a later refactor. The integration tier on
@@ -18,6 +19,7 @@ from __future__ import annotations
 import ast
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -98,9 +100,10 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
     """component -> entered Upgrade, or the reason it was not tried, or the error it raised
     (for the components whose tests were selected).
 
-    The proofs run on a moto server of their own: the old stacks carry the same names as the
-    fleet's (today's code, same scenarios), which one account cannot hold twice. A wired
-    dependency (vpc for rds) is applied there from today's code first.
+    Each proof runs on a moto server of its own: an old stack carries the same names as the
+    fleet's (today's code, same scenarios) and as the other proofs' dependencies, which one
+    account cannot hold twice. A wired dependency (vpc for rds) is applied there from today's
+    code first.
     """
     if target_kind != "moto":
         pytest.skip(f"the upgrade proof runs on the embedded moto, not on {target_kind}")
@@ -125,64 +128,66 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
         yield results
         return
     work = Path(tempfile.mkdtemp(prefix="upgrade-", dir=integration_run.root))
-    server = MotoServer(log_dir=work)
-    env = {**cli_config().env(), **server.start().env()}
     timings = Timings()
-    dependencies: dict[str, Deployment] = {}
-    entered: list[Upgrade] = []
+    teardown: list[object] = []  # in the order to undo: upgrades, then their dependencies
+    servers: list[MotoServer] = []
+    lock = threading.Lock()
     errors: list[str] = []
-
-    def outputs_of(reference: str) -> object:
-        dependency, output = reference.split(".", 1)
-        if dependency not in dependencies:  # today's code, applied once, before the proofs
-            scenario = load_scenario(dependency, integration_scenario(dependency))
-            template = Template(find_component(dependency), work / "deps", env, timings)
-            inputs = {k: outputs_of(v) for k, v in fleet_wiring.get(dependency, {}).items()}
-            deployment = Deployment(template, scenario, integration_run, env=env, extra_vars=inputs)
-            dependencies[dependency] = deployment.__enter__()
-        return dependencies[dependency].outputs[output]
 
     def prove(case: tuple[str, str]) -> None:
         name, scenario = case
+        here = work / f"{name}-{scenario}"
+        server = MotoServer(log_dir=here)
+        with lock:
+            servers.append(server)
         try:
+            env = {**cli_config().env(), **server.start().env()}
+            applied: dict[str, Deployment] = {}
+
+            def outputs_of(reference: str) -> object:
+                dependency, output = reference.split(".", 1)
+                if dependency not in applied:  # today's code, in this proof's own moto
+                    wiring = fleet_wiring.get(dependency, {})
+                    deployment = Deployment(
+                        Template(find_component(dependency), here / "deps", env, timings),
+                        load_scenario(dependency, integration_scenario(dependency)),
+                        integration_run,
+                        env=env,
+                        extra_vars={k: outputs_of(v) for k, v in wiring.items()},
+                    )
+                    applied[dependency] = deployment.__enter__()
+                    with lock:
+                        teardown.append(deployment)
+                return applied[dependency].outputs[output]
+
             inputs = {k: outputs_of(v) for k, v in fleet_wiring.get(name, {}).items()}
             upgrade = Upgrade(
-                name,
-                scenario,
-                BASE,
-                integration_run,
-                env=env,
-                extra_vars=inputs,
-                work=work / f"{name}-{scenario}",
+                name, scenario, BASE, integration_run, env=env, extra_vars=inputs, work=here
             )
             results[case] = upgrade.__enter__()
-            entered.append(upgrade)
+            with lock:
+                teardown.append(upgrade)
         except Exception as error:  # reported by the component's test
             results[case] = error
 
-    def destroy(thing) -> None:
+    def undo(thing) -> None:
         try:
             thing.__exit__(None, None, None)
         except Exception as error:
             errors.append(str(error))
 
     try:
-        for case in todo:  # dependencies first, so two proofs never apply the same one
-            for reference in fleet_wiring.get(case[0], {}).values():
-                try:
-                    outputs_of(reference)
-                except Exception as error:
-                    results[case] = error
         jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(prove, [n for n in todo if n not in results]))
+            list(pool.map(prove, todo))
         yield results
     finally:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(destroy, entered))
-        for deployment in reversed(list(dependencies.values())):
-            destroy(deployment)
-        server.stop()
+            list(pool.map(undo, [t for t in teardown if isinstance(t, Upgrade)]))
+        for deployment in reversed([t for t in teardown if not isinstance(t, Upgrade)]):
+            undo(deployment)
+        for server in servers:
+            server.stop()
         if errors:
             pytest.fail("upgrade teardown failed:\n" + "\n".join(errors), pytrace=False)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tfharness.checks.alarms import Wiring, put_and_read_back, security_alarms, simulate
-from tfharness.checks.aws import drift, policy_doc, tags_of
+from tfharness.checks.aws import as_list, drift, policy_doc, tags_of
 from tfharness.checks.filterpattern import load_records
 from tfharness.checks.inbox import AlarmInbox, metric_sum, reset_to_ok, wait_for_state
 from tfharness.deploying.capabilities import require
@@ -196,8 +196,25 @@ def test_log_group_is_encrypted_with_a_rotating_key_and_keeps_30_days(
         if s.get("Principal", {}).get("Service") == f"logs.{REGION}.amazonaws.com"
     ]
     assert len(logs_use) == 1, "CloudWatch Logs may use the key, in one statement"
+    assert logs_use[0]["Sid"] == "CloudWatchLogsUse"  # modules/kms-key: log_group_names
+    assert sorted(as_list(logs_use[0]["Action"])) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
     assert logs_use[0]["Condition"] == {
-        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": group_arn}
+    }
+    # the alarm topic the component creates is encrypted with the key: CloudWatch may publish
+    [publish] = [
+        s for s in policy["Statement"] if s.get("Sid") == "ServicesPublishToEncryptedTopics"
+    ]
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(as_list(publish["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": target_identity.account_id}
     }
 
 

@@ -61,6 +61,14 @@ def test_logs_key_policy_limits_cloudwatch_to_this_apis_groups(plan_for):
     policy = plan["module.logs_kms.data.aws_iam_policy_document.this"].json("json")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert list(logs["Condition"]) == ["ArnLike"]
     arns = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert any(arn.endswith(":log-group:/aws/apigateway/orders-dev/access") for arn in arns)
     assert any(arn.endswith(":log-group:API-Gateway-Execution-Logs_*") for arn in arns)

@@ -106,9 +106,13 @@ def test_notifications_go_to_an_encrypted_topic(plan_for):
     assert publish["Principal"] == {"Service": "backup.amazonaws.com"}
     assert publish["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
     key_policy = json.loads(plan["module.backup_kms.data.aws_iam_policy_document.this"]["json"])
-    assert any(
-        s.get("Principal") == {"Service": "backup.amazonaws.com"} for s in key_policy["Statement"]
+    # modules/kms-key writes the statement (publishing_services)
+    key_publish = next(
+        s for s in key_policy["Statement"] if s["Sid"] == "ServicesPublishToEncryptedTopics"
     )
+    assert key_publish["Principal"] == {"Service": "backup.amazonaws.com"}
+    assert sorted(key_publish["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert key_publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 
 
 def test_dev_has_no_lock_copy_or_restore_testing(plan_for):

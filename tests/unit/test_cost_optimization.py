@@ -78,13 +78,16 @@ def test_alerts_topic_is_kms_encrypted_and_only_cost_services_publish(plan_for):
     }
     assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
     key_policy = json.loads(plan["module.alerts_kms.data.aws_iam_policy_document.this"]["json"])
+    # modules/kms-key writes the statement (publishing_services)
     services = next(
-        s for s in key_policy["Statement"] if s["Sid"] == "CostServicesPublishToEncryptedTopic"
+        s for s in key_policy["Statement"] if s["Sid"] == "ServicesPublishToEncryptedTopics"
     )
     assert sorted(services["Principal"]["Service"]) == [
         "budgets.amazonaws.com",
         "costalerts.amazonaws.com",
     ]
+    assert sorted(services["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert services["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     subscription = plan.one("aws_sns_topic_subscription")
     assert subscription["endpoint"] == "oncall@example.com"
 

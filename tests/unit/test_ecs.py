@@ -62,6 +62,14 @@ def test_key_policy_lets_logs_use_it_only_for_the_exec_group(plan_for):
     policy = plan["module.exec_kms.data.aws_iam_policy_document.this"].json("json")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert list(logs["Condition"]) == ["ArnLike"]
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
         ":log-group:/aws/ecs/apps-dev/exec"
     )

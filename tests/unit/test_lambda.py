@@ -90,10 +90,17 @@ def test_log_group_encrypted_and_retained(plan_for):
     key = plan.one("aws_kms_key")
     assert key["enable_key_rotation"] is True
     assert key["deletion_window_in_days"] == 30
-    logs = {s["Sid"]: s for s in key.json("policy")["Statement"]}["CloudWatchLogsForOwnLogGroup"]
+    logs = {s["Sid"]: s for s in key.json("policy")["Statement"]}["CloudWatchLogsUse"]
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
     assert logs["Condition"] == {
-        "ArnEquals": {
+        "ArnLike": {
             "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-dev"
         }
     }

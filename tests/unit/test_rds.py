@@ -302,8 +302,16 @@ def test_kms_key_rotates_and_limits_log_encryption_to_this_component(plan_for):
     plan = plan_for("rds", "default")
     plan.assert_attr("module.kms.aws_kms_key.this", "enable_key_rotation", True)
     policy = plan["module.kms.aws_kms_key.this"].json("policy")
-    logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsOfThisComponent")
+    logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert list(logs["Condition"]) == ["ArnLike"]
     arns = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert any(a.endswith(":log-group:/aws/lambda/orders-dev-rds-rotation") for a in arns)
     assert any(a.endswith(":log-group:/aws/rds/instance/orders-dev/*") for a in arns)
@@ -433,11 +441,13 @@ def test_rotation_events_go_to_a_kms_encrypted_topic(plan_for):
     ]
     assert plan["aws_cloudwatch_event_target.rotation[0]"].is_unknown("arn")
     statement = plan["module.kms.aws_kms_key.this"].json("policy")["Statement"]
-    publish = next(s for s in statement if s["Sid"] == "PublishToEncryptedTopic")
+    publish = next(s for s in statement if s["Sid"] == "ServicesPublishToEncryptedTopics")
     assert sorted(publish["Principal"]["Service"]) == [
         "cloudwatch.amazonaws.com",
         "events.amazonaws.com",
     ]
+    assert sorted(publish["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 
 
 def test_existing_topic_is_used_and_alarms_can_be_turned_off(plan_for):
@@ -453,7 +463,7 @@ def test_existing_topic_is_used_and_alarms_can_be_turned_off(plan_for):
         plan.outputs["rotation_sns_topic_arn"]
         == "arn:aws:sns:us-east-1:123456789012:platform-alerts"
     )
-    assert "PublishToEncryptedTopic" not in {
+    assert "ServicesPublishToEncryptedTopics" not in {
         s["Sid"] for s in plan["module.kms.aws_kms_key.this"].json("policy")["Statement"]
     }
 

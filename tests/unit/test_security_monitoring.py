@@ -204,12 +204,29 @@ def test_key_policy_scopes_each_service(plan_for):
     statements = _sids(_doc(plan_for("security-monitoring"), KEY_POLICY))
     trail = statements["CloudTrailEncryptsLogs"]
     assert trail["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN}
-    logs = statements["CloudWatchLogsEncryptsLogGroups"]
+    # modules/kms-key writes the CloudWatch Logs and topic-publishing statements (log_group_names,
+    # publishing_services)
+    logs = statements["CloudWatchLogsUse"]
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    assert sorted(statements["EventsAndAlarmsPublishToEncryptedTopic"]["Principal"]["Service"]) == [
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert logs["Condition"] == {
+        "ArnLike": {
+            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"
+        }
+    }
+    publish = statements["ServicesPublishToEncryptedTopics"]
+    assert sorted(publish["Principal"]["Service"]) == [
         "cloudwatch.amazonaws.com",
         "events.amazonaws.com",
     ]
+    assert sorted(publish["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     assert plan_for("security-monitoring").one("aws_kms_key")["enable_key_rotation"] is True
 
 

@@ -375,9 +375,18 @@ def test_kms_key_serves_only_the_audit_log_groups(plan_for):
     key = plan_for("securitygroup").one("aws_kms_key")
     assert key["enable_key_rotation"] is True
     assert key["deletion_window_in_days"] == 30  # kms_key_deletion_window_in_days
-    logs = statement(key.json("policy"), "CloudWatchLogsAuditLogGroupsOnly")
+    # modules/kms-key writes the statement (log_group_names)
+    logs = statement(key.json("policy"), "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    arns = logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert set(logs["Condition"]) == {"ArnLike"}
+    arns = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert sorted(arns) == [
         f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/events/app-dev/security-group-changes",
         f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/events/app-dev/security-group-public-ingress",
@@ -451,7 +460,13 @@ def test_public_ingress_alarm_fires_on_one_event_to_an_encrypted_topic(plan_for)
             "app-dev-security-group-public-ingress"
         },
     }
-    statement(plan.one("aws_kms_key").json("policy"), "CloudWatchAlarmsPublishToEncryptedTopic")
+    # modules/kms-key writes the statement (publishing_services)
+    key_publish = statement(
+        plan.one("aws_kms_key").json("policy"), "ServicesPublishToEncryptedTopics"
+    )
+    assert key_publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(key_publish["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert key_publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     assert plan.outputs["public_ingress_alarm_name"] == "app-dev-security-group-public-ingress"
 
 
@@ -462,6 +477,8 @@ def test_alarm_notifies_an_existing_topic_when_given(plan_for):
     alarm = plan.one("aws_cloudwatch_metric_alarm")
     assert alarm["alarm_actions"] == [topic] and alarm["ok_actions"] == [topic]
     assert plan.outputs["alarm_sns_topic_arn"] == topic
+    key_sids = {s.get("Sid") for s in plan.one("aws_kms_key").json("policy")["Statement"]}
+    assert key_sids == {"AccountAdministration", "CloudWatchLogsUse"}  # no topic of its own
 
 
 def test_alarms_off_keeps_the_audit_log(plan_for):

@@ -171,13 +171,23 @@ def test_kms_key_lets_cloudwatch_logs_use_it_only_for_this_log_group(plan_for):
     assert key["enable_key_rotation"] is True
     assert key["deletion_window_in_days"] == 30  # kms_key_deletion_window_in_days
     policy = key.json("policy")
-    logs = statement(policy, "CloudWatchLogsThisLogGroupOnly")
+    # modules/kms-key writes the CloudWatch Logs and alarm-topic statements (log_group_names,
+    # publishing_services)
+    logs = statement(policy, "CloudWatchLogsUse")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
+    assert sorted(logs["Action"]) == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
+    assert logs["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
     root = statement(policy, "AccountAdministration")
     assert root["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
-    alarms = statement(policy, "CloudWatchAlarmsPublishToEncryptedTopic")
+    alarms = statement(policy, "ServicesPublishToEncryptedTopics")
     assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(alarms["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
     assert alarms["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     assert "LogDeliveryWritesEncryptedArchive" not in {s.get("Sid") for s in policy["Statement"]}
 
@@ -286,9 +296,7 @@ def test_alarms_notify_an_existing_topic_when_given(plan_for):
         assert alarm["alarm_actions"] == [topic] and alarm["ok_actions"] == [topic]
     assert plan.outputs["flow_logs_sns_topic_arn"] == topic
     policy = plan.one("aws_kms_key").json("policy")
-    assert "CloudWatchAlarmsPublishToEncryptedTopic" not in {
-        s.get("Sid") for s in policy["Statement"]
-    }
+    assert "ServicesPublishToEncryptedTopics" not in {s.get("Sid") for s in policy["Statement"]}
 
 
 def test_alarms_off_keeps_flow_logs_without_detectors(plan_for):

@@ -8,25 +8,9 @@ module "backup_kms" {
   description             = "${local.name_prefix} AWS Backup vault and notifications"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
 
-  service_statements = [
-    {
-      sid     = "BackupPublishesToEncryptedTopic"
-      actions = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      principals = [
-        {
-          type        = "Service"
-          identifiers = ["backup.amazonaws.com"]
-        },
-      ]
-      conditions = [
-        {
-          test     = "StringEquals"
-          variable = "aws:SourceAccount"
-          values   = [local.account_id]
-        },
-      ]
-    },
-  ]
+  # ServicesPublishToEncryptedTopics: AWS Backup publishes vault events to the notification
+  # topic the key encrypts, for this account only (aws:SourceAccount).
+  publishing_services = ["backup.amazonaws.com"]
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-backup" })
 }

@@ -8,25 +8,9 @@ module "alerts_kms" {
   description             = "${local.name_prefix} cost alerts topic"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
 
-  service_statements = [
-    {
-      sid     = "CostServicesPublishToEncryptedTopic"
-      actions = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      principals = [
-        {
-          type        = "Service"
-          identifiers = ["budgets.amazonaws.com", "costalerts.amazonaws.com"]
-        },
-      ]
-      conditions = [
-        {
-          test     = "StringEquals"
-          variable = "aws:SourceAccount"
-          values   = [local.account_id]
-        },
-      ]
-    },
-  ]
+  # ServicesPublishToEncryptedTopics: Budgets and Cost Anomaly Detection publish to the alerts
+  # topic the key encrypts, for this account only (aws:SourceAccount).
+  publishing_services = ["budgets.amazonaws.com", "costalerts.amazonaws.com"]
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-cost-alerts" })
 }

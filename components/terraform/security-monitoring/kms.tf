@@ -9,6 +9,15 @@ module "kms" {
   deletion_window_in_days = var.kms_key_deletion_window_in_days
   tags                    = merge(local.tags, { Name = "${local.name_prefix}-security" })
 
+  # CloudWatchLogsUse: CloudWatch Logs may use the key for the log groups of this account and
+  # region (the CloudTrail log group among them).
+  log_group_names = ["*"]
+  # ServicesPublishToEncryptedTopics: EventBridge (findings rules) and CloudWatch (composite
+  # alarm) publish to the encrypted findings topic, for this account only.
+  publishing_services = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+
+  # Config delivers to the logs bucket, not to a topic: ConfigEncryptsDeliveries stays its own
+  # statement (kms:GenerateDataKey for the S3 objects).
   service_statements = [
     # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
     {
@@ -37,24 +46,6 @@ module "kms" {
       sid        = "ConfigEncryptsDeliveries"
       actions    = ["kms:Decrypt", "kms:GenerateDataKey"]
       principals = [{ type = "Service", identifiers = ["config.amazonaws.com"] }]
-      conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] }]
-    },
-    {
-      sid        = "CloudWatchLogsEncryptsLogGroups"
-      actions    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-      principals = [{ type = "Service", identifiers = ["logs.${var.region}.amazonaws.com"] }]
-      conditions = [
-        {
-          test     = "ArnLike"
-          variable = "kms:EncryptionContext:aws:logs:arn"
-          values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
-        },
-      ]
-    },
-    {
-      sid        = "EventsAndAlarmsPublishToEncryptedTopic"
-      actions    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      principals = [{ type = "Service", identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }]
       conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] }]
     },
   ]

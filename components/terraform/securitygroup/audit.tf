@@ -100,20 +100,11 @@ module "audit_kms" {
   alias                   = "${local.name_prefix}-sg-audit"
   description             = "${local.name_prefix} security-group audit logs"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
-  service_statements = concat(
-    [{
-      sid        = "CloudWatchLogsAuditLogGroupsOnly"
-      actions    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-      principals = [{ type = "Service", identifiers = ["logs.${var.region}.amazonaws.com"] }]
-      conditions = [{ test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = values(local.audit_log_group_arns) }]
-    }],
-    local.create_sns_topic ? [{
-      sid        = "CloudWatchAlarmsPublishToEncryptedTopic"
-      actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-      principals = [{ type = "Service", identifiers = ["cloudwatch.amazonaws.com"] }]
-      conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] }]
-    }] : [],
-  )
+  # CloudWatchLogsUse: CloudWatch Logs may use the key for the two audit log groups only.
+  log_group_names = values(local.audit_log_groups)
+  # ServicesPublishToEncryptedTopics: CloudWatch alarms publish to the topic the key encrypts
+  # (only when the component creates it).
+  publishing_services = local.create_sns_topic ? ["cloudwatch.amazonaws.com"] : []
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-sg-audit" })
 }

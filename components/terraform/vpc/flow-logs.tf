@@ -15,9 +15,10 @@ locals {
   create_flow_logs_sns_topic = local.create_flow_logs_alarms && var.flow_logs_alarm_sns_topic_arn == null
   create_flow_logs_s3        = var.enable_flow_logs && var.enable_flow_logs_s3_backup
 
+  # The KMS key policy names the log group by this name (log_group_names), before the group
+  # exists: the key must allow CloudWatch Logs when the group is created.
   flow_logs_log_group_name = "/aws/vpc-flow-logs/${local.name_prefix}"
-  # Built from the name (not the resource) so the KMS key policy can name the log group
-  # before the group exists: the key must allow CloudWatch Logs when the group is created.
+  # The same group's ARN, built from the name (known at plan time) for the role policy.
   flow_logs_log_group_arn = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${local.flow_logs_log_group_name}"
   # The archive's name and ARN, known at plan time (the delivery policy names them).
   flow_logs_bucket_name = "${local.name_prefix}-flow-logs-${local.account_id}"
@@ -124,26 +125,18 @@ module "flow_logs_kms" {
   alias                   = "${local.name_prefix}-flow-logs"
   description             = "${local.name_prefix} VPC flow logs"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
-  service_statements = concat(
-    [{
-      sid        = "CloudWatchLogsThisLogGroupOnly"
-      actions    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-      principals = [{ type = "Service", identifiers = ["logs.${var.region}.amazonaws.com"] }]
-      conditions = [{ test = "ArnEquals", variable = "kms:EncryptionContext:aws:logs:arn", values = [local.flow_logs_log_group_arn] }]
-    }],
-    local.create_flow_logs_sns_topic ? [{
-      sid        = "CloudWatchAlarmsPublishToEncryptedTopic"
-      actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-      principals = [{ type = "Service", identifiers = ["cloudwatch.amazonaws.com"] }]
-      conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] }]
-    }] : [],
-    local.create_flow_logs_s3 ? [{
-      sid        = "LogDeliveryWritesEncryptedArchive"
-      actions    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-      principals = [{ type = "Service", identifiers = ["delivery.logs.amazonaws.com"] }]
-      conditions = local.flow_logs_delivery_conditions
-    }] : [],
-  )
+  # CloudWatchLogsUse: CloudWatch Logs may use the key for the flow-log group only.
+  log_group_names = [local.flow_logs_log_group_name]
+  # ServicesPublishToEncryptedTopics: CloudWatch alarms publish to the topic the key encrypts
+  # (only when the component creates it).
+  publishing_services = local.create_flow_logs_sns_topic ? ["cloudwatch.amazonaws.com"] : []
+  # Log delivery writes the S3 archive: another principal, scoped by the delivery conditions.
+  service_statements = local.create_flow_logs_s3 ? [{
+    sid        = "LogDeliveryWritesEncryptedArchive"
+    actions    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    principals = [{ type = "Service", identifiers = ["delivery.logs.amazonaws.com"] }]
+    conditions = local.flow_logs_delivery_conditions
+  }] : []
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-flow-logs" })
 }
