@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from tfharness.deploying.capabilities import missing_reason
-from tfharness.deploying.deployment import Deployment
+from tfharness.deploying.deployment import Deployment, Run
 from tfharness.deploying.emulator import MotoServer
 from tfharness.deploying.upgrade import Upgrade, changed_since, has_revision
 from tfharness.planning.components import all_components, find_component
@@ -138,6 +138,9 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
         name, scenario = case
         here = work / f"{name}-{scenario}"
         server = MotoServer(log_dir=here)
+        # Its own state directories too (deployments are keyed by scenario: vpc:integration is
+        # applied as a dependency in several proofs); the session's run ID tags everything.
+        run = Run(run_id=integration_run.run_id, root=here / "run")
         with lock:
             servers.append(server)
         try:
@@ -151,7 +154,7 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
                     deployment = Deployment(
                         Template(find_component(dependency), here / "deps", env, timings),
                         load_scenario(dependency, integration_scenario(dependency)),
-                        integration_run,
+                        run,
                         env=env,
                         extra_vars={k: outputs_of(v) for k, v in wiring.items()},
                     )
@@ -161,9 +164,7 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
                 return applied[dependency].outputs[output]
 
             inputs = {k: outputs_of(v) for k, v in fleet_wiring.get(name, {}).items()}
-            upgrade = Upgrade(
-                name, scenario, BASE, integration_run, env=env, extra_vars=inputs, work=here
-            )
+            upgrade = Upgrade(name, scenario, BASE, run, env=env, extra_vars=inputs, work=here)
             results[case] = upgrade.__enter__()
             with lock:
                 teardown.append(upgrade)
