@@ -137,14 +137,15 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
     def prove(case: tuple[str, str]) -> None:
         name, scenario = case
         here = work / f"{name}-{scenario}"
-        server = MotoServer(log_dir=here)
         # Its own state directories too (deployments are keyed by scenario: vpc:integration is
         # applied as a dependency in several proofs); the session's run ID tags everything.
         run = Run(run_id=integration_run.run_id, root=here / "run")
-        with lock:
-            servers.append(server)
         try:
-            env = {**cli_config().env(), **server.start().env()}
+            with lock:  # one start at a time: a free port is free until a server binds it
+                server = MotoServer(log_dir=here)
+                servers.append(server)
+                endpoint = server.start()
+            env = {**cli_config().env(), **endpoint.env()}
             applied: dict[str, Deployment] = {}
 
             def outputs_of(reference: str) -> object:
@@ -178,7 +179,9 @@ def upgrades(request, integration_run, fleet_wiring, capabilities, target_kind):
             errors.append(str(error))
 
     try:
-        jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))
+        # Each proof runs a moto of its own: more than 4 at once on 2 cores slows moto until
+        # the provider's calls time out and their retries meet the first attempt's resource.
+        jobs = min(int(os.environ.get("TFHARNESS_APPLY_JOBS", "8")), 4)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(prove, todo))
         yield results
