@@ -56,7 +56,7 @@ variable "service_statements" {
     })), [])
   }))
   default     = []
-  description = "Statements added after the account root statement, each granting key use to a principal (a service such as logs.<region>.amazonaws.com) under conditions that scope it to this account and its resources. Resource is always this key (\"*\" in a key policy)."
+  description = "Further statements, added after the account root statement and the log_group_names / publishing_services ones, each granting key use to a principal (a service such as logs.<region>.amazonaws.com) under conditions that scope it to this account and its resources. Resource is always this key (\"*\" in a key policy)."
 
   validation {
     condition     = length(distinct([for s in var.service_statements : s.sid])) == length(var.service_statements)
