@@ -43,16 +43,6 @@ def test_lock_table_deletion_protection_defaults_on_in_prod(plan_for):
     )
 
 
-def test_prod_rejects_unprotected_lock_table(rejection_for):
-    rejection = rejection_for("backend", "prod_lock_table_unprotected")
-    rejection.assert_rule(
-        "var.lock_table_deletion_protection",
-        "Deletion protection must be enabled for the production lock table: "
-        "set lock_table_deletion_protection = true (or leave it null).",
-    )
-    rejection.assert_only("var.lock_table_deletion_protection")
-
-
 def test_encryption_everywhere_uses_customer_managed_keys(plan_for):
     plan = plan_for("backend", "prod")
     keys = plan.of_type("aws_kms_key")
@@ -152,26 +142,6 @@ def test_vault_lock_only_when_enabled(plan_for):
     )
 
 
-def test_prod_vault_lock_must_cover_the_longest_rule(rejection_for):
-    rejection = rejection_for("backend", "prod_lock_shorter_than_monthly")
-    rejection.assert_rule(
-        "aws_backup_vault_lock_configuration.this",
-        "The vault lock refuses recovery points kept more than 300 days, but the monthly rule "
-        "keeps them 365: set backup_vault_lock_max_retention_days >= 365, or lower the rule's retention.",
-    )
-    rejection.assert_only("aws_backup_vault_lock_configuration.this")
-
-
-def test_compliance_lock_needs_three_grace_days(rejection_for):
-    rejection = rejection_for("backend", "lock_grace_too_short")
-    rejection.assert_rule(
-        "var.backup_vault_lock_changeable_for_days",
-        "AWS Backup needs at least 3 grace days before a compliance-mode lock takes effect: "
-        "set backup_vault_lock_changeable_for_days >= 3, or null for governance mode.",
-    )
-    rejection.assert_only("var.backup_vault_lock_changeable_for_days")
-
-
 # --- backup plan rules and lifecycle -----------------------------------------------------
 
 
@@ -208,39 +178,6 @@ def test_daily_rule_may_use_cold_storage_when_kept_long_enough(plan_for):
     settings = plan["aws_backup_region_settings.this[0]"]
     assert settings["resource_type_management_preference"] == {"DynamoDB": True}
     assert settings["resource_type_opt_in_preference"]["DynamoDB"] is True
-
-
-@pytest.mark.parametrize(
-    ("scenario", "variable", "rule", "minimum"),
-    [
-        ("daily_cold_seed_combination", "backup_retention_days_daily", "daily", 97),
-        ("prod_weekly_cold_too_short", "backup_retention_days_weekly", "weekly", 97),
-        ("prod_monthly_cold_too_short", "backup_retention_days_monthly", "monthly", 97),
-    ],
-)
-def test_cold_storage_shorter_than_90_days_is_rejected(
-    rejection_for, scenario, variable, rule, minimum
-):
-    rejection = rejection_for("backend", scenario)
-    rejection.assert_rule(
-        f"var.{variable}",
-        f"The {rule} rule moves recovery points to cold storage after 7 days, and AWS Backup keeps "
-        f'them there at least 90 days: set {variable} >= {minimum}, or remove "{rule}" from '
-        "backup_cold_storage_rules.",
-    )
-    rejection.assert_only(f"var.{variable}")
-
-
-def test_dynamodb_cold_storage_requires_advanced_features(rejection_for):
-    rejection = rejection_for("backend", "prod_cold_without_advanced_dynamodb")
-    rejection.assert_rule(
-        "aws_backup_plan.this",
-        "The monthly rule(s) move the lock table's recovery points to cold storage, which DynamoDB "
-        "supports only with AWS Backup's advanced DynamoDB features: set "
-        "backup_dynamodb_advanced_features_enabled = true (when they are on in this region) or "
-        "backup_manage_region_settings = true, or remove those rules from backup_cold_storage_rules.",
-    )
-    rejection.assert_only("aws_backup_plan.this")
 
 
 def test_selections_cover_lock_table_and_optional_tag(plan_for):

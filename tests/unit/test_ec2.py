@@ -49,18 +49,6 @@ def test_imdsv2_required_with_hop_limit_on_every_template(
         ], template.address
 
 
-def test_metadata_tags_refuse_tag_keys_with_spaces(rejection_for):
-    rejection = rejection_for("ec2", "metadata_tags_with_spaces")
-    for key in ("app", "batch"):
-        rejection.assert_rule(
-            "aws_launch_template.this",
-            'Tags in instance metadata allow no spaces or "/" in tag keys, and '
-            f'launch_templates["{key}"] propagates ["Cost Center"]: rename those tags or set '
-            "enable_instance_metadata_tags = false.",
-        )
-    rejection.assert_only("aws_launch_template.this")
-
-
 # --- block devices ---------------------------------------------------------------------------
 
 
@@ -118,23 +106,6 @@ def test_prod_termination_protection_passes_when_enabled(plan_for):
         assert template["disable_api_termination"] is True
     for template in _templates(plan_for("ec2")).values():
         assert template["disable_api_termination"] is False
-
-
-def test_prod_termination_protection_fails_when_disabled(rejection_for):
-    rejection = rejection_for("ec2", "prod_termination_unprotected")
-    rejection.assert_rule(
-        "var.default_disable_api_termination",
-        "API termination protection should be enabled for production",
-    )
-    rejection.assert_only("var.default_disable_api_termination")
-
-
-def test_prod_requires_imdsv2(rejection_for):
-    rejection = rejection_for("ec2", "prod_imdsv1")
-    rejection.assert_rule(
-        "var.enforce_imdsv2", "IMDSv2 must be enforced in production: set enforce_imdsv2 = true."
-    )
-    rejection.assert_only("var.enforce_imdsv2")
 
 
 # --- template features -----------------------------------------------------------------------
@@ -204,32 +175,6 @@ def test_hibernation_and_capacity_reservation(plan_for):
     assert web["enclave_options"] == []
 
 
-@pytest.mark.parametrize(
-    ("scenario", "message"),
-    [
-        (
-            "enclave_and_hibernation",
-            "EC2 cannot enable Nitro Enclaves and hibernation on the same instance: set enclave_enabled "
-            "or hibernation_configured to false.",
-        ),
-        (
-            "credits_without_t_type",
-            "cpu_credits applies to burstable T instance types only: remove cpu_credits or set a "
-            "t2/t3/t3a/t4g instance_type.",
-        ),
-        (
-            "prod_template_opt_out",
-            "API termination protection should be enabled for production: remove "
-            "disable_api_termination = false from every launch template.",
-        ),
-    ],
-)
-def test_template_combinations_ec2_refuses_are_rejected(rejection_for, scenario, message):
-    rejection = rejection_for("ec2", scenario)
-    rejection.assert_rule("var.launch_templates", message)
-    rejection.assert_only("var.launch_templates")
-
-
 # --- instances -------------------------------------------------------------------------------
 
 
@@ -245,16 +190,6 @@ def test_instances_launch_from_their_template(plan_for):
     assert instance.is_unknown("launch_template[0].id")
     assert instance["subnet_id"] == "subnet-0123456789abcdef0"
     assert instance.tags["Name"] == "bastion-staging-web"
-
-
-def test_instances_refuse_attribute_based_templates(rejection_for):
-    rejection = rejection_for("ec2", "instances_from_requirements")
-    rejection.assert_rule(
-        "aws_instance.this",
-        'launch_templates["batch"] selects instance types by instance_requirements, which only '
-        "Auto Scaling and EC2 Fleet can launch: set instance_type, or create_instances_from_templates = false.",
-    )
-    rejection.assert_only("aws_instance.this")
 
 
 # --- patching and dashboard ------------------------------------------------------------------

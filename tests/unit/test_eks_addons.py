@@ -111,59 +111,7 @@ def test_toggles_off_remove_addons_and_role(plan_for):
     assert plan.outputs["ebs_csi_driver_role_arn"] is None
 
 
-def test_prod_requires_pinned_versions(rejection_for):
-    rejection = rejection_for(COMPONENT, "prod_unpinned")
-    rejection.assert_rule(
-        "aws_eks_addon.this",
-        "Pin every add-on version in prod (aws eks describe-addon-versions): "
-        "set the *_version input of coredns, kube-proxy.",
-    )
-    rejection.assert_only("aws_eks_addon.this")
-
-
-def test_version_format_is_validated(rejection_for):
-    rejection = rejection_for(COMPONENT, "bad_version")
-    rejection.assert_rule(
-        "var.vpc_cni_version",
-        "vpc_cni_version must look like v1.19.2-eksbuild.1 (see aws eks describe-addon-versions), "
-        "or be null.",
-    )
-    rejection.assert_only("var.vpc_cni_version")
-
-
-def test_conflict_settings_are_validated(rejection_for):
-    rejection = rejection_for(COMPONENT, "bad_conflicts")
-    rejection.assert_rule(
-        "var.resolve_conflicts_on_create", "resolve_conflicts_on_create must be NONE or OVERWRITE."
-    )
-    rejection.assert_rule(
-        "var.resolve_conflicts_on_update",
-        "resolve_conflicts_on_update must be NONE, OVERWRITE or PRESERVE.",
-    )
-    rejection.assert_only("var.resolve_conflicts_on_create", "var.resolve_conflicts_on_update")
-
-
 OIDC_RULES = (
     "module.ebs_csi_role.var.oidc_provider_arn",
     "module.vpc_cni_role.var.oidc_provider_arn",
 )
-
-
-def test_oidc_provider_and_kms_keys_are_validated(rejection_for):
-    # modules/irsa-role validates the provider ARN in each role's call; a called module's
-    # validation runs only once the component's own inputs are valid, hence two scenarios.
-    rejection = rejection_for(COMPONENT, "bad_oidc")
-    for rule in OIDC_RULES:
-        rejection.assert_rule(
-            rule,
-            "oidc_provider_arn must be an IAM OIDC provider ARN: "
-            "arn:aws:iam::<account>:oidc-provider/<issuer host and path>.",
-        )
-    rejection.assert_only(*OIDC_RULES)
-    rejection = rejection_for(COMPONENT, "bad_kms_keys")
-    rejection.assert_rule(
-        "var.ebs_csi_driver_kms_key_arns",
-        "ebs_csi_driver_kms_key_arns must be full key ARNs (arn:aws:kms:<region>:<account>:key/<id>); "
-        "aliases and wildcards are not allowed.",
-    )
-    rejection.assert_only("var.ebs_csi_driver_kms_key_arns")

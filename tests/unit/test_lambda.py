@@ -227,64 +227,6 @@ def test_toggles_off(plan_for):
     assert plan["module.log_group.aws_cloudwatch_log_group.this"]["retention_in_days"] == 30
 
 
-def test_zero_reserved_concurrency_is_refused(rejection_for):
-    rejection = rejection_for(COMPONENT, "zero_concurrency")
-    rejection.assert_rule(
-        "var.reserved_concurrent_executions",
-        "reserved_concurrent_executions must be -1 (unreserved) or at least 1: "
-        "0 would throttle every invocation.",
-    )
-    rejection.assert_only("var.reserved_concurrent_executions")
-
-
-def test_prod_requires_retention_and_dlq(rejection_for):
-    rejection = rejection_for(COMPONENT, "prod_short_retention_no_dlq")
-    rejection.assert_rule(
-        "var.log_retention_days",
-        "Prod function logs must be kept at least 90 days: set log_retention_days = 90 or more.",
-    )
-    rejection.assert_rule(
-        "var.enable_dlq",
-        "Failed asynchronous events must not be dropped in prod: set enable_dlq = true.",
-    )
-    rejection.assert_only("var.log_retention_days", "var.enable_dlq")
-
-
-def test_code_signing_needs_a_signer(rejection_for):
-    rejection = rejection_for(COMPONENT, "code_signing_without_signers")
-    rejection.assert_rule(
-        "aws_lambda_code_signing_config.this",
-        "Code signing needs a trusted signer: set code_signing_signing_profile_version_arns, "
-        "or enable_code_signing = false.",
-    )
-    rejection.assert_only("aws_lambda_code_signing_config.this")
-
-
-def test_missing_package_is_explained(rejection_for):
-    rejection = rejection_for(COMPONENT, "missing_package")
-    rejection.assert_rule(
-        "aws_lambda_function.this",
-        "The package build/missing.zip does not exist: run python lambda/build.py "
-        "or set package_path.",
-    )
-    rejection.assert_only("aws_lambda_function.this")
-
-
-def test_runtime_and_vpc_config_are_validated(rejection_for):
-    rejection = rejection_for(COMPONENT, "bad_inputs")
-    rejection.assert_rule(
-        "var.runtime",
-        "runtime is deprecated and no longer patched by AWS: use a supported runtime such as "
-        "python3.12 or nodejs20.x.",
-    )
-    rejection.assert_rule(
-        "var.vpc_config",
-        "vpc_config needs at least one subnet_id and one security_group_id, "
-        "or set vpc_config = null.",
-    )
-    rejection.assert_only("var.runtime", "var.vpc_config")
-
-
 def test_source_tree_has_no_built_package():
     root = find_component(COMPONENT).path
     assert not list(Path(root).rglob("*.zip")), "packages are built, never committed"

@@ -44,13 +44,6 @@ def _config_resource(plan, address: str) -> dict:
 
 
 # Production validations (seed section 3) ----------------------------------------------------
-def test_dev_settings_are_refused_in_prod_by_exactly_the_five_production_rules(rejection_for):
-    rejection = rejection_for("rds", "prod_with_dev_settings")
-    for rule, message in PROD_RULES.items():
-        rejection.assert_rule(rule, message)
-    rejection.assert_only(*PROD_RULES)
-
-
 def test_the_same_settings_pass_in_dev(plan_for):
     plan = plan_for("rds", "default")
     db = plan["aws_db_instance.this"]
@@ -62,21 +55,6 @@ def test_the_same_settings_pass_in_dev(plan_for):
     ) == (False, 1, False, "db.t3.micro")
     public = plan_for("rds", "rotation_off")["aws_db_instance.this"]
     assert public["publicly_accessible"] is True
-
-
-def test_prod_refuses_a_burstable_small_class_alone(rejection_for):
-    rejection = rejection_for("rds", "prod_small_instance")
-    rejection.assert_rule("var.instance_class", INSTANCE_CLASS_MESSAGE)
-    rejection.assert_only("var.instance_class")
-
-
-def test_storage_encryption_is_required_even_in_dev(rejection_for):
-    rejection = rejection_for("rds", "unencrypted")
-    rejection.assert_rule(
-        "var.storage_encrypted",
-        "Storage encryption must be enabled for every RDS instance: set storage_encrypted = true.",
-    )
-    rejection.assert_only("var.storage_encrypted")
 
 
 def test_production_configuration_plans_with_every_safeguard(plan_for):
@@ -487,16 +465,6 @@ def test_rotation_off_removes_every_rotation_resource(plan_for):
     assert plan.outputs["rotation_security_group_id"] is None
     db = plan["aws_db_instance.this"]
     assert (db["monitoring_interval"], db["performance_insights_enabled"]) == (0, False)
-
-
-def test_one_topic_at_a_time(rejection_for):
-    rejection = rejection_for("rds", "two_topics")
-    rejection.assert_rule(
-        "aws_cloudwatch_event_target.rotation",
-        "Choose one rotation topic: set create_rotation_sns_topic = false to use "
-        "rotation_sns_topic_arn, or remove rotation_sns_topic_arn.",
-    )
-    rejection.assert_only("aws_cloudwatch_event_target.rotation")
 
 
 def test_planning_without_the_rotation_package_says_how_to_build_it(planner):

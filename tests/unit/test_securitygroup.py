@@ -260,17 +260,6 @@ def test_unknown_template_is_refused_with_the_valid_names(plan_for, rejection_fo
     rejection.assert_only("var.ingress_templates")
 
 
-def test_entry_without_any_source_is_refused_naming_it(rejection_for):
-    rejection = rejection_for("securitygroup", "missing_source")
-    rejection.assert_rule(
-        "aws_security_group.this",
-        "These ingress entries have no source: https_from_vpc, redis_from_app. Give cidr_blocks, "
-        "ipv6_cidr_blocks or source_security_group_id (the *_from_vpc templates can use "
-        "vpc_cidr_block instead).",
-    )
-    rejection.assert_only("aws_security_group.this")
-
-
 # Public ingress -----------------------------------------------------------------------------
 
 
@@ -292,17 +281,6 @@ def test_ipv4_and_ipv6_internet_ingress_is_detected_and_warned(plan_for):
     rules = ingress(plan)
     assert rules["https_from_alb.::/0"]["cidr_ipv6"] == "::/0"
     assert "custom.tcp.8080-8080.10.0.0.0/16" in rules  # private custom rules are not flagged
-
-
-def test_enforcement_blocks_public_ingress_naming_the_rules(rejection_for):
-    rejection = rejection_for("securitygroup", "enforce_blocks_public")
-    rejection.assert_rule(
-        "aws_security_group.this",
-        "Ingress open to the internet is blocked (enforce_no_public_ingress = true): "
-        + ", ".join(PUBLIC_RULES)
-        + ". Replace 0.0.0.0/0 and ::/0 with narrower CIDRs or a source security group.",
-    )
-    rejection.assert_only("aws_security_group.this")
 
 
 def test_enforcement_lets_private_rules_through(plan_for):
@@ -522,28 +500,6 @@ def test_outputs(plan_for):
 # Input rules --------------------------------------------------------------------------------
 
 
-def test_prod_keeps_audit_logs_a_year(rejection_for):
-    rejection = rejection_for("securitygroup", "prod_short_retention")
-    rejection.assert_rule(
-        "var.log_retention_days",
-        "Security-group audit logs must be kept at least a year in prod: "
-        "set log_retention_days = 365 or more.",
-    )
-    rejection.assert_only("var.log_retention_days")
-
-
-def test_retention_must_be_a_value_cloudwatch_accepts(rejection_for):
-    rejection = rejection_for("securitygroup", "bad_retention")
-    rule = "module.audit_log_groups.var.retention_in_days"  # modules/log-group validates it
-    rejection.assert_rule(
-        rule,
-        "Log retention must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, "
-        "60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 "
-        "days.",
-    )
-    rejection.assert_only(rule)
-
-
 INVALID = [
     ("var.vpc_id", "vpc_id must be a VPC ID such as vpc-0123456789abcdef0."),
     ("var.vpc_cidr_block", "vpc_cidr_block must be an IPv4 CIDR such as 10.0.0.0/16, or null."),
@@ -583,12 +539,3 @@ INVALID = [
     ),
     ("var.alarm_period", "alarm_period must be a multiple of 60 seconds, at least 60."),
 ]
-
-
-@pytest.mark.parametrize(("rule", "message"), INVALID)
-def test_invalid_inputs_are_refused_with_a_fix(rejection_for, rule, message):
-    rejection_for("securitygroup", "invalid_inputs").assert_rule(rule, message)
-
-
-def test_invalid_inputs_fire_no_other_rule(rejection_for):
-    rejection_for("securitygroup", "invalid_inputs").assert_only(*{r for r, _ in INVALID})

@@ -151,55 +151,6 @@ def test_prod_backup_vault_is_locked(plan_for):
 # --------------------------------------------------------------------------------------------
 # An insecure override of the prod stack is rejected by rule and message
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("component", "scenario", "rule", "message"),
-    [
-        (
-            "rds",
-            "stack_prod_single_az",
-            "var.multi_az",
-            "Multi-AZ must be enabled in prod: set multi_az = true.",
-        ),
-        (
-            "rds",
-            "stack_prod_public",
-            "var.publicly_accessible",
-            "RDS instances must not be publicly accessible in prod: set publicly_accessible = false.",
-        ),
-        (
-            "rds",
-            "stack_prod_unprotected",
-            "var.deletion_protection",
-            "Deletion protection must be enabled in prod: set deletion_protection = true.",
-        ),
-        (
-            "ec2",
-            "stack_prod_termination_unprotected",
-            "var.default_disable_api_termination",
-            "API termination protection should be enabled for production",
-        ),
-        (
-            "eks",
-            "stack_prod_public_endpoint",
-            "var.endpoint_public_access",
-            "The EKS API endpoint must be private in prod: set endpoint_public_access = false and "
-            "reach the API from inside the VPC (VPN, bastion or SSM).",
-        ),
-        (
-            "vpc",
-            "stack_prod_without_flow_logs",
-            "var.enable_flow_logs",
-            "Flow logs are required in prod: set enable_flow_logs = true.",
-        ),
-    ],
-    ids=lambda value: value if isinstance(value, str) and value.startswith("stack_") else None,
-)
-def test_insecure_prod_override_is_rejected(rejection_for, component, scenario, rule, message):
-    rejection = rejection_for(component, scenario)
-    rejection.assert_rule(rule, message)
-    rejection.assert_only(rule)
-
-
 def test_override_scenarios_start_from_the_prod_stack(scenario_for):
     scenario = scenario_for("rds", "stack_prod_single_az")
     prod = stacks.component_vars("prod", "rds")

@@ -13,9 +13,9 @@
       vars: {availability_zone_count: 1}
 
 Keys of a scenario: ``vars`` (the component's inputs), ``extends`` (a scenario to start from),
-``description`` and ``expect_failures``. Anything else is rejected so typos do not pass silently.
-A broken file (bad YAML, unknown keys) fails only its own component's tests, with the file and
-line in the message.
+``description``, ``expect_failures``, ``expect_warnings`` and ``expect``. Anything else is
+rejected so typos do not pass silently. A broken file (bad YAML, unknown keys) fails only its
+own component's tests, with the file and line in the message.
 
 ``expect_failures`` works like the attribute of the same name in ``terraform test``: the rules
 (``var.<name>``, ``<type>.<name>`` for a precondition or a provider error on that resource,
@@ -23,6 +23,30 @@ line in the message.
 scenario exists to show. It is not inherited through ``extends``. The planner schedules on it
 (expected refusals are planned apart from clean plans, so one never costs the other a second
 Terraform run) and ``tests/unit/test_scenario_expectations.py`` holds every scenario to it.
+
+It is a list of rules, or a mapping of rule to what its error must say::
+
+    expect_failures:
+      var.vpc_cidr_block: vpc_cidr_block must be an IPv4 CIDR between /16 and /24.  # exact
+      var.name: {contains: lowercase}             # the message contains this text
+      var.region: {matches: 'region .* is not (allowed|enabled)'}  # a regex, full match
+      aws_kms_key.this: {summary: 'expected deletion_window_in_days to be in the range (7 - 30), got 3'}
+      var.tags: ~                                  # the rule only
+      var.subnets:                                 # fires twice: both messages must appear
+        - exact text of the first
+        - {contains: second}
+
+``summary`` (the provider's text, for provider errors) combines with any of the others. The
+rule must fire with every message listed, and no rule that is not listed may fire.
+
+``expect_warnings`` is the same mapping for check blocks (``check.<name>``), which warn and do
+not refuse: a scenario that declares them must plan cleanly with exactly those checks failing.
+
+``expect`` is the scenario's inventory: resource address -> the attributes its plan must have
+(maps compare as subsets, everything else exactly; ``(known after apply)`` stands for a value
+Terraform knows only after apply and ``(sensitive)`` for a sensitive one).
+``pytest --update-inventory`` writes and refreshes inventories from the current plans
+(``tfharness.planning.inventory``).
 """
 
 from __future__ import annotations
@@ -40,7 +64,10 @@ import yaml
 from tfharness import layout
 from tfharness.errors import InputEncodingError, ScenarioFileError, UnknownScenario
 
-ALLOWED_KEYS = frozenset({"vars", "extends", "description", "expect_failures"})
+ALLOWED_KEYS = frozenset(
+    {"vars", "extends", "description", "expect_failures", "expect_warnings", "expect"}
+)
+SPEC_KEYS = frozenset({"message", "contains", "matches", "summary"})
 _RULE = re.compile(
     r"^(module\.[A-Za-z_][A-Za-z0-9_-]*\.)*"
     r"(var|output|data\.[a-z][a-z0-9_]*|[a-z][a-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_-]*$"
@@ -53,6 +80,34 @@ def scenarios_root() -> Path:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """What one firing of a rule must say: an exact message, a substring, a regex (matched
+    against the whole message) and/or the summary (a provider error's own text)."""
+
+    message: str | None = None
+    contains: str | None = None
+    matches: str | None = None
+    summary: str | None = None
+
+    def accepts(self, diagnostic: Any) -> bool:
+        return (
+            (self.message is None or diagnostic.message == self.message)
+            and (self.contains is None or self.contains in diagnostic.message)
+            and (
+                self.matches is None
+                or re.fullmatch(self.matches, diagnostic.message, re.S) is not None
+            )
+            and (self.summary is None or diagnostic.summary == self.summary)
+        )
+
+    def as_kwargs(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+    def describe(self) -> str:
+        return ", ".join(f"{k} {v!r}" for k, v in self.as_kwargs().items()) or "(rule only)"
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One named set of inputs for one component."""
 
@@ -61,6 +116,9 @@ class Scenario:
     vars: dict[str, Any] = field(hash=False)
     description: str = ""
     expect_failures: tuple[str, ...] = ()
+    failure_messages: dict[str, tuple[Expected, ...]] = field(default_factory=dict, hash=False)
+    expect_warnings: dict[str, tuple[Expected, ...]] = field(default_factory=dict, hash=False)
+    inventory: dict[str, dict[str, Any]] | None = field(default=None, hash=False)
 
     @property
     def expects_rejection(self) -> bool:
@@ -145,21 +203,93 @@ def _load_file(path: Path) -> dict[str, dict[str, Any]]:
             )
         if not isinstance(body.get("vars", {}), dict):
             raise ScenarioFileError(f"{path}: scenario {name!r}: `vars` must be a mapping.")
-        rules = body.get("expect_failures", [])
-        if not isinstance(rules, list) or not all(
-            isinstance(r, str) and _RULE.match(r) for r in rules
-        ):
-            raise ScenarioFileError(
-                f"{path}: scenario {name!r}: `expect_failures` must be a list of rules such as "
-                f"var.<name>, <resource type>.<name> or output.<name>; got {rules!r}."
-            )
-        checks = [r for r in rules if r.startswith("check.")]
+        failures = _expectations(path, name, "expect_failures", body.get("expect_failures"))
+        checks = [r for r in failures if r.startswith("check.")]
         if checks:
             raise ScenarioFileError(
                 f"{path}: scenario {name!r}: {checks} in `expect_failures`: a failed check block "
-                "is a warning, not a refusal; assert it on the plan (`plan.warnings`) instead."
+                "is a warning, not a refusal; declare it in `expect_warnings` instead."
+            )
+        warnings = _expectations(path, name, "expect_warnings", body.get("expect_warnings"))
+        others = [r for r in warnings if not r.startswith("check.")]
+        if others:
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: `expect_warnings` takes check blocks "
+                f"(check.<name>); {others} refuse a plan: declare them in `expect_failures`."
+            )
+        if warnings and failures:
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: a refused plan reports no check results; declare "
+                "`expect_warnings` on a scenario that plans cleanly."
+            )
+        inventory = body.get("expect")
+        if inventory is not None and not (
+            isinstance(inventory, dict)
+            and all(isinstance(a, str) and isinstance(v, dict) for a, v in inventory.items())
+        ):
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: `expect` must map resource addresses to the "
+                "attributes they must have (address: {attribute: value}); "
+                "`pytest --update-inventory` writes it from the current plan."
+            )
+        if inventory is not None and failures:
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: a refused plan has no resources; `expect` belongs "
+                "to scenarios that plan cleanly."
             )
     return data
+
+
+_SPEC_FORMS = (
+    "a list of rules, or a mapping of rule to its message: a string (exact), "
+    "{contains: ...}, {matches: <regex>}, {summary: ...}, a list of those, or ~ (rule only)"
+)
+
+
+def _spec(path: Path, name: str, rule: str, value: Any) -> Expected:
+    if isinstance(value, str):
+        return Expected(message=value)
+    if isinstance(value, dict) and value and set(value) <= SPEC_KEYS:
+        if not all(isinstance(v, str) for v in value.values()):
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: {rule}: message forms take strings; got {value!r}."
+            )
+        if "matches" in value:
+            try:
+                re.compile(value["matches"])
+            except re.error as error:
+                raise ScenarioFileError(
+                    f"{path}: scenario {name!r}: {rule}: `matches` is not a valid regular "
+                    f"expression ({error}); escape literal characters such as ( ) . with \\."
+                ) from None
+        return Expected(**value)
+    raise ScenarioFileError(
+        f"{path}: scenario {name!r}: {rule}: cannot read {value!r} as a message; use "
+        f"{_SPEC_FORMS}."
+    )
+
+
+def _expectations(path: Path, name: str, key: str, raw: Any) -> dict[str, tuple[Expected, ...]]:
+    """`expect_failures` / `expect_warnings` as rule -> the messages it must fire with."""
+    if raw is None:
+        return {}
+    if isinstance(raw, list) and all(isinstance(r, str) for r in raw):
+        pairs: list[tuple[Any, Any]] = [(r, None) for r in raw]
+    elif isinstance(raw, dict):
+        pairs = list(raw.items())
+    else:
+        raise ScenarioFileError(f"{path}: scenario {name!r}: `{key}` must be {_SPEC_FORMS}.")
+    found: dict[str, tuple[Expected, ...]] = {}
+    for rule, value in pairs:
+        if not isinstance(rule, str) or not _RULE.match(rule):
+            raise ScenarioFileError(
+                f"{path}: scenario {name!r}: `{key}` names {rule!r}, which is not a rule: use "
+                "var.<name>, <resource type>.<name>, module.<call>.<...>, output.<name> or "
+                "check.<name>."
+            )
+        values = value if isinstance(value, list) else [] if value is None else [value]
+        found[rule] = tuple(_spec(path, name, rule, v) for v in values)
+    return found
 
 
 def scenario_file(component: str, root: Path | None = None) -> Path:
@@ -221,12 +351,17 @@ def load_scenario(component: str, name: str = "default", *, root: Path | None = 
     merged: dict[str, Any] = base
     for link in reversed(chain):
         merged = deep_merge(merged, data[link].get("vars") or {})
+    body = data[name]
+    failures = _expectations(path, name, "expect_failures", body.get("expect_failures"))
     return Scenario(
         component,
         name,
         merged,
-        data[name].get("description", ""),
-        tuple(data[name].get("expect_failures", ())),
+        body.get("description", ""),
+        tuple(failures),
+        failures,
+        _expectations(path, name, "expect_warnings", body.get("expect_warnings")),
+        body.get("expect"),
     )
 
 

@@ -55,6 +55,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(a harness or standard change selects all)",
     )
     group.addoption(
+        "--update-inventory",
+        action="store_true",
+        default=False,
+        help="write each planned scenario's inventory (`expect:` in its scenario file) from "
+        "today's plan instead of checking it: refreshes those that have one, adds one to "
+        "every `default` scenario",
+    )
+    group.addoption(
         "--target",
         default=None,
         help="integration target: moto (default), localstack or aws (or TFHARNESS_TARGET)",

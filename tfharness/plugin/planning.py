@@ -145,6 +145,36 @@ def rejection_for(planner: Planner) -> Callable[..., Rejection]:
 
 
 @pytest.fixture(scope="session")
+def update_inventory(request: pytest.FixtureRequest) -> Callable[[Scenario, Plan], None] | None:
+    """With `--update-inventory`: records a scenario's inventory from its plan, written into
+    its scenario file when the session ends. None otherwise (inventories are checked)."""
+    if not request.config.getoption("--update-inventory"):
+        return None
+    from tfharness.planning.inventory import refresh
+    from tfharness.planning.scenarios import scenario_file
+
+    pending = state_of(request.config).inventories
+
+    def record(scenario: Scenario, plan: Plan) -> None:
+        path = scenario_file(scenario.component)
+        pending.setdefault(path, {})[scenario.name] = refresh(scenario.inventory, plan)
+
+    return record
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = state_of(session.config)
+    if not state.inventories:
+        return
+    from tfharness.planning.inventory import write
+
+    for path, updates in sorted(state.inventories.items()):
+        changed = write(path, updates)
+        if changed:
+            state.inventories_written[str(path)] = changed
+
+
+@pytest.fixture(scope="session")
 def scenario_for() -> Callable[..., Scenario]:
     """Factory: a scenario's resolved inputs (component by name, path or Component)."""
 

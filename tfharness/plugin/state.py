@@ -24,6 +24,8 @@ class SessionState:
     run: Any = None
     fleet: Any = None
     results: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_counts))
+    inventories: dict[Any, dict[str, Any]] = field(default_factory=dict)  # file -> scenario -> inv
+    inventories_written: dict[str, list[str]] = field(default_factory=dict)
 
 
 STATE = pytest.StashKey[SessionState]()

@@ -78,6 +78,13 @@ class Summary:
                 if name in found:
                     by = "the target" if found[name].available else f"{ours} (the target does not)"
                     write(f"{what} evaluated by {by}")
+        if config.getoption("--update-inventory", False):
+            terminalreporter.section("tfharness: inventories")
+            written = state.inventories_written
+            for path, names in sorted(written.items()):
+                write(f"{path}: {', '.join(names)}")
+            planned = sum(len(u) for u in state.inventories.values())
+            write(f"{planned} inventories from today's plans; {sum(map(len, written.values()))} changed")
         if state.affected is not None:
             write(f"--changed-since: affected components: {', '.join(state.affected) or 'none'}")
         fleet = state.fleet

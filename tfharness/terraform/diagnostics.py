@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tfharness.terraform import configuration
 
@@ -177,9 +178,11 @@ class Rejection:
         *,
         contains: str | None = None,
         summary: str | None = None,
+        matches: str | None = None,
     ) -> Diagnostic:
-        """Assert `rule` fired, with exactly `message` (or a message containing `contains`) and,
-        if given, exactly `summary` (for provider errors, the summary is the provider's text)."""
+        """Assert `rule` fired, with exactly `message` (or a message containing `contains`, or
+        one the regex `matches` matches whole) and, if given, exactly `summary` (for provider
+        errors, the summary is the provider's text)."""
         fired = self.by_rule(rule)
         if not fired:
             raise AssertionError(
@@ -190,6 +193,7 @@ class Rejection:
             if (
                 (message is None or diagnostic.message == message)
                 and (contains is None or contains in diagnostic.message)
+                and (matches is None or re.fullmatch(matches, diagnostic.message, re.S))
                 and (summary is None or diagnostic.summary == summary)
             ):
                 return diagnostic
@@ -198,6 +202,7 @@ class Rejection:
             for part in (
                 repr(message) if message is not None else None,
                 f"containing {contains!r}" if contains is not None else None,
+                f"matching {matches!r}" if matches is not None else None,
                 f"with summary {summary!r}" if summary is not None else None,
             )
             if part
@@ -215,6 +220,20 @@ class Rejection:
             f"{self.label}: expected only {list(rules)}; missing {missing}; other errors:\n"
             f"{format_all(unexplained)}"
         )
+
+    def assert_declared(self, declared: Mapping[str, Iterable[Any]]) -> None:
+        """Assert what a scenario file declares: every rule fired with each message listed
+        for it (`Expected` forms), and no other error occurred."""
+        problems = []
+        for rule, expectations in declared.items():
+            for expected in expectations:
+                try:
+                    self.assert_rule(rule, **expected.as_kwargs())
+                except AssertionError as error:
+                    problems.append(str(error))
+        if problems:
+            raise AssertionError("\n".join(problems))
+        self.assert_only(*declared)
 
     def __repr__(self) -> str:
         return f"<Rejection {self.label}: {self.rules or [d.summary for d in self.errors]}>"

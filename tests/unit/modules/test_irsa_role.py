@@ -59,31 +59,3 @@ def test_two_service_accounts_exactly_and_nothing_else(plan_for):
     plan.assert_attr("aws_iam_role.this", "max_session_duration", 7200)
     plan.assert_absent("aws_iam_role_policy")
     plan.assert_absent("aws_iam_role_policy_attachment")
-
-
-@pytest.mark.parametrize("scenario", ["wildcard_service_account", "no_service_accounts"])
-def test_wildcard_or_missing_service_accounts_are_refused(rejection_for, scenario):
-    rejection_for("irsa-role", scenario).assert_rule(
-        "var.service_accounts",
-        "service_accounts: name at least one, each with a Kubernetes namespace and service-account "
-        "name (lower-case letters, digits, '-' and '.'; no wildcards).",
-    )
-
-
-def test_trust_must_name_an_oidc_provider(rejection_for):
-    rejection_for("irsa-role", "not_an_oidc_provider").assert_rule(
-        "var.oidc_provider_arn", contains="must be an IAM OIDC provider ARN"
-    )
-
-
-def test_wildcard_issuer_is_refused(rejection_for):
-    rejection_for("irsa-role", "wildcard_issuer").assert_rule(
-        "var.oidc_provider_url", contains="without wildcards"
-    )
-
-
-def test_sessions_longer_than_iam_allows_are_refused(rejection_for):
-    rejection_for("irsa-role", "session_too_long").assert_rule(
-        "var.max_session_duration",
-        "max_session_duration must be between 3600 and 43200 seconds (IAM's limits).",
-    )

@@ -67,36 +67,6 @@ def test_shortest_window_is_allowed(plan_for):
     )
 
 
-@pytest.mark.parametrize("scenario", ["window_too_short", "window_too_long"])
-def test_deletion_window_outside_kms_range_is_refused(rejection_for, scenario):
-    rejection_for("kms-key", scenario).assert_rule(
-        "var.deletion_window_in_days",
-        "kms_key_deletion_window_in_days must be between 7 and 30 (the waiting period AWS KMS "
-        "allows before a key is deleted).",
-    )
-
-
-@pytest.mark.parametrize("scenario", ["alias_with_prefix", "alias_reserved"])
-def test_alias_prefix_and_reserved_aliases_are_refused(rejection_for, scenario):
-    rejection_for("kms-key", scenario).assert_rule(
-        "var.alias", contains="without the alias/ prefix"
-    )
-
-
-def test_repeated_sid_is_refused(rejection_for):
-    rejection_for("kms-key", "repeated_sid").assert_rule(
-        "var.service_statements", contains="every statement needs its own sid"
-    )
-
-
-def test_services_never_get_kms_star(rejection_for):
-    rejection_for("kms-key", "service_gets_everything").assert_rule(
-        "var.service_statements",
-        "service_statements must name the KMS actions they need: kms:* is reserved for the "
-        "account root statement.",
-    )
-
-
 def test_log_groups_and_publishers_get_their_standard_statements(plan_for):
     root, logs, publish, extra = _policy(plan_for("kms-key", "logs_and_publishers"))["Statement"]
     assert root == ROOT
@@ -122,10 +92,3 @@ def test_log_groups_and_publishers_get_their_standard_statements(plan_for):
         "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
     }
     assert extra["Sid"] == "Extra"
-
-
-def test_publishers_must_be_services(rejection_for):
-    rejection_for("kms-key", "publisher_not_a_service").assert_rule(
-        "var.publishing_services",
-        "publishing_services must be AWS service principals such as cloudwatch.amazonaws.com.",
-    )

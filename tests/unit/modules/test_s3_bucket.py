@@ -113,23 +113,3 @@ def test_access_logs_go_to_the_log_bucket_under_the_prefix(plan_for):
         "aws_s3_bucket_logging.this[0]", "target_prefix", "s3/core-dev-state-123456789012/"
     )
     plan.assert_attr("aws_s3_bucket.this", "force_destroy", True)
-
-
-def test_expiry_before_transition_is_refused(rejection_for):
-    rejection_for("s3-bucket", "expires_before_transition").assert_rule(
-        "var.lifecycle_rules",
-        "lifecycle_rules: every transition must happen before the objects expire (transition days "
-        "below expiration_days), or the objects are deleted before they move.",
-    )
-
-
-def test_bad_bucket_name_is_refused(rejection_for):
-    rejection_for("s3-bucket", "bad_name").assert_rule(
-        "var.bucket", contains="S3 bucket naming rules"
-    )
-
-
-def test_bucket_without_customer_key_is_refused(rejection_for):
-    rejection_for("s3-bucket", "sse_s3_refused").assert_rule(
-        "var.kms_key_arn", contains="never left on SSE-S3"
-    )

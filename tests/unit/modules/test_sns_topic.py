@@ -53,29 +53,3 @@ def test_publishers_are_scoped_to_the_account_and_their_sources(plan_for):
 
 def test_without_publishers_only_the_tls_rule_remains(plan_for):
     assert _statements(plan_for("sns-topic", "no_publishers")) == [TLS]
-
-
-def test_aws_managed_key_is_refused(rejection_for):
-    rejection_for("sns-topic", "aws_managed_key").assert_rule(
-        "var.kms_key_arn", contains="topics are never left unencrypted or on the AWS managed key"
-    )
-
-
-def test_fifo_name_is_refused(rejection_for):
-    rejection_for("sns-topic", "fifo_name").assert_rule(
-        "var.name", contains="FIFO topics are not supported here"
-    )
-
-
-def test_accounts_publish_through_iam_not_the_topic_policy(rejection_for):
-    rejection_for("sns-topic", "account_as_publisher").assert_rule(
-        "var.publishers",
-        "publishers: services must be AWS service principals such as cloudwatch.amazonaws.com; "
-        "grant accounts and roles through IAM instead.",
-    )
-
-
-def test_repeated_sid_is_refused(rejection_for):
-    rejection_for("sns-topic", "repeated_sid").assert_rule(
-        "var.publishers", contains="every statement needs its own sid"
-    )
