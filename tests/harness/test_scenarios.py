@@ -134,18 +134,150 @@ def test_expect_failures_is_read_and_not_inherited(scenarios) -> None:
     assert not load_scenario("c8").expects_rejection
 
 
-@pytest.mark.parametrize("value", ["var.a", "[retention]", "[var.a, 3]", "[var..a]"])
-def test_malformed_expect_failures_is_refused(scenarios, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("var.a", "`expect_failures` must be a list of rules, or a mapping of rule to its message"),
+        ("[var.a, 3]", "`expect_failures` must be a list of rules, or a mapping"),
+        ("[retention]", "names 'retention', which is not a rule: use var.<name>"),
+        ("[var..a]", "names 'var..a', which is not a rule"),
+    ],
+)
+def test_malformed_expect_failures_is_refused(scenarios, value: str, says: str) -> None:
     scenarios("c9", f"default:\n  expect_failures: {value}\n  vars: {{}}\n")
-    with pytest.raises(
-        ScenarioFileError, match=r"`expect_failures` must be a list of rules such as var.<name>"
-    ):
+    with pytest.raises(ScenarioFileError) as raised:
         load_scenario("c9")
+    assert says in str(raised.value)
 
 
 def test_check_blocks_cannot_be_expected_failures(scenarios) -> None:
     scenarios("c10", "default:\n  expect_failures: [check.retention]\n  vars: {}\n")
     with pytest.raises(
-        ScenarioFileError, match=r"a failed check block is a warning.*plan.warnings"
+        ScenarioFileError, match=r"a failed check block is a warning.*`expect_warnings`"
     ):
         load_scenario("c10")
+
+
+# The contract in the file: messages, warnings, inventories ------------------------------------
+
+FORMS = """
+default:
+  vars: {region: us-east-1}
+refused:
+  extends: default
+  expect_failures:
+    var.exact: The exact text.
+    var.part: {contains: lowercase}
+    var.pattern: {matches: 'region .* is not allowed'}
+    aws_kms_key.this: {summary: 'expected deletion_window_in_days to be in the range (7 - 30), got 3'}
+    var.only: ~
+    var.twice: [first message, {contains: second}]
+listed:
+  extends: default
+  expect_failures: [var.a, var.b]
+warned:
+  extends: default
+  expect_warnings:
+    check.retention: {contains: 90 days}
+"""
+
+
+def test_expect_failures_maps_each_rule_to_its_messages(scenarios) -> None:
+    scenarios("c8", FORMS)
+    refused = load_scenario("c8", "refused")
+    assert refused.expect_failures == (
+        "var.exact",
+        "var.part",
+        "var.pattern",
+        "aws_kms_key.this",
+        "var.only",
+        "var.twice",
+    )
+    messages = {rule: [e.as_kwargs() for e in found] for rule, found in refused.failure_messages.items()}
+    assert messages == {
+        "var.exact": [{"message": "The exact text."}],
+        "var.part": [{"contains": "lowercase"}],
+        "var.pattern": [{"matches": "region .* is not allowed"}],
+        "aws_kms_key.this": [
+            {"summary": "expected deletion_window_in_days to be in the range (7 - 30), got 3"}
+        ],
+        "var.only": [],
+        "var.twice": [{"message": "first message"}, {"contains": "second"}],
+    }
+    listed = load_scenario("c8", "listed")
+    assert listed.failure_messages == {"var.a": (), "var.b": ()}
+    warned = load_scenario("c8", "warned")
+    assert not warned.expect_failures
+    assert [e.as_kwargs() for e in warned.expect_warnings["check.retention"]] == [
+        {"contains": "90 days"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("expect_failures: {var.x: {starts: x}}", "cannot read {'starts': 'x'} as a message"),
+        ("expect_failures: {var.x: {matches: '(unclosed'}}", "not a valid regular expression"),
+        ("expect_failures: {var.x: 3}", "cannot read 3 as a message"),
+        ("expect_failures: {not a rule: text}", "'not a rule', which is not a rule"),
+        ("expect_failures: {check.c: text}", "declare it in `expect_warnings` instead"),
+        ("expect_failures: var.x", "`expect_failures` must be a list of rules, or a mapping"),
+        ("expect_warnings: {var.x: text}", "`expect_warnings` takes check blocks"),
+        (
+            "expect_failures: [var.x]\n  expect_warnings: [check.c]",
+            "a refused plan reports no check results",
+        ),
+        ("expect: [aws_s3_bucket.this]", "`expect` must map resource addresses"),
+        ("expect_failures: [var.x]\n  expect: {aws_s3_bucket.this: {}}", "`expect` belongs"),
+    ],
+)
+def test_a_malformed_declaration_says_what_to_write(scenarios, body: str, says: str) -> None:
+    scenarios("c9", f"default:\n  vars: {{}}\nbad:\n  {body}\n")
+    with pytest.raises(ScenarioFileError) as raised:
+        load_scenario("c9", "bad")
+    assert "c9.yaml: scenario 'bad'" in str(raised.value)
+    assert says in str(raised.value)
+
+
+def _diagnostic(rule: str, message: str, summary: str = "Invalid value for variable"):
+    from tfharness.terraform.diagnostics import Diagnostic
+
+    return Diagnostic("error", summary, message, "validation", rule)
+
+
+def test_assert_declared_checks_every_message_and_nothing_else(scenarios) -> None:
+    from tfharness.terraform.diagnostics import Rejection
+
+    scenarios("c10", FORMS)
+    declared = load_scenario("c10", "refused").failure_messages
+    fired = [
+        _diagnostic("var.exact", "The exact text."),
+        _diagnostic("var.part", "name must be lowercase letters"),
+        _diagnostic("var.pattern", "region eu-north-9 is not allowed"),
+        _diagnostic(
+            "aws_kms_key.this",
+            "with aws_kms_key.this",
+            "expected deletion_window_in_days to be in the range (7 - 30), got 3",
+        ),
+        _diagnostic("var.only", "anything"),
+        _diagnostic("var.twice", "first message"),
+        _diagnostic("var.twice", "the second one"),
+    ]
+    Rejection("c10:refused", fired).assert_declared(declared)
+
+    wrong = [*fired[:2], _diagnostic("var.pattern", "region x is allowed"), *fired[3:]]
+    with pytest.raises(AssertionError) as raised:
+        Rejection("c10:refused", wrong).assert_declared(declared)
+    assert "var.pattern: message: got ['region x is allowed'], expected matching" in str(
+        raised.value
+    )
+
+    with pytest.raises(AssertionError) as raised:
+        Rejection("c10:refused", fired[:-1]).assert_declared(declared)  # "second" never said
+    assert "var.twice: message: got ['first message'], expected containing 'second'" in str(
+        raised.value
+    )
+
+    with pytest.raises(AssertionError) as raised:
+        Rejection("c10:refused", [*fired, _diagnostic("var.extra", "x")]).assert_declared(declared)
+    assert "expected only" in str(raised.value) and "var.extra" in str(raised.value)

@@ -6,7 +6,8 @@ Terraform, batching, splitting, naming rules: ``tfharness/terraform``, ``tfharne
 ``errors.py``, ``layout.py``), the emulator that answers the plan's read-only calls (moto's
 version), the Terraform version and the provider versions available. Change any of them and
 the key changes, so a cache can never serve a stale plan; edits elsewhere (the bench, the
-integration tier, the AWS behaviour checks, the plugin's summary) keep it warm. Entries hold
+integration tier, the AWS behaviour checks, the plugin's summary, and the inventory and rule
+coverage modules, which only read outcomes) keep it warm. Entries hold
 the plan JSON or the rejection's diagnostics; the directory is private to the user (0700).
 ``TFHARNESS_PLAN_CACHE=0`` turns the cache off; ``TFHARNESS_PLAN_CACHE_DIR`` moves it.
 """
@@ -30,6 +31,8 @@ from tfharness.terraform.toolchain import cache_root, cli_config, mirror_version
 HARNESS_DIR = Path(__file__).resolve().parent.parent
 # The parts of the harness an outcome depends on; the rest cannot change a plan.
 PLAN_SOURCES = ("terraform", "planning", "errors.py", "layout.py")
+# Modules there that only read outcomes (inventories, rule coverage): editing them keeps it warm.
+OUTCOME_READERS = frozenset({"planning/inventory.py", "planning/coverage.py"})
 
 
 def enabled() -> bool:
@@ -49,6 +52,8 @@ def harness_fingerprint() -> str:
         path = HARNESS_DIR / source
         for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
             relative = file.relative_to(HARNESS_DIR).as_posix()
+            if relative in OUTCOME_READERS:
+                continue
             digest.update(relative.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 

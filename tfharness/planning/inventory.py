@@ -23,6 +23,7 @@ the rest of the file stays as written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,27 @@ def _spell(value: Any, unknown: Any, sensitive: Any) -> Any:
             )
             for i in range(max(len(value), len(unknown)))
         ]
+    if isinstance(value, str):
+        return _pretty_json(value)
     return value
+
+
+def _json_document(value: str) -> Any:
+    """The parsed document if a string holds a JSON object or array (a policy), else None."""
+    if not value.startswith(("{", "[")):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, (dict, list)) else None
+
+
+def _pretty_json(value: str) -> str:
+    """A JSON document (a policy, container definitions) one member a line, keys sorted, so
+    a change to one statement is a one-line diff; compared as documents, not as text."""
+    parsed = _json_document(value)
+    return value if parsed is None else json.dumps(parsed, indent=2, sort_keys=True)
 
 
 def _empty(value: Any) -> bool:
@@ -101,6 +122,10 @@ def _mismatches(expected: Any, actual: Any, path: str) -> list[str]:
         return [
             p for i, item in enumerate(expected) for p in _mismatches(item, actual[i], f"{path}[{i}]")
         ]
+    if isinstance(expected, str) and isinstance(actual, str):
+        document = _json_document(expected)
+        if document is not None and document == _json_document(actual):
+            return []
     if isinstance(expected, bool) or isinstance(actual, bool):
         same = expected is actual  # YAML's true is not Terraform's 1
     else:
@@ -151,6 +176,14 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
         return super().increase_indent(flow, False)
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None  # JSON documents as literal blocks
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _string)
 
 
 def _block(inventory: Mapping[str, Any], indent: str) -> list[str]:

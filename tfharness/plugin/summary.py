@@ -3,6 +3,7 @@ table and where the time went (init, plan, show, apply, ...)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ class Summary:
             terminalreporter.section("tfharness: inventories")
             written = state.inventories_written
             for path, names in sorted(written.items()):
-                write(f"{path}: {', '.join(names)}")
+                write(f"{os.path.relpath(path, config.rootpath)}: {', '.join(names)}")
             planned = sum(len(u) for u in state.inventories.values())
             write(f"{planned} inventories from today's plans; {sum(map(len, written.values()))} changed")
         if state.affected is not None:
@@ -106,3 +107,25 @@ class Summary:
             )
             for line in planner.timings.report():
                 write(line)
+        if outcomes:
+            self._rule_coverage(terminalreporter, config, outcomes)
+
+    def _rule_coverage(self, terminalreporter, config, outcomes) -> None:
+        """Rules fired per component (`tfharness.planning.coverage`), also written as
+        `rule-coverage.json` beside the JUnit report when there is one."""
+        from tfharness.planning.coverage import json_path_beside, session_coverage
+
+        write = terminalreporter.write_line
+        terminalreporter.section("tfharness: rule coverage")
+        try:
+            coverage = session_coverage(outcomes)
+        except Exception as error:  # a file the harness cannot read fails its own tests
+            write(f"not computed: {error}")
+            return
+        for line in coverage.table():
+            write(line)
+        junit = config.getoption("xmlpath", None)
+        if junit:
+            path = json_path_beside(config.invocation_params.dir / junit)
+            coverage.write_json(path)
+            write(f"rule coverage written to {path}")
