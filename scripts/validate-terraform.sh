@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validation suite (seed "Validation Suite"): terraform fmt, terraform validate of every
-# component and shared module (modules/), checkov, tflint. Each tool that is not installed is skipped with the reason.
+# component and shared module (modules/), checkov, tflint (with the
+# repository's .tflint.hcl). Each tool that is not installed is skipped with the reason.
 # Exits non-zero when any step fails. Never writes under components/: validate runs on copies.
 #
 #   scripts/validate-terraform.sh            # everything
@@ -76,11 +77,29 @@ else
   fi
 fi
 
-step "tflint"
+step "tflint (rules: .tflint.hcl)"
 if command -v tflint >/dev/null 2>&1; then
+  tflint --version
+  # The bundled Terraform ruleset only (no plugin source in .tflint.hcl): nothing for
+  # `tflint --init` to download. Issues are reported for the module's own files: the provider
+  # standard's files (provider.tf, context.tf, versions.tf) are written and checked by
+  # tfharness/tooling/standard.py (context.tf declares the shared inputs and locals every
+  # component gets, used or not). main.tf, variables.tf and outputs.tf are always in the filter,
+  # so a missing one is still reported.
   for dir in "$components"/*/ "$modules"/*/; do
     [ -d "$dir" ] || continue
-    tflint --chdir="$dir" --no-color || fail "tflint: $(basename "$dir")"
+    filters=(--filter=main.tf --filter=variables.tf --filter=outputs.tf)
+    for file in "$dir"*.tf; do
+      case $(basename "$file") in
+        provider.tf | context.tf | versions.tf | main.tf | variables.tf | outputs.tf) ;;
+        *) filters+=("--filter=$(basename "$file")") ;;
+      esac
+    done
+    if tflint --chdir="$dir" --config="$root/.tflint.hcl" --no-color "${filters[@]}"; then
+      echo "ok: $(basename "$dir")"
+    else
+      fail "tflint: $(basename "$dir")"
+    fi
   done
 else
   echo "skipped: tflint is not installed (it ships only as a GitHub release binary, which" \

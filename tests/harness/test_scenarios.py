@@ -193,7 +193,9 @@ def test_expect_failures_maps_each_rule_to_its_messages(scenarios) -> None:
         "var.only",
         "var.twice",
     )
-    messages = {rule: [e.as_kwargs() for e in found] for rule, found in refused.failure_messages.items()}
+    messages = {
+        rule: [e.as_kwargs() for e in found] for rule, found in refused.failure_messages.items()
+    }
     assert messages == {
         "var.exact": [{"message": "The exact text."}],
         "var.part": [{"contains": "lowercase"}],

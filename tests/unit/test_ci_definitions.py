@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,76 @@ def test_terraform_wrapper_stays_off(path):
     assert setups, f"{path.name} does not install Terraform"
     for step in setups:
         assert step.get("with", {}).get("terraform_wrapper") is False, step
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_tflint_is_installed_before_the_validation_suite(path):
+    """scripts/validate-terraform.sh skips tflint where it is not installed: a workflow that
+    validates must install it first, pinned, or .tflint.hcl would never run."""
+    steps = _steps(path)
+    validates = [i for i, s in enumerate(steps) if "nox -s validate" in s.get("run", "")]
+    if not validates:
+        pytest.skip(f"{path.name} does not run the validation suite")
+    setups = [
+        i
+        for i, s in enumerate(steps)
+        if str(s.get("uses", "")).startswith("terraform-linters/setup-tflint@")
+    ]
+    assert setups, (
+        f"{path.name} validates but does not install tflint (terraform-linters/setup-tflint)"
+    )
+    assert setups[0] < validates[0], f"{path.name}: install tflint before the validate step"
+    for index in setups:
+        step = steps[index]
+        assert re.fullmatch(r"terraform-linters/setup-tflint@v\d+(\.\d+)*", step["uses"]), step
+        assert re.fullmatch(r"v\d+\.\d+\.\d+", str(step.get("with", {}).get("tflint_version"))), (
+            f"{path.name}: pin tflint_version (e.g. v0.53.0) so a new release cannot change the rules"
+        )
+
+
+def test_pull_requests_run_tflint():
+    steps = _steps(REPO_ROOT / ".github/workflows/pull-request.yml")
+    assert any("nox -s validate" in s.get("run", "") for s in steps)
+    assert any(str(s.get("uses", "")).startswith("terraform-linters/setup-tflint@") for s in steps)
+
+
+def test_validation_script_runs_tflint_with_the_repository_config():
+    script = (REPO_ROOT / "scripts" / "validate-terraform.sh").read_text()
+    assert (REPO_ROOT / ".tflint.hcl").is_file()
+    calls = [line for line in script.splitlines() if re.match(r"\s*(if\s+)?tflint\s+--chdir", line)]
+    assert calls, "scripts/validate-terraform.sh never runs tflint on a module (--chdir)"
+    for call in calls:
+        assert '--config="$root/.tflint.hcl"' in call, call
+
+
+def test_tflint_config_enables_the_catalog_rules():
+    """The rules the catalog is held to (CONTRIBUTING.md), each enabled explicitly; only the
+    bundled Terraform ruleset (a plugin with a `source` would need `tflint --init` downloads)."""
+    import hcl2
+
+    config = hcl2.loads((REPO_ROOT / ".tflint.hcl").read_text())
+    rules = {name: body for block in config.get("rule", []) for name, body in block.items()}
+    required = {
+        "terraform_documented_variables",
+        "terraform_documented_outputs",
+        "terraform_typed_variables",
+        "terraform_naming_convention",
+        "terraform_standard_module_structure",
+        "terraform_required_version",
+        "terraform_required_providers",
+        "terraform_unused_declarations",
+        "terraform_unused_required_providers",
+        "terraform_comment_syntax",
+        "terraform_deprecated_index",
+        "terraform_deprecated_interpolation",
+        "terraform_module_pinned_source",
+    }
+    off = sorted(r for r in required if rules.get(r, {}).get("enabled") is not True)
+    assert not off, f".tflint.hcl: enable {off}"
+    assert rules["terraform_naming_convention"].get("format") == "snake_case"
+    plugins = {name: body for block in config.get("plugin", []) for name, body in block.items()}
+    assert set(plugins) == {"terraform"}, f".tflint.hcl: only the bundled ruleset, got {plugins}"
+    assert "source" not in plugins["terraform"], "a plugin source makes tflint download it"
 
 
 def test_nightly_sweeps_on_failure():

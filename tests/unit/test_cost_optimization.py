@@ -62,7 +62,6 @@ def test_one_budget_per_service_filtered_by_service(plan_for):
 def test_alerts_topic_is_kms_encrypted_and_only_cost_services_publish(plan_for):
     plan = plan_for("cost-optimization")
     plan.assert_unknown("module.alerts_topic.aws_sns_topic.this", "kms_master_key_id")
-    assert plan.one("aws_kms_key")["enable_key_rotation"] is True
     policy = json.loads(plan["module.alerts_topic.data.aws_iam_policy_document.this"]["json"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["BudgetsPublish"]["Principal"] == {"Service": "budgets.amazonaws.com"}

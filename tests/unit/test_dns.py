@@ -101,7 +101,6 @@ def test_query_log_key_and_delivery_policies_are_scoped(plan_for):
     assert statement["Resource"].startswith("arn:aws:logs:us-east-1:")
     assert "aws:SourceAccount" in statement["Condition"]["StringEquals"]
     assert statement["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:route53:::hostedzone/*"
-    plan.assert_attr("module.query_logs_kms[0].aws_kms_key.this", "enable_key_rotation", True)
 
 
 def test_dnssec_off_by_default(plan_for):

@@ -54,7 +54,6 @@ def test_exec_sessions_and_logs_use_the_cmk(plan_for):
         "module.exec_log_group[0].aws_cloudwatch_log_group.this", "retention_in_days", 365
     )
     assert "module.exec_kms.key_arn" in references(plan, "module.exec_log_group", "kms_key_arn")
-    plan.assert_attr("module.exec_kms.aws_kms_key.this", "enable_key_rotation", True)
 
 
 def test_key_policy_lets_logs_use_it_only_for_the_exec_group(plan_for):

@@ -33,7 +33,6 @@ def test_secrets_are_envelope_encrypted_with_the_cmk(plan_for):
     assert "module.secrets_kms.key_arn" in references(
         plan, "aws_eks_cluster.this", "encryption_config", 0, "provider", 0, "key_arn"
     )
-    plan.assert_attr("module.secrets_kms.aws_kms_key.this", "enable_key_rotation", True)
     # The cluster role may use that key, and only it.
     statement = configured(plan, "data.aws_iam_policy_document.cluster_secrets_key")["expressions"][
         "statement"

@@ -96,7 +96,6 @@ def test_kms_use_only_via_sqs_and_sns(plan_for):
         "sqs.us-east-1.amazonaws.com",
     ]
     key = plan.one("aws_kms_key")
-    assert key["enable_key_rotation"] is True
     sns = {s["Sid"]: s for s in key.json("policy")["Statement"]}["ServicesPublishToEncryptedTopics"]
     assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 

