@@ -85,7 +85,9 @@ class Summary:
             for path, names in sorted(written.items()):
                 write(f"{os.path.relpath(path, config.rootpath)}: {', '.join(names)}")
             planned = sum(len(u) for u in state.inventories.values())
-            write(f"{planned} inventories from today's plans; {sum(map(len, written.values()))} changed")
+            write(
+                f"{planned} inventories from today's plans; {sum(map(len, written.values()))} changed"
+            )
         if state.affected is not None:
             write(f"--changed-since: affected components: {', '.join(state.affected) or 'none'}")
         fleet = state.fleet

@@ -307,3 +307,144 @@ def variable_at(directory: Path, filename: str, line: int) -> str | None:
         if encloses and (best is None or variable.start_line > (best.start_line or 0)):
             best = variable
     return f"var.{best.name}" if best else None
+
+
+# Rules as written -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Condition:
+    """One rule of a file: a variable's validation, a resource's or data source's
+    precondition or postcondition, an output's precondition, or a check block's assertion.
+
+    `rule` is the name the harness gives the rule when it fires (`tfharness.terraform.
+    diagnostics`); `index` of `count` tells apart the rules one block holds (a variable's
+    second validation). Lines are those of the nested block, which hold the lines Terraform
+    reports: a validation's first line, the condition of the others. In a `*.tf.json` file
+    only validations are read (Terraform names no rule for the other kinds there), each at
+    the line of its variable's `"validation"` key, with no end line.
+    """
+
+    kind: str  # validation | precondition | postcondition | output | check
+    rule: str
+    index: int
+    count: int
+    file: Path
+    start_line: int
+    end_line: int | None
+    error_message: str  # the text as written (a template keeps its ${...})
+
+
+_NESTED = {"precondition": "precondition", "postcondition": "postcondition"}
+
+
+def conditions(path: Path) -> list[Condition]:
+    """Every rule a configuration file declares, in file order (the parse is cached)."""
+    path = Path(path)
+    data = _parse(path)
+    if path.name.endswith(".tf.json"):
+        return _json_validations(path, data)
+    lines = path.read_text().splitlines()
+    found: list[Condition] = []
+
+    def add(kind: str, rule: str, blocks: Any) -> None:
+        entries = [b for b in _entries(blocks) if "__start_line__" in b]
+        for index, block in enumerate(entries, start=1):
+            start, end = block["__start_line__"], block["__end_line__"]
+            message = _source_of(lines, start, end, "error_message")
+            if message is None:
+                message = str(_unquote(block.get("error_message", "")))
+            found.append(Condition(kind, rule, index, len(entries), path, start, end, message))
+
+    for name, body in _labelled(data.get("variable")):
+        add("validation", f"var.{name}", body.get("validation"))
+    for mode, prefix in (("resource", ""), ("data", "data.")):
+        for type_, named in _labelled(data.get(mode)):
+            for name, body in _labelled(named):
+                for lifecycle in _entries(body.get("lifecycle")):
+                    for nested, kind in _NESTED.items():
+                        add(kind, f"{prefix}{type_}.{name}", lifecycle.get(nested))
+    for name, body in _labelled(data.get("output")):
+        add("output", f"output.{name}", body.get("precondition"))
+    for name, body in _labelled(data.get("check")):
+        add("check", f"check.{name}", body.get("assert"))
+    return sorted(found, key=lambda c: c.start_line)
+
+
+def _json_validations(path: Path, data: dict[str, Any]) -> list[Condition]:
+    lines = path.read_text().splitlines()
+    starts = _key_lines(path, [name for name, _ in _labelled(data.get("variable"))])
+    found = []
+    for name, body in _labelled(data.get("variable")):
+        entries = _entries(body.get("validation"))
+        after = starts.get(name, 1)
+        line = next(
+            (n for n in range(after, len(lines) + 1) if '"validation"' in lines[n - 1]), after
+        )
+        for index, entry in enumerate(entries, start=1):
+            message = str(entry.get("error_message", ""))
+            found.append(
+                Condition(
+                    "validation", f"var.{name}", index, len(entries), path, line, None, message
+                )
+            )
+    return found
+
+
+def _source_of(lines: list[str], start: int, end: int, attribute: str) -> str | None:
+    """An attribute's expression as written between two lines: a quoted string without its
+    quotes (escapes kept), a heredoc's body, or any other expression whole."""
+    pattern = re.compile(rf"^\s*{re.escape(attribute)}\s*=\s*(?P<rest>.*)$")
+    for number in range(start, min(end, len(lines)) + 1):
+        match = pattern.match(lines[number - 1])
+        if not match:
+            continue
+        rest = match["rest"].rstrip()
+        heredoc = re.match(r"^<<-?(?P<marker>[A-Za-z_]+)$", rest)
+        if heredoc:
+            body = []
+            for line in lines[number:end]:
+                if line.strip() == heredoc["marker"]:
+                    break
+                body.append(line)
+            return "\n".join(body)
+        text = rest
+        following = iter(lines[number:end])
+        while _scan(text)[0]:
+            try:
+                text += "\n" + next(following)
+            except StopIteration:
+                break
+        closed = _scan(text)[1]
+        if text.startswith('"') and closed:
+            after = text[closed:].strip()
+            if not after or after.startswith(("#", "//")):  # one string, maybe a comment
+                return text[1 : closed - 1]
+        return text
+    return None
+
+
+def _scan(text: str) -> tuple[list[str], int | None]:
+    """Read an HCL expression: what it leaves open (brackets, strings, `${` templates), and
+    where its first string literal ends (the index after its closing quote), if it does."""
+    stack: list[str] = []
+    first_end: int | None = None
+    index = 0
+    while index < len(text):
+        char, top = text[index], stack[-1] if stack else ""
+        if top == '"':
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                stack.pop()
+                if not stack and first_end is None:
+                    first_end = index + 1
+            elif text.startswith(("${", "%{"), index):
+                stack.append("{")
+                index += 1
+        elif char == '"':
+            stack.append('"')
+        elif char in "([{":
+            stack.append(char)
+        elif char in ")]}" and stack:
+            stack.pop()
+        index += 1
+    return stack, first_end
