@@ -149,6 +149,50 @@ def test_split_plan_strips_the_module_prefix() -> None:
     assert plan.variables == {"n": 1, "m": 5}
 
 
+def test_split_plan_gives_paths_as_a_standalone_plan_has_them() -> None:
+    """`path.module` is `m/<key>/<dir>` in a batch, `.` standalone: an inventory must not
+    depend on which batch a scenario was planned in."""
+    from tfharness.planning.batch import Member
+    from tfharness.planning.scenarios import Scenario
+
+    member = Member(
+        "s050_lambda__default",
+        Scenario("lambda", "default", {}),
+        None,
+        {},
+        {},
+        relative_dir="components/terraform/lambda",
+    )
+    inside = "m/s050_lambda__default"
+    raw = {
+        "resource_changes": [
+            {
+                "address": "module.s050_lambda__default.aws_lambda_function.this",
+                "module_address": "module.s050_lambda__default",
+                "type": "aws_lambda_function",
+                "name": "this",
+                "change": {
+                    "actions": ["create"],
+                    "after": {
+                        "filename": f"{inside}/components/terraform/lambda/build/function.zip",
+                        "layers": [f"{inside}/modules/log-group/x.json"],
+                        "description": "m/s050_lambda__defaults is another member's name",
+                    },
+                },
+            }
+        ],
+        "output_changes": {
+            "s050_lambda__default__dir": {"after": f"{inside}/components/terraform/lambda"}
+        },
+    }
+    plan = Plan(split_plan(raw, member))
+    after = plan["aws_lambda_function.this"]
+    assert after["filename"] == "./build/function.zip"  # "${path.module}/build/function.zip"
+    assert after["layers"] == ["../../../modules/log-group/x.json"]
+    assert after["description"] == "m/s050_lambda__defaults is another member's name"
+    assert plan.outputs == {"dir": "."}
+
+
 def test_cache_serves_unchanged_scenarios_and_never_a_stale_plan(
     endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -188,8 +188,28 @@ def _strip(address: str | None, prefix: str) -> str | None:
     return address.removeprefix(prefix)
 
 
+def _localise(value: Any, member: Member) -> Any:
+    """Paths as a standalone plan has them: `path.module` of the member is `m/<key>/<dir>` in
+    a batch and `.` standalone; a local module's folder is relative to the component's."""
+    if isinstance(value, dict):
+        return {k: _localise(v, member) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_localise(v, member) for v in value]
+    if not isinstance(value, str) or f"m/{member.key}" not in value:
+        return value
+    base = f"m/{member.key}"
+    own = base if member.relative_dir == "." else f"{base}/{member.relative_dir}"
+    value = re.sub(re.escape(own) + r"(?![\w-])", ".", value)
+    return re.sub(
+        re.escape(base) + r"/([\w./-]+)",
+        lambda found: posixpath.relpath(found[1], member.relative_dir),
+        value,
+    )
+
+
 def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
-    """The part of a batch plan that belongs to one member, addressed as if standalone."""
+    """The part of a batch plan that belongs to one member, addressed and with paths as if
+    standalone."""
     prefix = f"module.{member.key}."
     changes = []
     for change in raw.get("resource_changes") or []:
@@ -199,6 +219,7 @@ def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
             changes.append(
                 {
                     **change,
+                    "change": _localise(change.get("change") or {}, member),
                     "address": _strip(change["address"], prefix),
                     "module_address": _strip(change.get("module_address"), prefix),
                 }
@@ -207,9 +228,9 @@ def split_plan(raw: dict[str, Any], member: Member) -> dict[str, Any]:
     prior = ((raw.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
     for child in prior.get("child_modules") or []:
         if child.get("address") == prefix.rstrip("."):
-            prior_root = _restrip_module(child, prefix)
+            prior_root = _localise(_restrip_module(child, prefix), member)
     output_changes = {
-        name.removeprefix(f"{member.key}__"): change
+        name.removeprefix(f"{member.key}__"): _localise(change, member)
         for name, change in (raw.get("output_changes") or {}).items()
         if name.startswith(f"{member.key}__")
     }

@@ -237,6 +237,7 @@ resource "aws_lambda_function" "rotation" {
 
   lifecycle {
     precondition {
+      # tfharness: unfireable: the package path is the component's constant and the harness builds it before every plan, so no scenario input can remove it; tests/unit/test_rds.py (test_planning_without_the_rotation_package_says_how_to_build_it) fires it by deleting the zip.
       condition     = local.rotation_zip_exists
       error_message = "The rotation package build/rotation.zip is missing: run python components/terraform/rds/lambda/build.py before planning, or set enable_secrets_rotation = false."
     }

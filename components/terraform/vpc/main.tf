@@ -5,6 +5,13 @@
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:Subnets take the first availability_zone_count names in order; an AZ added later sorts after them and changes nothing.
   state = "available"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.names) >= var.availability_zone_count
+      error_message = "The region has fewer available AZs than availability_zone_count: lower availability_zone_count."
+    }
+  }
 }
 
 locals {
@@ -29,13 +36,6 @@ resource "aws_vpc" "this" {
   enable_dns_hostnames = var.enable_dns_hostnames
 
   tags = merge(local.tags, { Name = local.name_prefix }, var.vpc_tags)
-
-  lifecycle {
-    precondition {
-      condition     = length(data.aws_availability_zones.available.names) >= var.availability_zone_count
-      error_message = "The region has fewer available AZs than availability_zone_count: lower availability_zone_count."
-    }
-  }
 }
 
 # The default security group is attached to anything launched without one. Adopting it
