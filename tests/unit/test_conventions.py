@@ -141,6 +141,12 @@ def _collect(planner: Planner, component: str, check) -> dict[str, list[str]]:
     return problems
 
 
+def assert_every_plan(planner: Planner, component: str, check) -> None:
+    """`check(plan)` yields problems; none may show in any clean scenario of the component."""
+    problems = _collect(planner, component, check)
+    assert not problems, _report(component, problems)
+
+
 def _of_type(plan: Plan, resource_type: str) -> list[ResourceChange]:
     """Managed resources of a type that the plan keeps (a delete leaves nothing to check)."""
     return [c for c in plan.of_type(resource_type) if c.action != "delete"]
@@ -207,8 +213,7 @@ def key_problems(plan: Plan) -> Iterator[str]:
 
 @pytest.mark.parametrize("component", NAMES)
 def test_kms_keys_rotate_and_have_a_policy(planner: Planner, component: str) -> None:
-    problems = _collect(planner, component, key_problems)
-    assert not problems, _report(component, problems)
+    assert_every_plan(planner, component, key_problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,8 +240,7 @@ def log_group_problems(plan: Plan) -> Iterator[str]:
 
 @pytest.mark.parametrize("component", NAMES)
 def test_log_groups_are_encrypted_and_expire(planner: Planner, component: str) -> None:
-    problems = _collect(planner, component, log_group_problems)
-    assert not problems, _report(component, problems)
+    assert_every_plan(planner, component, log_group_problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,8 +354,7 @@ def bucket_problems(plan: Plan) -> Iterator[str]:
 
 @pytest.mark.parametrize("component", NAMES)
 def test_buckets_are_private_kms_encrypted_and_tls_only(planner: Planner, component: str) -> None:
-    problems = _collect(planner, component, bucket_problems)
-    assert not problems, _report(component, problems)
+    assert_every_plan(planner, component, bucket_problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -459,8 +462,7 @@ def wildcard_problems(plan: Plan, component: str) -> Iterator[str]:
 def test_policies_allow_no_wildcard_action_without_a_reason(
     planner: Planner, component: str
 ) -> None:
-    problems = _collect(planner, component, lambda plan: wildcard_problems(plan, component))
-    assert not problems, _report(component, problems)
+    assert_every_plan(planner, component, lambda plan: wildcard_problems(plan, component))
 
 
 def test_every_wildcard_allowance_has_a_reason_and_an_owner() -> None:
