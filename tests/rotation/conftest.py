@@ -3,6 +3,11 @@
 The handler is imported from the component's source (components/terraform/rds/lambda/rotation.py)
 without writing anything there. Database servers are started once per session and engine by
 ``tfharness.checks.databases``; a missing server skips its tests with the reason printed (-ra).
+
+The servers serve a certificate from a CA generated for the session and require TLS, as the
+rds component's instance does; the function gets that CA through ``DB_CA_BUNDLE`` (in Lambda,
+the runtime's trust store). ``plain_database`` is a server of the same engine without TLS, for
+the no-``ssl``-key fallback.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from tfharness.checks.databases import (
+    HOST,
+    CertificateAuthority,
     DatabaseServer,
     DatabaseUnavailable,
     mysql_server,
@@ -46,25 +54,48 @@ def secretsmanager(endpoint):
 
 
 @pytest.fixture(scope="session")
-def rotator(secretsmanager, rotation_module, endpoint) -> Rotator:
+def certificate_authority(tmp_path_factory) -> CertificateAuthority:
+    """The session's CA: it issues the servers' certificates; the function trusts it."""
+    return CertificateAuthority(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def foreign_authority(tmp_path_factory) -> CertificateAuthority:
+    """Another CA, which nothing trusts."""
+    return CertificateAuthority(tmp_path_factory.mktemp("tls-foreign"), "foreign test CA")
+
+
+@pytest.fixture(scope="session")
+def rotator(secretsmanager, rotation_module, endpoint, certificate_authority) -> Rotator:
     # Short connect timeout: the unreachable-database test should fail in seconds.
     return Rotator(
         secretsmanager,
         rotation_module.lambda_handler,
         endpoint_url=endpoint.url,
-        env={"DB_CONNECT_TIMEOUT": "3"},
+        env={"DB_CONNECT_TIMEOUT": "3", "DB_CA_BUNDLE": str(certificate_authority.ca_file)},
     )
 
 
-@pytest.fixture(scope="session", params=sorted(SERVERS))
-def database(request) -> Iterator[DatabaseServer]:
-    """A real database server (PostgreSQL, then MariaDB/MySQL) on a loopback port."""
+def _serve(engine: str, **options: Any) -> Iterator[DatabaseServer]:
     try:
-        with SERVERS[request.param]() as server:
-            print(f"\n{request.param}: {server.version} on {server.host}:{server.port}")
+        with SERVERS[engine](**options) as server:
+            tls = "TLS required" if server.tls else "no TLS"
+            print(f"\n{engine}: {server.version} on {server.host}:{server.port} ({tls})")
             yield server
     except DatabaseUnavailable as error:
-        pytest.skip(f"{request.param} rotation tests skipped: {error}")
+        pytest.skip(f"{engine} rotation tests skipped: {error}")
+
+
+@pytest.fixture(scope="session", params=sorted(SERVERS))
+def database(request, certificate_authority) -> Iterator[DatabaseServer]:
+    """A real database server (PostgreSQL, then MariaDB/MySQL) on a loopback port, TLS only."""
+    yield from _serve(request.param, tls=certificate_authority.issue(HOST, "localhost"))
+
+
+@pytest.fixture(scope="session")
+def plain_database(database) -> Iterator[DatabaseServer]:
+    """A server of the same engine as `database`, started without TLS."""
+    yield from _serve(database.engine)
 
 
 @dataclass
@@ -88,8 +119,13 @@ def make_account(
     stored_password: str | None = None,
     document: dict | None = None,
     raw: str | None = None,
+    changes: dict[str, Any] | None = None,
+    without: tuple[str, ...] = (),
 ) -> Account:
-    """Create a login on the server and a secret for it (optionally with a wrong/malformed one)."""
+    """Create a login on the server and a secret for it (optionally with a wrong/malformed one).
+
+    `changes` sets keys of the document and `without` removes them (e.g. ``without=("ssl",)``).
+    """
     suffix = uuid.uuid4().hex[:10]
     username, dbname = f"app_{suffix}", f"db_{suffix}"
     password = secrets.token_urlsafe(18)
@@ -99,10 +135,33 @@ def make_account(
         if document is not None
         else server.secret_document(username, stored_password or password, dbname)
     )
+    doc = {k: v for k, v in {**doc, **(changes or {})}.items() if k not in without}
     secret = client.create_secret(
         Name=f"rds/rotation-test/{suffix}", SecretString=raw if raw is not None else json.dumps(doc)
     )
     return Account(server, username, password, dbname, secret["ARN"])
+
+
+@pytest.fixture
+def rotate(rotator, stand_in_arn):
+    """A whole rotation of an account's secret (kwargs go to Rotator.rotate, e.g. logs_in)."""
+
+    def run(account, **options):
+        return rotator.rotate(
+            account.secret_id, lambda_arn=stand_in_arn, rotation_days=30, **options
+        )
+
+    return run
+
+
+@pytest.fixture
+def start(rotator, stand_in_arn):
+    """RotateSecret only: the steps are the test's to run."""
+
+    def run(account):
+        return rotator.start(account.secret_id, lambda_arn=stand_in_arn, rotation_days=30)
+
+    return run
 
 
 @pytest.fixture
@@ -115,7 +174,33 @@ def account(database, secretsmanager) -> Account:
 def new_account(database, secretsmanager):
     """Factory for accounts with a wrong or malformed secret."""
 
-    def factory(**kwargs) -> Account:
-        return make_account(database, secretsmanager, **kwargs)
+    def factory(server: DatabaseServer | None = None, **kwargs) -> Account:
+        return make_account(server or database, secretsmanager, **kwargs)
 
     return factory
+
+
+@dataclass
+class ConnectionSpy:
+    """Every connection the function opens: (host:port, its TLS version or None), as the
+    server reports it for that very connection (pg_stat_ssl, MariaDB's Ssl_version)."""
+
+    servers: dict[int, DatabaseServer]
+    seen: list[tuple[str, str | None]]
+
+
+@pytest.fixture
+def function_connections(rotation_module, monkeypatch, database) -> ConnectionSpy:
+    """Wraps the function's get_connection; add servers other than `database` to `servers`."""
+    spy = ConnectionSpy({database.port: database}, [])
+    original = rotation_module.get_connection
+
+    def get_connection(secret):
+        conn = original(secret)
+        if conn is not None:
+            server = spy.servers[int(secret["port"])]
+            spy.seen.append((f"{secret['host']}:{secret['port']}", server.served_tls(conn)))
+        return conn
+
+    monkeypatch.setattr(rotation_module, "get_connection", get_connection)
+    return spy

@@ -17,32 +17,21 @@ from tfharness.checks.rotation import STEPS, RotationStepFailed
 pytestmark = pytest.mark.rotation
 
 
-@pytest.fixture
-def rotate(rotator, stand_in_arn):
-    def run(account):
-        return rotator.rotate(account.secret_id, lambda_arn=stand_in_arn, rotation_days=30)
-
-    return run
-
-
-@pytest.fixture
-def start(rotator, stand_in_arn):
-    def run(account):
-        return rotator.start(account.secret_id, lambda_arn=stand_in_arn, rotation_days=30)
-
-    return run
-
-
 def test_rotation_moves_awscurrent_and_keeps_the_old_password_as_previous(
-    account, rotator, rotate, caplog
+    account, rotator, rotate, caplog, function_connections
 ):
     old_version = rotator.version_with(account.secret_id, "AWSCURRENT")
     old = rotator.value(account.secret_id)
+    assert old["ssl"] is True, "the tier's secrets say ssl = true, as the rds component's"
 
     with caplog.at_level(logging.INFO):
-        rotation = rotate(account)
+        # With logs_in, the harness also checks each step's work (all pass here).
+        rotation = rotate(account, logs_in=account.logs_in)
 
     assert rotation.steps == list(STEPS)
+    # Every connection the function opened was TLS, in the server's own view of it.
+    assert function_connections.seen, "the function opened no connection"
+    assert all(tls for _, tls in function_connections.seen), function_connections.seen
     assert rotation.after[rotation.token] == ["AWSCURRENT"], rotation.after
     assert rotation.after[old_version] == ["AWSPREVIOUS"], rotation.after
     current = rotator.value(account.secret_id, "AWSCURRENT")

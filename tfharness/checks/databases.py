@@ -9,6 +9,13 @@ When the server binaries are missing they raise ``DatabaseUnavailable`` with the
 pytest fixtures turn that into a skip that prints it (``missing_postgres()`` and
 ``missing_mysql()`` give the reason without starting anything).
 
+TLS is an option of both factories: pass ``tls=`` a ``ServerCertificate`` (issued by a
+``CertificateAuthority`` the session generates with the ``cryptography`` library) and the server
+serves it and refuses TCP clients without TLS (PostgreSQL: ``hostssl`` lines only; MariaDB:
+``require_secure_transport=ON``). The harness's own connections then verify the certificate and
+host name against that CA. ``DatabaseServer.serving()`` swaps the certificate of a running server
+(another CA, another host name) and puts the original back. Without ``tls`` a server has TLS off.
+
 Servers refuse to run as root, so when the tests run as root the server processes run as
 ``nobody`` (through ``runuser``); the temporary directory is handed to that user. Processes are
 started in their own session and stopped by their own process group id, nothing else.
@@ -17,11 +24,15 @@ started in their own session and stopped by their own process group id, nothing 
 from __future__ import annotations
 
 import contextlib
+import datetime
+import ipaddress
 import os
 import secrets
 import shutil
 import signal
 import socket
+import ssl
+import struct
 import subprocess
 import tempfile
 import time
@@ -121,6 +132,120 @@ def missing_mysql() -> str | None:
     return None
 
 
+# TLS ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ServerCertificate:
+    """A server certificate and its key (PEM), and the bundle of the CA that issued it."""
+
+    hosts: tuple[str, ...]
+    cert_pem: bytes = field(repr=False)
+    key_pem: bytes = field(repr=False)
+    ca_file: Path
+
+
+class CertificateAuthority:
+    """A throwaway certificate authority for one test session (EC P-256, valid for a day).
+
+    Generated in-process with ``cryptography`` (no openssl binary). ``ca_file`` is the PEM
+    bundle clients trust; ``issue()`` signs server certificates for the given host names and
+    IP addresses (subjectAltName), which is what clients verify the host name against.
+    """
+
+    def __init__(self, directory: Path, name: str = "tfharness test CA") -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        self.name = name
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        now = datetime.datetime.now(datetime.UTC)
+        public = self._key.public_key()
+        self._cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(public)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+            .sign(self._key, hashes.SHA256())
+        )
+        directory.mkdir(parents=True, exist_ok=True)
+        self.ca_file = directory / f"{name.replace(' ', '-')}.pem"
+        self.ca_file.write_bytes(self._cert.public_bytes(serialization.Encoding.PEM))
+
+    def issue(self, *hosts: str) -> ServerCertificate:
+        """A server certificate for `hosts` (DNS names or IP addresses), signed by this CA."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        if not hosts:
+            raise ValueError("issue() needs at least one host name or IP address")
+        key = ec.generate_private_key(ec.SECP256R1())
+        names: list[x509.GeneralName] = []
+        for host in hosts:
+            try:
+                names.append(x509.IPAddress(ipaddress.ip_address(host)))
+            except ValueError:
+                names.append(x509.DNSName(host))
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
+            .issuer_name(self._cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()),
+                critical=False,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
+            .sign(self._key, hashes.SHA256())
+        )
+        return ServerCertificate(
+            hosts=tuple(hosts),
+            cert_pem=cert.public_bytes(serialization.Encoding.PEM),
+            key_pem=key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ),
+            ca_file=self.ca_file,
+        )
+
+
+def client_context(ca_file: Path | str) -> ssl.SSLContext:
+    """A client TLS context that trusts only `ca_file` and verifies the host name."""
+    return ssl.create_default_context(cafile=str(ca_file))
+
+
 @dataclass
 class DatabaseServer:
     """A running server: where it listens, its admin login, and test helpers."""
@@ -132,6 +257,7 @@ class DatabaseServer:
     admin_password: str
     root: Path
     version: str = ""
+    tls: ServerCertificate | None = None  # served and required when set
     _command: list[str] = field(default_factory=list, repr=False)
     _process: subprocess.Popen | None = field(default=None, repr=False)
     _log: Path | None = field(default=None, repr=False)
@@ -147,6 +273,9 @@ class DatabaseServer:
         """A DB-API connection (admin unless user/password are given)."""
         user = user or self.admin_user
         password = self.admin_password if password is None else password
+        # Explicitly TLS (verified against the server's CA) or explicitly plain: neither driver
+        # is left to its own opportunistic, unverified default.
+        context = client_context(self.tls.ca_file) if self.tls else None
         if self.engine == "postgres":
             import pg8000.dbapi
 
@@ -157,6 +286,7 @@ class DatabaseServer:
                 port=self.port,
                 database=database or "postgres",
                 timeout=timeout,
+                ssl_context=context or False,
             )
         import pymysql
 
@@ -167,6 +297,8 @@ class DatabaseServer:
             password=password,
             database=database,
             connect_timeout=timeout,
+            ssl=context,
+            ssl_disabled=context is None,
         )
 
     def can_login(self, user: str, password: str, database: str | None = None) -> bool:
@@ -228,8 +360,70 @@ class DatabaseServer:
             "username": user,
             "password": password,
             "dbname": database,
-            "ssl": False,
+            # What the rds component writes: ssl = true (the instance forces TLS).
+            "ssl": self.tls is not None,
         }
+
+    # TLS --------------------------------------------------------------------------------
+    @property
+    def cert_file(self) -> Path:
+        return self.root / "server.crt"
+
+    @property
+    def key_file(self) -> Path:
+        return self.root / "server.key"
+
+    def served_tls(self, conn: Any) -> str | None:
+        """The TLS version of an open connection as the server sees it (None: not TLS)."""
+        cursor = conn.cursor()
+        try:
+            if self.engine == "postgres":
+                cursor.execute("SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            else:
+                cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_version'")
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        value = rows[0][-1] if rows else None
+        return value or None
+
+    @contextlib.contextmanager
+    def serving(self, certificate: ServerCertificate) -> Iterator[None]:
+        """Serve `certificate` instead of the server's own for the block (reloaded live).
+
+        The admin connection that reloads is opened before the swap, so it can put the original
+        back even though the new certificate is one the harness does not trust.
+        """
+        if self.tls is None:
+            raise HarnessError("serving() needs a server started with tls=")
+        original = self.tls
+        conn = self.connect()
+        try:
+            _install_certificate(self, certificate)
+            self._reload_tls(conn, certificate)
+            try:
+                yield
+            finally:
+                _install_certificate(self, original)
+                self._reload_tls(conn, original)
+        finally:
+            conn.close()
+
+    def _reload_tls(self, conn: Any, certificate: ServerCertificate) -> None:
+        cursor = conn.cursor()
+        try:
+            # MariaDB's FLUSH SSL reloads before it returns (and fails on a bad file);
+            # PostgreSQL's postmaster reloads when it handles the signal: wait for it.
+            if self.engine == "postgres":
+                cursor.execute("SELECT pg_reload_conf()")
+                cursor.fetchall()
+                conn.commit()
+            else:
+                cursor.execute("FLUSH SSL")
+        finally:
+            cursor.close()
+        if self.engine == "postgres":
+            _wait_until_served(self, certificate)
 
     # Lifecycle --------------------------------------------------------------------------
     @property
@@ -317,6 +511,51 @@ def _accepts(family: int, address: Any) -> bool:
     return True
 
 
+def _install_certificate(server: DatabaseServer, certificate: ServerCertificate) -> None:
+    """Write the certificate and key the server reads (key 0600, owned by the server's user).
+
+    Each file is written beside its target and renamed over it, so a reload never reads half.
+    """
+    for target, content, mode in (
+        (server.cert_file, certificate.cert_pem, 0o644),
+        (server.key_file, certificate.key_pem, 0o600),
+    ):
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(content)
+        partial.chmod(mode)
+        _hand_over(partial)
+        partial.replace(target)
+    server.tls = certificate
+
+
+def _served_postgres_certificate(host: str, port: int) -> bytes | None:
+    """The DER certificate PostgreSQL presents after an SSLRequest (None when it declines)."""
+    probe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    probe.check_hostname = False
+    probe.verify_mode = ssl.CERT_NONE  # only looks at which certificate is served
+    with socket.create_connection((host, port), timeout=2) as raw:
+        raw.sendall(struct.pack("!ii", 8, 80877103))
+        if raw.recv(1) != b"S":
+            return None
+        with probe.wrap_socket(raw) as wrapped:
+            return wrapped.getpeercert(binary_form=True)
+
+
+@retry(
+    stop=stop_after_delay(15),
+    wait=wait_fixed(0.1),
+    retry=retry_if_exception_type(_NotReady),
+    reraise=True,
+)
+def _wait_until_served(server: DatabaseServer, certificate: ServerCertificate) -> None:
+    wanted = ssl.PEM_cert_to_DER_cert(certificate.cert_pem.decode("ascii"))
+    if _served_postgres_certificate(server.host, server.port) != wanted:
+        raise _NotReady(
+            f"PostgreSQL on {server.host}:{server.port} does not serve the new certificate "
+            f"yet (a reload error is in its log):\n{server.log_tail()}"
+        )
+
+
 def _is_auth_failure(engine: str, error: Exception) -> bool:
     if engine == "postgres":
         import pg8000.exceptions
@@ -357,8 +596,14 @@ def _workdir(prefix: str) -> Path:
 
 # PostgreSQL --------------------------------------------------------------------------------
 @contextlib.contextmanager
-def postgres_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
-    """A fresh PostgreSQL server on a free loopback port (SCRAM authentication)."""
+def postgres_server(
+    admin_user: str = "admin", tls: ServerCertificate | None = None
+) -> Iterator[DatabaseServer]:
+    """A fresh PostgreSQL server on a free loopback port (SCRAM authentication).
+
+    With `tls`, the server serves that certificate and pg_hba.conf has ``hostssl`` lines only
+    (plus the Unix socket): a TCP client without TLS is refused.
+    """
     reason = missing_postgres()
     if reason:
         raise DatabaseUnavailable(reason)
@@ -426,6 +671,21 @@ def postgres_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
                 "password_encryption=scram-sha-256",
             ],
         )
+        if tls is not None:
+            (data / "pg_hba.conf").write_text(
+                "# tfharness: TLS required on TCP (no `host` lines)\n"
+                "local all all scram-sha-256\n"
+                f"hostssl all all {HOST}/32 scram-sha-256\n"
+            )
+            _install_certificate(server, tls)
+            server._command += [
+                "-c",
+                "ssl=on",
+                "-c",
+                f"ssl_cert_file={server.cert_file}",
+                "-c",
+                f"ssl_key_file={server.key_file}",
+            ]
         server.start()
         yield server
     finally:
@@ -436,8 +696,15 @@ def postgres_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
 
 # MariaDB / MySQL ---------------------------------------------------------------------------
 @contextlib.contextmanager
-def mysql_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
-    """A fresh MariaDB (or MySQL) server on a free loopback port."""
+def mysql_server(
+    admin_user: str = "admin", tls: ServerCertificate | None = None
+) -> Iterator[DatabaseServer]:
+    """A fresh MariaDB (or MySQL) server on a free loopback port.
+
+    With `tls`, the server serves that certificate and runs with
+    ``require_secure_transport=ON``: a TCP client without TLS is refused (the Unix socket the
+    harness creates the admin login through counts as secure).
+    """
     reason = missing_mysql()
     if reason:
         raise DatabaseUnavailable(reason)
@@ -495,6 +762,17 @@ def mysql_server(admin_user: str = "admin") -> Iterator[DatabaseServer]:
                 "--performance-schema=OFF",
             ],
         )
+        if tls is not None:
+            _install_certificate(server, tls)
+            server._command += [
+                f"--ssl-cert={server.cert_file}",
+                f"--ssl-key={server.key_file}",
+                "--require-secure-transport=ON",
+            ]
+        elif "mariadb" in version.lower():
+            # MariaDB 11.4+ turns TLS on by itself (generated certificate): a server started
+            # without `tls` must not offer it.
+            server._command.append("--skip-ssl")
         # The admin login does not exist yet: create it over the socket as root first.
         _start_and_create_admin(server, socket_path)
         yield server

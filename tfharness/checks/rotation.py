@@ -13,7 +13,19 @@ Lambda code cannot run inside the emulator here, so the harness plays Secrets Ma
    does after a successful rotation.
 
 ``rotate()`` does all of it and raises ``RotationStepFailed`` (naming the step) when a step
-fails, leaving the secret as a real failed rotation would. ``load_handler()`` imports a handler
+fails, leaving the secret as a real failed rotation would.
+
+A step that returns without error has not necessarily done its work. Given ``logs_in`` (does
+this password log into the database?), ``run()`` and ``rotate()`` also check each step's work
+after it returns (``verify_step``) and the whole result at the end (``verify_rotated``), and
+raise ``RotationCheckFailed`` naming the step whose work is missing:
+
+* createSecret: a new password is stored under ``AWSPENDING`` for the token;
+* setSecret: the pending password logs in;
+* testSecret: a guard, with no effect of its own to observe: its work shows only when the
+  pending password does not log in (the rotation must stop there). Without it such a rotation
+  reaches finishSecret, and ``verify_rotated`` finds an ``AWSCURRENT`` that does not log in;
+* finishSecret: ``AWSCURRENT`` is on the token, ``AWSPREVIOUS`` on the version before. ``load_handler()`` imports a handler
 from its source file without writing bytecode next to it.
 """
 
@@ -105,6 +117,19 @@ def register_stand_in_function(
     )["FunctionArn"]
 
 
+class RotationCheckFailed(HarnessError):
+    """A rotation's steps returned, but one did not do its work (`step`, `reason`)."""
+
+    def __init__(self, step: str, token: str, reason: str) -> None:
+        super().__init__(f"rotation check after {step} (token {token}) failed: {reason}")
+        self.step = step
+        self.token = token
+        self.reason = reason
+
+
+LogsIn = Callable[[str], bool]
+
+
 @dataclass
 class Rotation:
     """One rotation: its token, the steps that ran, and the version stages before/after."""
@@ -114,6 +139,9 @@ class Rotation:
     before: dict[str, list[str]]
     steps: list[str] = field(default_factory=list)
     after: dict[str, list[str]] = field(default_factory=dict)
+    # AWSCURRENT's version and document when the rotation started (what must become previous).
+    current_version: str | None = None
+    current_value: dict[str, Any] | None = None
 
 
 class Rotator:
@@ -161,8 +189,16 @@ class Rotator:
                 f"{secret_id}: no rotation function is configured; pass lambda_arn (see "
                 "register_stand_in_function) or the emulator finishes the rotation itself"
             )
+        current_version = next((v for v, st in before.items() if "AWSCURRENT" in st), None)
+        current_value = None
+        if current_version:
+            # A malformed secret (what some tests rotate on purpose) has no document to keep.
+            with contextlib.suppress(ValueError):
+                current_value = self.value(secret_id)
         self.client.rotate_secret(**kwargs)
-        return Rotation(secret_id, token, before)
+        return Rotation(
+            secret_id, token, before, current_version=current_version, current_value=current_value
+        )
 
     def complete(self, rotation: Rotation) -> None:
         """After a successful finishSecret, Secrets Manager drops AWSPENDING from the version."""
@@ -190,21 +226,89 @@ class Rotator:
             rotation.steps.append(step)
         return result
 
-    def run(self, rotation: Rotation, steps: tuple[str, ...] = STEPS) -> Rotation:
-        """Run `steps` in order; a failing step raises RotationStepFailed."""
+    def run(
+        self, rotation: Rotation, steps: tuple[str, ...] = STEPS, *, logs_in: LogsIn | None = None
+    ) -> Rotation:
+        """Run `steps` in order; a failing step raises RotationStepFailed.
+
+        With `logs_in`, each step's work is checked after it returns and the result at the end
+        (RotationCheckFailed).
+        """
         for step in steps:
             try:
                 self.step(rotation, step)
             except Exception as error:
                 rotation.after = self.stages(rotation.secret_id)
                 raise RotationStepFailed(step, rotation.token, error) from error
+            if logs_in is not None:
+                self.verify_step(rotation, step, logs_in)
         if steps and steps[-1] == "finishSecret":
             self.complete(rotation)
+            if logs_in is not None:
+                self.verify_rotated(rotation, logs_in)
         return rotation
 
-    def rotate(self, secret_id: str, **start: Any) -> Rotation:
+    def rotate(self, secret_id: str, *, logs_in: LogsIn | None = None, **start: Any) -> Rotation:
         """A whole rotation: RotateSecret, the four steps, AWSPENDING cleared."""
-        return self.run(self.start(secret_id, **start))
+        return self.run(self.start(secret_id, **start), logs_in=logs_in)
+
+    # Checking the work ------------------------------------------------------------------
+    def pending_value(self, rotation: Rotation) -> dict[str, Any] | None:
+        """The document createSecret stored under AWSPENDING for the token (None: nothing)."""
+        try:
+            raw = self.client.get_secret_value(
+                SecretId=rotation.secret_id, VersionId=rotation.token, VersionStage="AWSPENDING"
+            ).get("SecretString")
+        except self.client.exceptions.ResourceNotFoundException:
+            return None
+        try:
+            value = json.loads(raw or "")
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) and value.get("password") else None
+
+    def verify_step(self, rotation: Rotation, step: str, logs_in: LogsIn) -> None:
+        """Raise RotationCheckFailed when `step` returned without doing its work."""
+
+        def fail(reason: str) -> None:
+            raise RotationCheckFailed(step, rotation.token, reason)
+
+        if step == "createSecret":
+            pending = self.pending_value(rotation)
+            if pending is None:
+                fail(f"no AWSPENDING value was stored for version {rotation.token}")
+            old = (rotation.current_value or {}).get("password")
+            if pending["password"] == old:
+                fail("the AWSPENDING password is the AWSCURRENT one: no new password")
+        elif step == "setSecret":
+            pending = self.pending_value(rotation)
+            if pending is None or not logs_in(pending["password"]):
+                fail("the AWSPENDING password does not log in: it was not set on the database")
+        elif step == "finishSecret":
+            current = self.version_with(rotation.secret_id, "AWSCURRENT")
+            if current != rotation.token:
+                fail(f"AWSCURRENT was not moved to version {rotation.token} (it is on {current})")
+        # testSecret only guards (module docstring): verify_rotated sees a missing guard.
+
+    def verify_rotated(self, rotation: Rotation, logs_in: LogsIn) -> None:
+        """Raise RotationCheckFailed unless the finished rotation left a working secret."""
+
+        def fail(reason: str) -> None:
+            raise RotationCheckFailed("the rotation", rotation.token, reason)
+
+        stages = self.stages(rotation.secret_id)
+        if stages.get(rotation.token) != ["AWSCURRENT"]:
+            fail(
+                f"version {rotation.token} has stages {stages.get(rotation.token)}, not AWSCURRENT"
+            )
+        if rotation.current_version and stages.get(rotation.current_version) != ["AWSPREVIOUS"]:
+            fail(f"the version before, {rotation.current_version}, is not AWSPREVIOUS: {stages}")
+        current = self.value(rotation.secret_id)
+        if not logs_in(current["password"]):
+            fail("the AWSCURRENT password does not log in: the secret no longer opens the database")
+        old = (rotation.current_value or {}).get("password")
+        if old and old != current["password"] and logs_in(old):
+            fail("the password before the rotation still logs in: the database was not changed")
 
     @contextlib.contextmanager
     def handler_environment(self) -> Iterator[None]:

@@ -13,6 +13,24 @@ Modelled on AWS's single-user templates (aws-samples/aws-secrets-manager-rotatio
 The secret is a JSON document: engine (postgres, mysql or mariadb), host, username, password,
 and optionally port, dbname and ssl. Passwords are never logged or put in error messages.
 
+TLS, from the secret's ``ssl`` key (read as AWS's templates read it):
+
+* ``true`` / ``"true"`` (what the rds component writes): TLS, with the server's certificate
+  verified against the CA bundle and its host name against the secret's ``host``; a server
+  that does not offer TLS, or whose certificate does not verify, is refused before the
+  password is sent;
+* absent (or any other value): the same verified TLS when the server offers TLS, and a plain
+  connection only when the server does not offer TLS at all. Unlike AWS's templates, which
+  fall back to plain after any failed TLS attempt, a server that offers TLS with a certificate
+  that does not verify is refused, never downgraded;
+* ``false`` / ``"false"``: plain TCP, TLS never attempted. A server that requires TLS (RDS with
+  ``rds.force_ssl`` or ``require_secure_transport``) refuses these logins, which the step
+  reports as such.
+
+The CA bundle is the file ``DB_CA_BUNDLE`` names; unset, Lambda's trust store
+``/etc/pki/tls/cert.pem`` (which AWS's templates use: it carries the RDS certificate
+authorities), or the system default store where that file does not exist.
+
 Environment: ``SECRETS_MANAGER_ENDPOINT`` (client endpoint, optional), ``EXCLUDE_CHARACTERS``,
 ``PASSWORD_LENGTH``, ``DB_CONNECT_TIMEOUT`` (seconds), ``DB_CA_BUNDLE`` (CA file for TLS).
 """
@@ -55,6 +73,14 @@ class RotationError(Exception):
 
 class DatabaseUnreachable(RotationError):
     """The database did not answer (network, DNS, TLS): not an authentication failure."""
+
+
+class TlsFailure(DatabaseUnreachable):
+    """No trusted TLS connection: the certificate did not verify, or TLS is not offered."""
+
+
+class TlsNotOffered(TlsFailure):
+    """The server answered but does not offer TLS (the secret's ssl = true requires it)."""
 
 
 def lambda_handler(event, context):
@@ -154,7 +180,7 @@ def set_secret(client, arn: str, token: str) -> None:
     if conn is None:
         raise RotationError(
             f"setSecret: unable to log into {pending['host']} as {pending['username']} with the "
-            f"pending, current or previous password of secret {arn}"
+            f"pending, current or previous password of secret {arn}{_plain_login_hint(pending)}"
         )
     try:
         set_password(conn, pending)
@@ -174,7 +200,7 @@ def test_secret(client, arn: str, token: str) -> None:
     if conn is None:
         raise RotationError(
             f"testSecret: unable to log into {pending['host']} as {pending['username']} with the "
-            f"AWSPENDING password of secret {arn}"
+            f"AWSPENDING password of secret {arn}{_plain_login_hint(pending)}"
         )
     try:
         cursor = conn.cursor()
@@ -260,14 +286,40 @@ def _port(secret: dict) -> int:
         raise RotationError(f"The secret's port {secret.get('port')!r} is not a number") from None
 
 
-def _ssl_context(secret: dict) -> ssl.SSLContext | None:
-    wanted = secret.get("ssl", False)
-    if wanted in (False, "false", "False", "disable", None, ""):
-        return None
-    cafile = os.environ.get("DB_CA_BUNDLE") or (
-        LAMBDA_CA_BUNDLE if os.path.isfile(LAMBDA_CA_BUNDLE) else None
+def tls_mode(secret: dict) -> str:
+    """``require``, ``prefer`` or ``disable``, from the secret's ``ssl`` key (module docstring)."""
+    if "ssl" not in secret:
+        return "prefer"
+    wanted = secret["ssl"]
+    if isinstance(wanted, bool):
+        return "require" if wanted else "disable"
+    if isinstance(wanted, str) and wanted.strip().lower() in ("true", "false"):
+        return "require" if wanted.strip().lower() == "true" else "disable"
+    return "prefer"  # an unreadable value: as AWS's templates, try TLS first
+
+
+def _ca_bundle() -> str | None:
+    """The CA file to verify servers against (None: the system default trust store)."""
+    named = os.environ.get("DB_CA_BUNDLE")
+    if named:
+        if not os.path.isfile(named):
+            raise RotationError(f"DB_CA_BUNDLE names {named}, which is not a file")
+        return named
+    return LAMBDA_CA_BUNDLE if os.path.isfile(LAMBDA_CA_BUNDLE) else None
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """Verifies the certificate chain and the host name (create_default_context's defaults)."""
+    return ssl.create_default_context(cafile=_ca_bundle())
+
+
+def _plain_login_hint(secret: dict) -> str:
+    if tls_mode(secret) != "disable":
+        return ""
+    return (
+        " (the secret has ssl = false: a server that requires TLS refuses a plain login the "
+        "same way as a wrong password; set ssl to true)"
     )
-    return ssl.create_default_context(cafile=cafile)
 
 
 def _timeout() -> int:
@@ -277,15 +329,48 @@ def _timeout() -> int:
 def get_connection(secret: dict):
     """A DB-API connection, or None when the credentials are refused.
 
-    Raises DatabaseUnreachable when the server cannot be reached, so a network problem is
-    reported as such instead of as a wrong password.
+    Connects over TLS as the secret's ``ssl`` key says (module docstring). Raises
+    DatabaseUnreachable when the server cannot be reached and TlsFailure when it cannot be
+    trusted, so neither is reported as a wrong password.
     """
-    if secret["_driver"] == "postgres":
-        return _connect_postgres(secret)
-    return _connect_mysql(secret)
+    connect = _connect_postgres if secret["_driver"] == "postgres" else _connect_mysql
+    mode = tls_mode(secret)
+    if mode == "disable":
+        return connect(secret, None)
+    try:
+        return connect(secret, _ssl_context())
+    except TlsNotOffered:
+        if mode == "require":
+            raise
+    logger.warning(
+        "%s:%s does not offer TLS and the secret has no ssl key: connecting without TLS",
+        secret["host"],
+        _port(secret),
+    )
+    return connect(secret, None)
 
 
-def _connect_postgres(secret: dict):
+def _untrusted(engine: str, secret: dict, error: ssl.SSLError) -> TlsFailure:
+    where = f"{engine} on {secret['host']}:{_port(secret)}"
+    bundle = _ca_bundle() or "the system trust store"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return TlsFailure(
+            f"{where} presented a certificate that does not verify against {bundle} "
+            f"({error.verify_message}): the password was not sent"
+        )
+    return TlsFailure(
+        f"TLS handshake with {where} failed ({error.reason or error}): the password was not sent"
+    )
+
+
+def _not_offered(engine: str, secret: dict) -> TlsNotOffered:
+    return TlsNotOffered(
+        f"{engine} on {secret['host']}:{_port(secret)} does not offer TLS and the secret has "
+        "ssl = true: the password was not sent"
+    )
+
+
+def _connect_postgres(secret: dict, context: ssl.SSLContext | None):
     import pg8000.dbapi
     import pg8000.exceptions
 
@@ -297,23 +382,38 @@ def _connect_postgres(secret: dict):
             port=_port(secret),
             database=secret.get("dbname") or "postgres",
             timeout=_timeout(),
-            ssl_context=_ssl_context(secret),
+            # False: no SSLRequest at all (pg8000's None would try unverified TLS).
+            ssl_context=context or False,
         )
     except pg8000.exceptions.DatabaseError as error:
-        code = error.args[0].get("C") if error.args and isinstance(error.args[0], dict) else None
+        fields = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+        code = fields.get("C")
+        if code == "28000" and context is None and "no encryption" in str(fields.get("M")):
+            raise RotationError(
+                f"PostgreSQL on {secret['host']} accepts no connection without TLS (no "
+                "pg_hba.conf entry for it) and the secret has ssl = false: set ssl to true"
+            ) from None
         # 28P01 invalid_password, 28000 invalid_authorization_specification
         if code in ("28P01", "28000"):
             return None
         raise RotationError(
             f"PostgreSQL on {secret['host']} refused the connection (SQLSTATE {code})"
         ) from None
-    except (pg8000.exceptions.InterfaceError, OSError) as error:
+    except ssl.SSLError as error:
+        raise _untrusted("PostgreSQL", secret, error) from None
+    except pg8000.exceptions.InterfaceError as error:
+        if context is not None and "refuses SSL" in str(error):
+            raise _not_offered("PostgreSQL", secret) from None
+        raise DatabaseUnreachable(
+            f"Cannot reach PostgreSQL on {secret['host']}:{_port(secret)}: {type(error).__name__}"
+        ) from None
+    except OSError as error:
         raise DatabaseUnreachable(
             f"Cannot reach PostgreSQL on {secret['host']}:{_port(secret)}: {type(error).__name__}"
         ) from None
 
 
-def _connect_mysql(secret: dict):
+def _connect_mysql(secret: dict, context: ssl.SSLContext | None):
     import pymysql
 
     try:
@@ -324,10 +424,20 @@ def _connect_mysql(secret: dict):
             port=_port(secret),
             database=secret.get("dbname") or None,
             connect_timeout=_timeout(),
-            ssl=_ssl_context(secret),
+            # An SSLContext makes TLS required; without one, ssl_disabled stops PyMySQL's
+            # own unverified "preferred" TLS.
+            ssl=context,
+            ssl_disabled=context is None,
         )
     except pymysql.err.OperationalError as error:
         code = error.args[0] if error.args else None
+        cause = getattr(error, "original_exception", None)
+        if isinstance(cause, ssl.SSLError):
+            raise _untrusted("MySQL", secret, cause) from None
+        if (
+            code == 2026 and context is not None and "support" in str(error)
+        ):  # CR_SSL_CONNECTION_ERROR
+            raise _not_offered("MySQL", secret) from None
         if code == 1045:  # ER_ACCESS_DENIED_ERROR
             return None
         if code in (2003, 2005, 2006, 2013):  # cannot connect, unknown host, gone, lost
