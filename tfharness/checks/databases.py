@@ -43,6 +43,7 @@ from typing import Any
 
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_fixed
 
+from tfharness.checks import leaks
 from tfharness.deploying.emulator import free_port
 from tfharness.errors import HarnessError
 
@@ -333,6 +334,7 @@ class DatabaseServer:
 
     def create_login(self, user: str, password: str, database: str) -> None:
         """A user owning `database`, able to change its own password (like an RDS master user)."""
+        leaks.remember(password, f"the {self.engine} login {user}")
         if self.engine == "postgres":
             quoted = password.replace("'", "''")
             self.execute(
@@ -611,9 +613,11 @@ def postgres_server(
     postgres = _which("postgres", extra_dirs=_POSTGRES_DIRS)
     drop = _privilege_drop()
     root = _workdir("tfharness-pg-")
+    leaks.track(root, exclude=("data",))  # its log and files: the secret scan reads them
     server = None
     try:
         password = secrets.token_urlsafe(18)
+        leaks.remember(password, "the postgres admin password")
         pwfile = root / "admin.pw"
         pwfile.write_text(password + "\n")
         _hand_over(pwfile)
@@ -691,6 +695,7 @@ def postgres_server(
     finally:
         if server is not None:
             server.stop()
+        leaks.release(root)  # kept in memory for the secret scan, then removed
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -712,6 +717,7 @@ def mysql_server(
     install_db = _which("mariadb-install-db", "mysql_install_db")
     drop = _privilege_drop()
     root = _workdir("tfharness-mysql-")
+    leaks.track(root, exclude=("data",))  # its log and files: the secret scan reads them
     server = None
     try:
         data = root / "data"
@@ -735,6 +741,7 @@ def mysql_server(
             _run([*drop, mysqld, *common, "--initialize-insecure"], "mysqld --initialize", root)
         port = free_port()
         password = secrets.token_urlsafe(18)
+        leaks.remember(password, "the mysql admin password")
         version = subprocess.run(
             [mysqld, "--version"], capture_output=True, text=True, check=False
         ).stdout.strip()
@@ -779,6 +786,7 @@ def mysql_server(
     finally:
         if server is not None:
             server.stop()
+        leaks.release(root)  # kept in memory for the secret scan, then removed
         shutil.rmtree(root, ignore_errors=True)
 
 
