@@ -21,8 +21,10 @@ import json
 import os
 import re
 import signal
+import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -129,6 +131,44 @@ def provider_files(workdir: Path, run_id: str, *, emulator: bool) -> dict[str, s
     return files
 
 
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Write a run manifest through a temporary file and a rename: it is never seen
+    half-written (by another session's sweep, or after a process is killed mid-write)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    os.replace(temporary, path)
+
+
+def _process_start(pid: int) -> str | None:
+    """When a process started (clock ticks since boot), to tell it from a later one that got
+    its ID; None where /proc cannot say."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def owner() -> dict[str, Any]:
+    """The process a run belongs to, recorded in its manifest."""
+    return {"host": socket.gethostname(), "pid": os.getpid(), "start": _process_start(os.getpid())}
+
+
+def owner_alive(manifest: dict[str, Any]) -> bool:
+    """Whether the session that wrote the manifest is still running on this host (a sweep of
+    every run leaves such a run alone: its deployments are live, not left behind)."""
+    found = manifest.get("owner") or {}
+    if found.get("host") != socket.gethostname() or not isinstance(found.get("pid"), int):
+        return False
+    try:
+        os.kill(found["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # someone else's process has that ID: alive, but maybe not the owner
+    start = _process_start(found["pid"])
+    return found.get("start") is None or start is None or start == found["start"]
+
+
 @dataclass
 class Run:
     """One integration run: an ID, a state directory and a manifest of live deployments."""
@@ -149,7 +189,7 @@ class Run:
 
     def manifest(self) -> dict[str, Any]:
         if not self.manifest_path.is_file():
-            return {"run_id": self.run_id, "deployments": {}}
+            return {"run_id": self.run_id, "owner": owner(), "deployments": {}}
         return json.loads(self.manifest_path.read_text())
 
     def record(self, key: str, entry: dict[str, Any] | None) -> None:
@@ -159,7 +199,24 @@ class Run:
                 manifest["deployments"].pop(key, None)
             else:
                 manifest["deployments"][key] = entry
-            self.manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            self._write(manifest)
+
+    def mark(self, key: str, **fields: Any) -> None:
+        """Add fields to a deployment's entry (e.g. why its destroy failed)."""
+        with self._lock:
+            manifest = self.manifest()
+            if key in manifest["deployments"]:
+                manifest["deployments"][key].update(fields)
+                self._write(manifest)
+
+    def _write(self, manifest: dict[str, Any]) -> None:
+        write_manifest(self.manifest_path, manifest)
+
+    def sweep_command(self, endpoint_url: str | None) -> str:
+        """The command that destroys what this run left (from its kept state)."""
+        where = f"--endpoint {endpoint_url}" if endpoint_url else "--endpoint <the target's URL>"
+        runs_dir = "" if self.root.parent == runs_root() else f" --runs-dir {self.root.parent}"
+        return f"nox -s sweep -- {where} --run-id {self.run_id}{runs_dir}"
 
 
 class Deployment:
@@ -234,11 +291,61 @@ class Deployment:
             return
         try:
             self.workspace.destroy()
-        except TerraformFailed:
-            # Keep the manifest entry and state: `nox -s sweep` retries it later.
-            raise
+        except TerraformFailed as error:
+            # Keep the manifest entry and state: the sweep retries it later. Say so, and
+            # whether the endpoint is still there (an emulator that died takes the destroy
+            # with it).
+            raise self._teardown_failure(error) from error
         self.destroyed = True
         self.run.record(self.key, None)
+
+    def _teardown_failure(self, error: TerraformFailed) -> TerraformFailed:
+        url = self.workspace.env.get("AWS_ENDPOINT_URL") or None
+        endpoint = ""
+        if url and not endpoint_answers(url):
+            endpoint = (
+                f" The AWS endpoint {url} does not answer: the emulator stopped or crashed. "
+                "Start it again (on the same address, or pass the new one to the sweep)."
+            )
+        left = _managed_in_state(self.workspace.dir / "terraform.tfstate")
+        self.run.mark(
+            self.key,
+            destroy_failed=time.time(),
+            left_in_state=left,
+            error=str(error).splitlines()[-1].strip()[:300] if str(error) else "",
+        )
+        return TerraformFailed(
+            f"{error}\n{self.scenario.id}: the destroy did not finish, so {left} resources may "
+            f"still exist. Their state is kept in {self.workspace.dir}/terraform.tfstate and "
+            f"the run's manifest {self.run.manifest_path} lists the deployment as not "
+            f"destroyed.{endpoint} Then run: {self.run.sweep_command(url)}",
+            command=error.command,
+            returncode=error.returncode,
+            stderr=error.stderr,
+            diagnostics=error.diagnostics,
+        )
+
+
+def endpoint_answers(url: str, timeout: float = 2.0) -> bool:
+    """Whether anything accepts a connection at the endpoint's host and port."""
+    parsed = urllib.parse.urlsplit(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parsed.hostname or "localhost", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _managed_in_state(state: Path) -> int:
+    """Managed resource instances a state file still lists (0 when there is none)."""
+    try:
+        data = json.loads(state.read_text() or "{}")
+    except (OSError, ValueError):
+        return 0
+    return sum(
+        len(r.get("instances", [])) for r in data.get("resources", []) if r.get("mode") == "managed"
+    )
 
 
 @contextmanager

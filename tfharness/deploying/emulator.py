@@ -74,22 +74,32 @@ class Endpoint:
         return env
 
     def boto3_client(self, service: str, *, region_name: str | None = None, **kwargs):
-        """A boto3 client for this endpoint, in its region unless `region_name` says another."""
+        """A boto3 client for this endpoint, in its region unless `region_name` says another.
+
+        The secret values it sends and receives are recorded for the session's secret scan
+        (`tfharness.checks.leaks.watch`; nothing when no scan is on)."""
         import boto3
 
-        return boto3.client(
-            service,
-            endpoint_url=self.url,
-            region_name=region_name or self.region,
-            **kwargs,
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+        from tfharness.checks import leaks
+
+        return leaks.watch(
+            boto3.client(
+                service,
+                endpoint_url=self.url,
+                region_name=region_name or self.region,
+                **kwargs,
+                aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+            )
         )
 
 
 class MotoServer:
     """A moto server process on a free loopback port."""
+
+    # What runs it: `python <SERVER> -H <host> -p <port>` (a fault test runs a wrapper of it).
+    SERVER: tuple[str, ...] = ("-m", "moto.server")
 
     def __init__(self, port: int | None = None, log_dir: Path | None = None) -> None:
         self.port = port or free_port()
@@ -106,7 +116,7 @@ class MotoServer:
             "MOTO_ALLOW_NONEXISTENT_REGION": "false",
         }
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, *self.SERVER, "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -4,7 +4,9 @@
 
 For every run manifest under the runs directory, every deployment still listed is destroyed
 from its kept state; then the tagging API is asked for anything still carrying the run's tag.
-The report says what was removed and what is left.
+The report says what was removed and what is left. A run whose session is still running on
+this machine (another terminal, another CI job on the runner) is left alone and reported:
+its deployments are live, not left behind; `--run-id` names a run to sweep regardless.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tfharness.deploying.deployment import RUN_TAG, runs_root
+from tfharness.deploying.deployment import RUN_TAG, owner_alive, runs_root, write_manifest
 from tfharness.deploying.emulator import Endpoint
 from tfharness.terraform.command import Terraform
 from tfharness.terraform.toolchain import cli_config
@@ -26,6 +28,7 @@ class SweepReport:
     destroyed: dict[str, int] = field(default_factory=dict)  # workdir -> resources destroyed
     failed: dict[str, str] = field(default_factory=dict)  # workdir -> error
     tagged_left: dict[str, list[str]] = field(default_factory=dict)  # run ID -> ARNs
+    live: dict[str, str] = field(default_factory=dict)  # run ID -> its running session
 
     @property
     def clean(self) -> bool:
@@ -36,6 +39,10 @@ class SweepReport:
         out += [f"FAILED to destroy {w}: {e}" for w, e in self.failed.items()]
         for run_id, arns in self.tagged_left.items():
             out += [f"left with {RUN_TAG}={run_id}: {arn}" for arn in arns]
+        out += [
+            f"left alone run {r}: its session is still running ({s}); --run-id {r} sweeps it"
+            for r, s in self.live.items()
+        ]
         return out or ["nothing to sweep"]
 
 
@@ -91,6 +98,9 @@ def sweep(
         manifest = json.loads(manifest_path.read_text())
         if run_id and manifest.get("run_id") != run_id:
             continue
+        if not run_id and owner_alive(manifest):
+            report.live[str(manifest.get("run_id"))] = f"pid {manifest['owner']['pid']}"
+            continue
         for key, entry in list(manifest.get("deployments", {}).items()):
             workdir = Path(entry["workdir"])
             count = _resources_in_state(workdir)
@@ -102,7 +112,7 @@ def sweep(
                 continue
             report.destroyed[str(workdir)] = count
             del manifest["deployments"][key]
-            manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            write_manifest(manifest_path, manifest)
         try:
             report.tagged_left[manifest["run_id"]] = tagged_resources(endpoint, manifest["run_id"])
         except Exception as error:  # the target may lack the tagging API; say so

@@ -8,7 +8,10 @@ pytest plugin tells it which components the collected tests cover), so that:
   the 2-core test machines; ``TFHARNESS_JOBS``), scenarios that declare ``expect_failures``
   apart from those that must plan cleanly, so that each batch runs Terraform once (twice for
   refusals found in two phases);
-* ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison).
+* ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison);
+* an interrupt (Ctrl-C or SIGINT; SIGTERM, as a cancelled CI job gets, likewise) stops the
+  workers' Terraform processes before the session goes on to its teardown, and nothing an
+  interrupted batch planned is cached (``command.Cancellation``).
 
 Each outcome is a ``Plan`` for a clean plan or a ``Rejection`` for a refused one; tests ask
 for the kind they expect and the wrong kind raises a typed error with Terraform's diagnostics.
@@ -19,10 +22,14 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import signal
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tfharness.deploying.emulator import Endpoint
 from tfharness.errors import UnexpectedPlanFailure, UnexpectedPlanSuccess
@@ -35,6 +42,7 @@ from tfharness.planning.scenarios import (
     scenario_names,
     scenario_names_or_default,
 )
+from tfharness.terraform.command import Cancellation
 from tfharness.terraform.diagnostics import Rejection
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.timings import Timings
@@ -89,6 +97,7 @@ class Planner:
         self._lock = threading.Lock()
         self._plan_lock = threading.Lock()
         self._batches = 0
+        self._cancellation: Cancellation | None = None
 
     def expect(self, components: list[ComponentRef]) -> None:
         """Components whose scenarios the session will ask for: planned together at first use."""
@@ -206,12 +215,38 @@ class Planner:
                 return
             self._prepare_templates({s.component for s, _ in pending})
             if self.batch:
-                groups = self._groups(pending)
-                with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                    list(pool.map(self._plan_batch, groups))
+                self._in_workers(self._plan_batch, self._groups(pending))
             else:
-                with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                    list(pool.map(self._plan_alone_and_keep, pending))
+                self._in_workers(self._plan_alone_and_keep, pending)
+
+    def _in_workers(self, work: Callable[[Any], None], items: list[Any]) -> None:
+        """Run `work` on each item, `jobs` at once, under one Cancellation: an interrupt (a
+        KeyboardInterrupt here) stops every Terraform process the workers started before the
+        pool is waited for, and nothing they were planning is kept or cached."""
+        cancellation = Cancellation()
+        self._cancellation = cancellation
+
+        def in_scope(item: Any) -> None:
+            with cancellation.scope():
+                work(item)
+
+        pool = ThreadPoolExecutor(max_workers=self.jobs)
+        try:
+            with _sigterm_interrupts():
+                futures = [pool.submit(in_scope, item) for item in items]
+                pending = set(futures)
+                while pending:
+                    # In slices: the kernel may hand SIGINT to a worker thread, and Python acts
+                    # on it only when the main thread runs again; this bounds that to 0.5 s.
+                    _, pending = wait(pending, timeout=0.5)
+            for future in futures:
+                future.result()  # a worker's error, raised here as pool.map would
+        except BaseException:
+            cancellation.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._cancellation = None
 
     def _prepare_templates(self, components: set[str]) -> None:
         def prepare(component: str) -> None:
@@ -254,7 +289,12 @@ class Planner:
         if isinstance(outcome, BaseException):
             self._errors[(scenario.component, scenario.name)] = outcome
             return
-        cache.store(key, outcome)
+        cancellation = self._cancellation
+        if cancellation is None:
+            cache.store(key, outcome)
+        else:  # an outcome finished before an interrupt is kept; after one, none is
+            with cancellation.unless_cancelled():
+                cache.store(key, outcome)
         self._outcomes[(scenario.component, scenario.name)] = outcome
 
     def _plan_batch(self, group: list[tuple[Scenario, str]]) -> None:
@@ -303,3 +343,21 @@ class Planner:
     def close(self) -> None:
         if not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) stops planning as Ctrl-C does, instead of ending the
+    process with its Terraform children still running; only the main thread can set it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum} during planning")
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -7,7 +7,9 @@ a project needs no conftest to use it. Its parts:
   (``plan_for``, ``rejection_for``, ``scenario_for``), and which components the selected tests
   cover (``-k``/``-m`` and ``--changed-since`` narrow what is planned);
 * ``integration``: targets, capability probes, ``deploy`` and the ``fleet``;
-* ``summary``: the per-component table, capabilities, integration and timing tables.
+* ``summary``: the per-component table, capabilities, integration and timing tables;
+* ``leaks``: the secret scan (a test marked ``secret_scan`` searches every file the session
+  wrote for the secret values it handled).
 
 Fixtures take a component by name, by path, or as a ``Component``. Where the components,
 scenario files and stacks live is ``tfharness.layout``: environment variables, then the ini
@@ -31,6 +33,7 @@ pytest_plugins = [
     "tfharness.plugin.planning",
     "tfharness.plugin.integration",
     "tfharness.plugin.summary",
+    "tfharness.plugin.leaks",
 ]
 
 

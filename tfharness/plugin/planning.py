@@ -39,11 +39,14 @@ def endpoint(
     """The AWS endpoint every Terraform run and boto3 client of the session uses."""
     url = request.config.getoption("--aws-endpoint")
     kind = selected_kind(request.config.getoption("--target"))
+    state = state_of(request.config)
     if url:
-        yield Endpoint(url, name=kind if kind != "moto" else "external")
+        state.endpoint = Endpoint(url, name=kind if kind != "moto" else "external")
+        yield state.endpoint
         return
     if kind == "localstack" and os.environ.get("LOCALSTACK_HOST"):
-        yield localstack_endpoint()  # one the user runs (docker compose, LocalStack Pro)
+        state.endpoint = localstack_endpoint()  # one the user runs (docker compose, LocalStack Pro)
+        yield state.endpoint
         return
     log_dir = tmp_path_factory.mktemp("emulator")
     server: MotoServer | LocalStackServer
@@ -56,7 +59,7 @@ def endpoint(
     else:
         server = MotoServer(log_dir=log_dir)
         endpoint = server.start()
-    state_of(request.config).emulator = server
+    state.emulator, state.endpoint = server, endpoint
     try:
         yield endpoint
     finally:

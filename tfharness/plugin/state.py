@@ -20,12 +20,14 @@ class SessionState:
     affected: list[str] | None = None  # --changed-since's answer
     planner: Any = None
     emulator: Any = None  # the embedded MotoServer or LocalStackServer
+    endpoint: Any = None  # the session's Endpoint, once the `endpoint` fixture made it
     capabilities: dict[str, Any] | None = None
     run: Any = None
     fleet: Any = None
     results: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_counts))
     inventories: dict[Any, dict[str, Any]] = field(default_factory=dict)  # file -> scenario -> inv
     inventories_written: dict[str, list[str]] = field(default_factory=dict)
+    leaks: Any = None  # the secret scan (tfharness.plugin.leaks), when a test asks for one
 
 
 STATE = pytest.StashKey[SessionState]()
