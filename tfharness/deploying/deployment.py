@@ -20,14 +20,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import threading
 import time
 import urllib.parse
 import uuid
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from typing import Any
 from tfharness.errors import HarnessError, TerraformFailed
 from tfharness.planning.scenarios import Scenario
 from tfharness.terraform import configuration
+from tfharness.terraform.command import sigterm_as_interrupt
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.toolchain import cache_root
 from tfharness.terraform.workspace import Template, Workspace
@@ -262,7 +261,8 @@ class Deployment:
                 "started": time.time(),
             },
         )
-        with _destroy_on_signal(self):
+        # SIGTERM raises KeyboardInterrupt here, so the destroy below still runs.
+        with sigterm_as_interrupt(f"apply of {self.scenario.id}"):
             try:
                 self.workspace.apply()
                 self.outputs = self.workspace.outputs()
@@ -346,20 +346,3 @@ def _managed_in_state(state: Path) -> int:
     return sum(
         len(r.get("instances", [])) for r in data.get("resources", []) if r.get("mode") == "managed"
     )
-
-
-@contextmanager
-def _destroy_on_signal(deployment: Deployment):
-    """Turn SIGTERM into KeyboardInterrupt so the finally-blocks that destroy still run."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum} during apply of {deployment.scenario.id}")
-
-    previous = signal.signal(signal.SIGTERM, interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -22,12 +22,10 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +40,7 @@ from tfharness.planning.scenarios import (
     scenario_names,
     scenario_names_or_default,
 )
-from tfharness.terraform.command import Cancellation
+from tfharness.terraform.command import Cancellation, sigterm_as_interrupt
 from tfharness.terraform.diagnostics import Rejection
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.timings import Timings
@@ -232,7 +230,7 @@ class Planner:
 
         pool = ThreadPoolExecutor(max_workers=self.jobs)
         try:
-            with _sigterm_interrupts():
+            with sigterm_as_interrupt("planning"):
                 futures = [pool.submit(in_scope, item) for item in items]
                 pending = set(futures)
                 while pending:
@@ -343,21 +341,3 @@ class Planner:
     def close(self) -> None:
         if not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a CI job cancelled) stops planning as Ctrl-C does, instead of ending the
-    process with its Terraform children still running; only the main thread can set it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupted(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum} during planning")
-
-    previous = signal.signal(signal.SIGTERM, interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

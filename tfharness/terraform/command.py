@@ -58,6 +58,25 @@ class Interrupted(KeyboardInterrupt):
     no result. A KeyboardInterrupt, so no `except Exception` turns it into an outcome."""
 
 
+@contextmanager
+def sigterm_as_interrupt(during: str) -> Iterator[None]:
+    """Inside the block, SIGTERM (what a cancelled CI job gets) raises KeyboardInterrupt as
+    Ctrl-C does, so the caller's cleanup runs instead of the process ending with Terraform
+    children still running. Only the main thread can set a handler; elsewhere it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum} during {during}")
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass
 class Result:
     """What one Terraform command returned."""
