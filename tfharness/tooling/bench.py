@@ -1,15 +1,27 @@
-"""Side-by-side benchmark of the plan tier: the naive way against the harness, in one run.
+"""Side-by-side benchmark of the plan tier: two anchors against the harness, in one run.
 
     python -m tfharness.tooling.bench [--components vpc rds] [--limit N] [--jobs 2]    # nox -s bench
+        [--anchors naive,terraform_test]
 
 * naive: for each scenario, a fresh copy of the component, a fresh init and a plan + show:
   what a test suite without this harness does;
+* terraform_test: ``terraform test`` on the same scenarios, one generated ``.tftest.hcl`` per
+  component (``native_tests``: ``command = plan``, the inputs, ``expect_failures``), each in a
+  fresh copy with its own init, ``jobs`` components at once; a file with more than
+  ``--tftest-max-refused`` refused runs is run in parts, one process each (terraform test
+  keeps the provider of every refused run alive until it exits), and the runs an error
+  skipped are run again;
 * harness: the same scenarios through the ``Planner`` (batched, ``jobs`` at once), on a cold
   plan cache.
 
-Both run against the same embedded moto server. Peak memory is the largest resident set of
-the whole process tree (this process and every terraform and provider process), sampled.
-The last line is ``bench: scenarios=<n> naive_s=<x> harness_s=<y> ratio=<x/y>``.
+In that order, against the same embedded moto server and the same CLI configuration (GOGC
+included); each side's time is wall-clock, copies, builds and inits included. Every scenario
+on which terraform test ends otherwise than the harness is printed as a ``difference:`` line,
+grouped by kind, with what each kind means. ``--anchors`` leaves one out for a quicker run
+(its figures print as ``skipped``). Peak memory is the largest resident set of the whole
+process tree (this process and every terraform and provider process), sampled.
+The last line is
+``bench: scenarios=<n> naive_s=<x> terraform_test_s=<t> harness_s=<y> ratio=<x/y> ratio_tftest=<t/y>``.
 """
 
 from __future__ import annotations
@@ -22,16 +34,27 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tfharness.deploying.emulator import MotoServer
 from tfharness.planning.components import all_components, find_component
 from tfharness.planning.planner import Planner
 from tfharness.planning.scenarios import Scenario, load_scenarios
-from tfharness.terraform.command import Terraform
+from tfharness.terraform.command import Cancellation, Terraform, sigterm_as_interrupt
 from tfharness.terraform.diagnostics import Rejection
+from tfharness.terraform.timings import Timings
 from tfharness.terraform.toolchain import cli_config
 from tfharness.terraform.workspace import INPUTS_FILE, copy_tree
+from tfharness.tooling.native_tests import (
+    MAX_REFUSED,
+    ComponentRun,
+    differences,
+    run_component,
+    summary,
+)
+
+ANCHORS = ("naive", "terraform_test")
 
 
 class PeakMemory:
@@ -100,33 +123,153 @@ def naive_plan(scenario: Scenario, env: dict[str, str], work: Path) -> None:
     shutil.rmtree(copy, ignore_errors=True)
 
 
+def terraform_test(
+    scenarios: list[Scenario],
+    env: dict[str, str],
+    work: Path,
+    jobs: int,
+    timings: Timings,
+    max_refused: int = MAX_REFUSED,
+) -> list[ComponentRun]:
+    """Each component's scenarios as one `terraform test` file, `jobs` components at once
+    (the largest first); a component that fails is in its run's `error`, never raised."""
+    by_component: dict[str, list[Scenario]] = {}
+    for scenario in scenarios:
+        by_component.setdefault(scenario.component, []).append(scenario)
+    order = sorted(by_component, key=lambda name: (-len(by_component[name]), name))
+    cancellation = Cancellation()
+
+    def one(name: str) -> ComponentRun:
+        with cancellation.scope():
+            return run_component(name, by_component[name], env, work, timings, max_refused)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = [pool.submit(one, name) for name in order]
+        return [future.result() for future in futures]
+    except BaseException:
+        cancellation.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def anchors_option(text: str) -> tuple[str, ...]:
+    chosen = tuple(a.strip() for a in text.split(",") if a.strip() and a.strip() != "none")
+    unknown = [a for a in chosen if a not in ANCHORS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown anchor {', '.join(unknown)}: choose from {', '.join(ANCHORS)} "
+            "(comma-separated), or none"
+        )
+    return chosen
+
+
+def last_line(
+    scenarios: int, naive_s: float | None, tftest_s: float | None, harness_s: float
+) -> str:
+    """The bench's last line; an anchor left out (None) prints as `skipped`."""
+
+    def seconds(value: float | None) -> str:
+        return "skipped" if value is None else f"{value:.1f}"
+
+    def ratio(anchor: float | None) -> str:
+        return "skipped" if anchor is None else f"{anchor / harness_s:.1f}"
+
+    return (
+        f"bench: scenarios={scenarios} naive_s={seconds(naive_s)} "
+        f"terraform_test_s={seconds(tftest_s)} harness_s={harness_s:.1f} "
+        f"ratio={ratio(naive_s)} ratio_tftest={ratio(tftest_s)}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--components", nargs="*", default=None)
     parser.add_argument("--limit", type=int, default=None, help="at most N scenarios")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--anchors",
+        type=anchors_option,
+        default=ANCHORS,
+        help="what the harness is measured against, comma-separated (default: "
+        "naive,terraform_test); the ones left out print as skipped",
+    )
+    parser.add_argument(
+        "--tftest-max-refused",
+        type=int,
+        default=MAX_REFUSED,
+        metavar="N",
+        help="terraform test: at most N refused runs per process, as each keeps its provider "
+        f"process alive until the process exits (default {MAX_REFUSED}; 0: one process per "
+        "component)",
+    )
     args = parser.parse_args(argv)
 
     names = args.components or [c.name for c in all_components()]
     scenarios = [s for name in names for s in load_scenarios(name)][: args.limit]
     components = sorted({s.component for s in scenarios})
+    if not scenarios:
+        parser.error("no scenarios to plan: check --components and --limit")
     server = MotoServer()
     endpoint = server.start()
     work = Path(tempfile.mkdtemp(prefix="tfharness-bench-"))
     os.environ["TFHARNESS_PLAN_CACHE_DIR"] = str(work / "cold-cache")
+    naive_s = tftest_s = None
+    runs: list[ComponentRun] = []
     try:
         env = {**cli_config().env(), **endpoint.env()}
         print(f"bench: {len(scenarios)} scenarios of {len(components)} components")
 
-        start = time.perf_counter()
-        with PeakMemory() as naive_memory:
-            for scenario in scenarios:
-                naive_plan(scenario, env, work / "naive")
-        naive_s = time.perf_counter() - start
-        print(
-            f"naive:   {naive_s:8.1f} s  {naive_s / len(scenarios):6.2f} s/scenario  "
-            f"peak {naive_memory.peak_kib / 1024:7.0f} MiB"
-        )
+        if "naive" in args.anchors:
+            start = time.perf_counter()
+            failed = 0
+            with PeakMemory() as naive_memory:
+                for scenario in scenarios:
+                    try:
+                        naive_plan(scenario, env, work / "naive")
+                    except Exception as error:  # one scenario's failure must not stop the bench
+                        failed += 1
+                        print(f"naive: {scenario.id} failed: {error}")
+            naive_s = time.perf_counter() - start
+            print(
+                f"naive:   {naive_s:8.1f} s  {naive_s / len(scenarios):6.2f} s/scenario  "
+                f"peak {naive_memory.peak_kib / 1024:7.0f} MiB"
+                + (f"  ({failed} scenarios failed to run)" if failed else "")
+            )
+
+        if "terraform_test" in args.anchors:
+            timings = Timings()
+            start = time.perf_counter()
+            with PeakMemory() as tftest_memory, sigterm_as_interrupt("the bench"):
+                runs = terraform_test(
+                    scenarios,
+                    env,
+                    work / "terraform-test",
+                    args.jobs,
+                    timings,
+                    args.tftest_max_refused,
+                )
+            tftest_s = time.perf_counter() - start
+            counts: dict[str, int] = {}
+            for run in runs:
+                for status, count in run.status_counts().items():
+                    counts[status] = counts.get(status, 0) + count
+            ended = " + ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            again = sum(r.run_again for r in runs)
+            print(
+                f"terraform test: {tftest_s:8.1f} s  {tftest_s / len(scenarios):6.2f} s/scenario  "
+                f"peak {tftest_memory.peak_kib / 1024:7.0f} MiB  (jobs={args.jobs}; {ended} in "
+                f"{sum(r.parts for r in runs)} terraform test processes for {len(runs)} "
+                "components"
+                + (f"; {again} runs skipped by an error, run again" if again else "")
+                + ")"
+            )
+            for run in runs:
+                if run.error:
+                    print(f"  {run.component}: {run.error}")
+            for line in timings.report():
+                print(f"  {line}")
 
         start = time.perf_counter()
         with PeakMemory() as harness_memory:
@@ -140,18 +283,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"harness: {len(missing)} scenarios did not plan: {sorted(missing)[:5]}")
         outcomes = planner.planned()
         refused = sum(isinstance(o, Rejection) for o in outcomes.values())
-        runs = len(planner.timings.by_phase().get("plan", []))
+        plans = len(planner.timings.by_phase().get("plan", []))
         print(
             f"harness: {harness_s:8.1f} s  {harness_s / len(scenarios):6.2f} s/scenario  "
             f"peak {harness_memory.peak_kib / 1024:7.0f} MiB  (jobs={args.jobs}; "
-            f"{len(outcomes) - refused} clean + {refused} refused in {runs} terraform plan runs)"
+            f"{len(outcomes) - refused} clean + {refused} refused in {plans} terraform plan runs)"
         )
         for line in planner.timings.report():
             print(f"  {line}")
-        print(
-            f"bench: scenarios={len(scenarios)} naive_s={naive_s:.1f} "
-            f"harness_s={harness_s:.1f} ratio={naive_s / harness_s:.1f}"
-        )
+
+        if "terraform_test" in args.anchors:
+            found = [d for run in runs for d in differences(run, outcomes)]
+            for line in summary(found, [r.file for r in runs if r.file is not None]):
+                print(line)
+        print(last_line(len(scenarios), naive_s, tftest_s, harness_s))
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
