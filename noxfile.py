@@ -1,16 +1,26 @@
 """Sessions: `nox -s unit` for the plan checks, `nox` for everything CI runs.
 
-Default sessions (what `bash .ci/run` runs): lint, unit, rotation, validate, integration,
-localstack.
+Default sessions (what `bash .ci/run` runs): lint, unit, harness, rotation, validate,
+integration, localstack.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "unit", "rotation", "validate", "integration", "localstack"]
+nox.options.sessions = [
+    "lint",
+    "unit",
+    "harness",
+    "rotation",
+    "validate",
+    "integration",
+    "localstack",
+]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
@@ -19,20 +29,56 @@ PYTHON = "3.11"
 NO_TESTS_COLLECTED = 5
 
 
+STAMP = ".tfharness-installed"  # in each environment: what was last installed into it
+
+
+def install(session: nox.Session, *args: str) -> None:
+    """`session.install(*args)`, once per set of requirements: a reused environment whose stamp
+    records the same arguments and, for the project itself, the same pyproject.toml is not
+    installed into again (the editable install follows code changes by itself). A change to
+    pyproject.toml or to the arguments installs again; `nox -N` rebuilds from scratch."""
+    wanted = {"args": list(args)}
+    if any(a == "." or a.startswith(".[") for a in args):
+        wanted["pyproject"] = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = Path(session.virtualenv.location) / STAMP
+    try:
+        if json.loads(stamp.read_text()) == wanted:
+            session.log(f"requirements unchanged since the last install ({stamp.name}): skipped")
+            return
+    except (OSError, ValueError):
+        pass
+    stamp.unlink(missing_ok=True)  # an install that fails half-way leaves no stamp
+    session.install(*args)
+    # run_install, like install, is skipped under --no-install: no stamp without an install.
+    session.run_install(
+        "python",
+        "-c",
+        "import pathlib, sys; pathlib.Path(sys.argv[1]).write_text(sys.argv[2])",
+        str(stamp),
+        json.dumps(wanted),
+        silent=True,
+    )
+
+
 def install_harness(session: nox.Session) -> None:
-    session.install("-e", ".[test]")
+    install(session, "-e", ".[test]")
+
+
+# Compiled modules are kept between runs, outside the tree, even where PYTHONDONTWRITEBYTECODE
+# is set: otherwise every session compiles the harness and the tests again (a second or more).
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(ROOT / ".nox" / "pycache")}
 
 
 def pytest(session: nox.Session, *args: str, allow_empty: bool = False) -> None:
     """Run pytest; exit code 5 (nothing collected) passes only where `allow_empty`."""
     codes = [0, NO_TESTS_COLLECTED] if allow_empty else [0]
-    session.run("pytest", *args, *session.posargs, success_codes=codes)
+    session.run("pytest", *args, *session.posargs, success_codes=codes, env=BYTECODE)
 
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Ruff on the Python code, terraform fmt on every component."""
-    session.install("ruff==0.17.6")
+    install(session, "ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("terraform", "fmt", "-check", "-recursive", "components", "tests", external=True)
@@ -40,15 +86,31 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def unit(session: nox.Session) -> None:
-    """Plan every component's scenarios and assert on them; harness self-tests."""
+    """Plan every component's scenarios and assert on them; harness self-tests (those that run
+    Terraform or a pytest session of their own every time are `nox -s harness`)."""
     install_harness(session)
     pytest(
         session,
         "-m",
-        "unit or harness",
+        "(unit or harness) and not (runs_terraform or inner_session)",
         "tests/unit",
         "tests/harness",
         "--junitxml=build/junit-unit.xml",
+    )
+
+
+@nox.session(python=PYTHON)
+def harness(session: nox.Session) -> None:
+    """The harness self-tests that run Terraform (marker `runs_terraform`: batching, shared
+    init, interrupts, the runner, a user repository) or a pytest session of their own
+    (`inner_session`: collection, the summary, the secret scan, --update-inventory) every time."""
+    install_harness(session)
+    pytest(
+        session,
+        "-m",
+        "runs_terraform or inner_session",
+        "tests/harness",
+        "--junitxml=build/junit-harness.xml",
     )
 
 
@@ -90,7 +152,7 @@ def localstack(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def validate(session: nox.Session) -> None:
     """scripts/validate-terraform.sh: fmt, validate, checkov (own environment), tflint."""
-    session.install("-e", ".")
+    install(session, "-e", ".")
     # checkov pins its own boto3 (and much else): it gets an environment of its own, built
     # once beside this session's, never mixed with the harness's pins.
     checkov_env = Path(session.virtualenv.location).parent / CHECKOV.replace("==", "-")
@@ -131,12 +193,13 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Any pytest selection: nox -s tests -- tests/unit/test_vpc.py -k flow."""
     install_harness(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=BYTECODE)
 
 
 @nox.session(python=PYTHON, default=False)
 def sweep(session: nox.Session) -> None:
-    """Destroy what interrupted integration runs left: nox -s sweep -- --endpoint URL."""
+    """Destroy what interrupted integration runs left (nox -s sweep), one kept run
+    (-- --run <run-id>) or every run (-- --all)."""
     install_harness(session)
     session.run("python", "-m", "tfharness.deploying.sweep", *session.posargs)
 
@@ -150,6 +213,7 @@ def plan(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Plan the same scenarios the naive way and the harness way; print both and the ratio."""
+    """Plan the same scenarios the naive way, with `terraform test` and the harness way; print
+    all three and both ratios."""
     install_harness(session)
     session.run("python", "-m", "tfharness.tooling.bench", *session.posargs)

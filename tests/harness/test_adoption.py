@@ -83,6 +83,7 @@ def test_adopted_module_is_not_held_to_the_provider_standard(project) -> None:
     assert not find_component("adopted").first_party
 
 
+@pytest.mark.runs_terraform
 def test_an_init_failure_reports_terraforms_error_not_a_guess(
     tmp_path: Path, endpoint: Endpoint
 ) -> None:
@@ -106,6 +107,7 @@ def test_an_init_failure_reports_terraforms_error_not_a_guess(
     assert "mirror" not in str(error.value)
 
 
+@pytest.mark.runs_terraform
 def test_a_provider_the_mirror_lacks_is_named_with_what_to_do(
     tmp_path: Path, endpoint: Endpoint
 ) -> None:
@@ -275,6 +277,7 @@ def test_a_data_source_error_stays_ruleless() -> None:
     assert (diagnostic.kind, diagnostic.rule) == ("error", None)
 
 
+@pytest.mark.runs_terraform
 def test_a_provider_error_is_an_expected_failure_batched_or_alone(
     endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -323,7 +326,6 @@ def test_a_broken_scenario_file_fails_only_its_component(
     )
     monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(catalog))
     monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(scenarios))
-    monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
     assert scenario_names_or_default("tiny2") == ["default"]  # collection goes on
     planner = Planner(endpoint, root=tmp_path / "w")
     planner.expect(["tiny", "tiny2"])
@@ -331,7 +333,7 @@ def test_a_broken_scenario_file_fails_only_its_component(
         planner.plan("tiny2")
     assert f"{scenarios / 'tiny2.yaml'}:3: not valid YAML" in str(error.value)
     assert "only this component's scenarios are affected" in str(error.value)
-    assert isinstance(planner.plan("tiny"), Plan)  # the other component plans
+    assert isinstance(planner.plan("tiny"), Plan)  # the other component plans (or is cached)
 
 
 # 10. boto3 clients for any region.

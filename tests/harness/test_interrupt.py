@@ -34,6 +34,7 @@ COMPONENT = "acm"
 INTERRUPTED = 2  # pytest's exit code for an interrupted session
 
 
+@pytest.mark.runs_terraform
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_during_a_planning_batch_leaves_no_process_and_no_entry(
     signum: signal.Signals, tmp_path: Path

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tfharness.planning import inventory
+from tfharness.planning import cache, inventory
 from tfharness.terraform.plan import Plan
 from tfharness.tooling import REPO_ROOT
 
@@ -160,6 +160,8 @@ def _pytest(project: Path, endpoint, *args: str) -> subprocess.CompletedProcess:
         "TFHARNESS_SCENARIOS_DIR": str(project / "scenarios"),
         "TFHARNESS_MODULES_DIR": str(project / "modules"),
         "TFHARNESS_CACHE_DIR": str(project / "cache"),
+        # This session's plan cache (keyed by content): the fixture is not planned again.
+        "TFHARNESS_PLAN_CACHE_DIR": str(cache.cache_dir()),
     }
     return subprocess.run(
         [
@@ -182,6 +184,7 @@ def _pytest(project: Path, endpoint, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.inner_session
 def test_update_inventory_writes_then_checks_and_a_change_shows_as_a_failure(
     tmp_path: Path, endpoint
 ) -> None:

@@ -24,10 +24,12 @@ def collect(*args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.inner_session
 def test_keyword_deselection_narrows_what_is_planned() -> None:
     out = collect("tests/unit/test_scenario_expectations.py", "-k", "iam: or acm:")
     assert "tfharness: components under test: acm, iam\n" in out
 
 
+@pytest.mark.inner_session
 def test_a_component_test_file_plans_only_its_component() -> None:
     assert "tfharness: components under test: vpc\n" in collect("tests/unit/test_vpc.py")

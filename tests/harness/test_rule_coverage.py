@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tfharness.deploying.emulator import Endpoint
+from tfharness.planning import cache
 from tfharness.planning.components import find_component
 from tfharness.planning.coverage import (
     Coverage,
@@ -56,9 +57,10 @@ def rules_layout(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def plan_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A plan cache of this module's own: the summary test's session reads what it wrote."""
-    return tmp_path_factory.mktemp("rule-coverage-plans")
+def plan_cache() -> Path:
+    """The session's plan cache (keyed by content, so the fixture project is planned once, not
+    once a session); the summary test's session reads what the module's planner wrote."""
+    return cache.cache_dir()
 
 
 @pytest.fixture(scope="module")
@@ -335,6 +337,7 @@ def test_plans(planner, component):
 """
 
 
+@pytest.mark.inner_session
 def test_the_summary_prints_the_table_and_writes_the_json(
     coverage: Coverage, tmp_path: Path, plan_cache: Path
 ) -> None:

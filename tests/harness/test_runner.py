@@ -68,13 +68,14 @@ def test_outcome_of_the_wrong_kind_raises_typed_errors(
         tiny_planner.rejection("tiny", "default")
 
 
-def test_init_is_not_repeated_per_scenario(tiny_planner: Planner, fixture_catalog) -> None:
-    tiny_planner.plan("tiny")
-    scenarios = len(tiny_planner.planned())
-    inits = tiny_planner.timings.by_phase()["init"]
-    plans = tiny_planner.timings.by_phase()["plan"]
+@pytest.mark.runs_terraform
+def test_init_is_not_repeated_per_scenario(planned_tiny: Planner, fixture_catalog) -> None:
+    planned_tiny.plan("tiny")
+    scenarios = len(planned_tiny.planned())
+    inits = planned_tiny.timings.by_phase()["init"]
+    plans = planned_tiny.timings.by_phase()["plan"]
     assert scenarios == 6
-    assert len(inits) <= tiny_planner.jobs, "one init per batch, not per scenario"
+    assert len(inits) <= planned_tiny.jobs, "one init per batch, not per scenario"
     assert len(plans) < scenarios, "scenarios share Terraform runs"
 
 
@@ -84,14 +85,16 @@ def test_every_scenario_is_planned_once(tiny_planner: Planner, fixture_catalog) 
     assert isinstance(tiny_planner.outcome("tiny", "two_rules"), Rejection)
 
 
+@pytest.mark.runs_terraform
 def test_nothing_is_written_into_the_component(
-    before, tiny_planner: Planner, fixture_catalog
+    before, planned_tiny: Planner, fixture_catalog
 ) -> None:
-    tiny_planner.plan("tiny")
+    planned_tiny.plan("tiny")
     assert snapshot(TINY) == before
     assert not (TINY / ".terraform").exists()
 
 
+@pytest.mark.runs_terraform
 def test_undeclared_input_is_an_error(tiny_planner: Planner, fixture_catalog) -> None:
     scenario = Scenario(
         "tiny",
@@ -113,6 +116,7 @@ def test_unknown_scenario_lists_the_known(tiny_planner: Planner, fixture_catalog
         tiny_planner.plan("tiny", "prdo")
 
 
+@pytest.mark.runs_terraform  # the workspace's terraform init
 def test_unknown_plan_options_are_rejected(tiny_planner: Planner, fixture_catalog) -> None:
     workspace = tiny_planner.workspace(
         Scenario("tiny", "opts", {"region": "us-east-1", "environment": "dev", "name": "tiny"})

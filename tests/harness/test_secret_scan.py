@@ -325,6 +325,7 @@ def inner_session(tmp_path: Path, plant: str) -> tuple[subprocess.CompletedProce
     return done, value, junit.read_text() if junit.is_file() else ""
 
 
+@pytest.mark.inner_session
 def test_a_clean_session_passes(tmp_path):
     done, _, _ = inner_session(tmp_path, "clean")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -333,6 +334,7 @@ def test_a_clean_session_passes(tmp_path):
     assert "the JUnit XML and the later reports: clean" in done.stdout
 
 
+@pytest.mark.inner_session
 def test_a_secret_in_a_log_or_a_tests_output_fails_the_scan_test_naming_it(tmp_path):
     done, value, junit = inner_session(tmp_path, "log")
     out = done.stdout + done.stderr
@@ -344,6 +346,7 @@ def test_a_secret_in_a_log_or_a_tests_output_fails_the_scan_test_naming_it(tmp_p
     assert value not in out and value not in junit
 
 
+@pytest.mark.inner_session
 def test_a_secret_in_the_junit_xml_fails_the_session_naming_it(tmp_path):
     done, value, junit = inner_session(tmp_path, "junit")
     out = done.stdout + done.stderr
@@ -353,6 +356,7 @@ def test_a_secret_in_the_junit_xml_fails_the_session_naming_it(tmp_path):
     assert value not in out and value in junit
 
 
+@pytest.mark.inner_session
 def test_a_secret_written_during_teardown_fails_the_session_naming_it(tmp_path):
     done, value, junit = inner_session(tmp_path, "teardown")
     out = done.stdout + done.stderr

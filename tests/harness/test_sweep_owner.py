@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.deploying.deployment import Run, owner, owner_alive
 from tfharness.deploying.emulator import Endpoint
+from tfharness.deploying.runs import Run, owner, owner_alive
 from tfharness.deploying.sweep import sweep
 
 pytestmark = pytest.mark.harness

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tfharness.deploying.deployment import Deployment, Run
+from tfharness.deploying.deployment import Deployment
 from tfharness.deploying.emulator import MotoServer
+from tfharness.deploying.runs import Run
 from tfharness.deploying.sweep import sweep, tagged_resources
 from tfharness.errors import TerraformFailed
 from tfharness.planning.planner import Planner

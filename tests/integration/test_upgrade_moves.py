@@ -26,8 +26,9 @@ from pathlib import Path
 import pytest
 
 from tfharness.deploying.capabilities import missing_reason
-from tfharness.deploying.deployment import Deployment, Run
+from tfharness.deploying.deployment import Deployment
 from tfharness.deploying.emulator import MotoServer
+from tfharness.deploying.runs import Run
 from tfharness.deploying.upgrade import Upgrade, changed_since, has_revision
 from tfharness.planning.components import all_components, find_component
 from tfharness.planning.scenarios import load_scenario

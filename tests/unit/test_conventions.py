@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
 from tfharness import UNKNOWN
@@ -487,7 +486,7 @@ class Declaration:
 
 
 def _hcl(path: Path) -> dict[str, Any]:
-    return hcl2.loads(path.read_text())
+    return configuration.parse_hcl(path.read_text(), with_meta=False)  # python-hcl2, cached
 
 
 def _tf_files(component: str) -> list[Path]:

@@ -13,36 +13,37 @@
   component without a default ``provider "aws"`` block gets one in ``harness_provider.tf``.
 * Destroy runs on success, on failure, and on SIGTERM/SIGINT; the run manifest records each
   deployment until it is destroyed.
+* ``reuse=True`` applies nothing: it reattaches to the deployment a kept run
+  (``tfharness.deploying.runs``) left in its workspace, with today's code and inputs, and
+  proves it still stands as they describe (the same inputs, a clean re-plan), else raises
+  ``ReuseRefused`` saying what changed.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import threading
 import time
 import urllib.parse
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfharness.deploying.runs import Run
 from tfharness.errors import HarnessError, TerraformFailed
 from tfharness.planning.scenarios import Scenario
 from tfharness.terraform import configuration
 from tfharness.terraform.command import sigterm_as_interrupt
 from tfharness.terraform.plan import Plan
-from tfharness.terraform.toolchain import cache_root
-from tfharness.terraform.workspace import Template, Workspace
+from tfharness.terraform.workspace import INPUTS_FILE, Template, Workspace
 
 RUN_TAG = "tfharness-run-id"
 
 
-def runs_root() -> Path:
-    return Path(os.environ.get("TFHARNESS_RUNS_DIR", cache_root() / "runs"))
+class ReuseRefused(HarnessError):
+    """A kept deployment no longer stands as today's code and inputs describe it."""
 
 
 def override_file(
@@ -130,94 +131,6 @@ def provider_files(workdir: Path, run_id: str, *, emulator: bool) -> dict[str, s
     return files
 
 
-def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write a run manifest through a temporary file and a rename: it is never seen
-    half-written (by another session's sweep, or after a process is killed mid-write)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    os.replace(temporary, path)
-
-
-def _process_start(pid: int) -> str | None:
-    """When a process started (clock ticks since boot), to tell it from a later one that got
-    its ID; None where /proc cannot say."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-def owner() -> dict[str, Any]:
-    """The process a run belongs to, recorded in its manifest."""
-    return {"host": socket.gethostname(), "pid": os.getpid(), "start": _process_start(os.getpid())}
-
-
-def owner_alive(manifest: dict[str, Any]) -> bool:
-    """Whether the session that wrote the manifest is still running on this host (a sweep of
-    every run leaves such a run alone: its deployments are live, not left behind)."""
-    found = manifest.get("owner") or {}
-    if found.get("host") != socket.gethostname() or not isinstance(found.get("pid"), int):
-        return False
-    try:
-        os.kill(found["pid"], 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # someone else's process has that ID: alive, but maybe not the owner
-    start = _process_start(found["pid"])
-    return found.get("start") is None or start is None or start == found["start"]
-
-
-@dataclass
-class Run:
-    """One integration run: an ID, a state directory and a manifest of live deployments."""
-
-    run_id: str = field(
-        default_factory=lambda: time.strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
-    )
-    root: Path | None = None
-
-    def __post_init__(self) -> None:
-        self.root = self.root or runs_root() / self.run_id
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.root / "manifest.json"
-
-    def manifest(self) -> dict[str, Any]:
-        if not self.manifest_path.is_file():
-            return {"run_id": self.run_id, "owner": owner(), "deployments": {}}
-        return json.loads(self.manifest_path.read_text())
-
-    def record(self, key: str, entry: dict[str, Any] | None) -> None:
-        with self._lock:
-            manifest = self.manifest()
-            if entry is None:
-                manifest["deployments"].pop(key, None)
-            else:
-                manifest["deployments"][key] = entry
-            self._write(manifest)
-
-    def mark(self, key: str, **fields: Any) -> None:
-        """Add fields to a deployment's entry (e.g. why its destroy failed)."""
-        with self._lock:
-            manifest = self.manifest()
-            if key in manifest["deployments"]:
-                manifest["deployments"][key].update(fields)
-                self._write(manifest)
-
-    def _write(self, manifest: dict[str, Any]) -> None:
-        write_manifest(self.manifest_path, manifest)
-
-    def sweep_command(self, endpoint_url: str | None) -> str:
-        """The command that destroys what this run left (from its kept state)."""
-        where = f"--endpoint {endpoint_url}" if endpoint_url else "--endpoint <the target's URL>"
-        runs_dir = "" if self.root.parent == runs_root() else f" --runs-dir {self.root.parent}"
-        return f"nox -s sweep -- {where} --run-id {self.run_id}{runs_dir}"
-
-
 class Deployment:
     """Apply on enter, destroy on exit, whatever happened in between."""
 
@@ -230,21 +143,30 @@ class Deployment:
         env: dict[str, str],
         emulator: bool = True,
         extra_vars: dict[str, Any] | None = None,
+        reuse: bool = False,
     ) -> None:
         self.scenario = scenario
         self.run = run
         self.key = scenario.id.replace(":", "__")
-        inputs = {**scenario.vars, **(extra_vars or {})}
+        self.reused = reuse
+        self.inputs = {**scenario.vars, **(extra_vars or {})}
+        if reuse and self.key not in run.manifest()["deployments"]:
+            raise ReuseRefused(
+                f"{scenario.id}: run {run.run_id} kept no deployment of it (it kept: "
+                f"{', '.join(sorted(run.manifest()['deployments'])) or 'nothing'}). Run the "
+                "same selection with --keep first, or select only what that run kept."
+            )
         template.ensure_ready()
         overrides = provider_files(template.workdir, run.run_id, emulator=emulator)
         self.workspace = Workspace(
             template,
-            f"{scenario.id} [apply]",
+            f"{scenario.id} [{'reuse' if reuse else 'apply'}]",
             run.root / self.key,
-            inputs,
+            self.inputs,
             extra_files=overrides,
             env=env,
             standalone=True,
+            reattach=reuse,
         )
         self.outputs: dict[str, Any] = {}
         self.destroyed = False
@@ -252,6 +174,9 @@ class Deployment:
         self._replan: tuple[Plan | None] | None = None
 
     def __enter__(self) -> Deployment:
+        if self.reused:
+            self._reattach()
+            return self
         self.run.record(
             self.key,
             {
@@ -273,6 +198,47 @@ class Deployment:
 
     def __exit__(self, *exc: object) -> None:
         self.destroy()
+
+    def _reattach(self) -> None:
+        """Take a kept deployment as it stands: the inputs it was applied with must be
+        today's, and a re-plan of today's code over its state must be clean. Refused, the
+        workspace keeps the inputs it was applied with (the record a later reuse compares)."""
+        try:
+            self._check_kept()
+        except ReuseRefused:
+            before = self.workspace.previous_inputs
+            if before is not None:
+                (self.workspace.dir / INPUTS_FILE).write_text(json.dumps(before, indent=2))
+            raise
+        self.outputs = self.workspace.outputs()
+
+    def _check_kept(self) -> None:
+        before = self.workspace.previous_inputs
+        if before is not None and before != json.loads(json.dumps(self.inputs)):
+            changed = sorted(
+                name
+                for name in {*before, *self.inputs}
+                if before.get(name) != json.loads(json.dumps(self.inputs.get(name)))
+            )
+            raise ReuseRefused(
+                f"{self.scenario.id}: its inputs changed since run {self.run.run_id} kept it "
+                f"({', '.join(changed)}). Reusing would verify what was applied, not what "
+                "the scenario says: sweep the run and apply again (--keep)."
+            )
+        pending = self.replan_after_apply()
+        if pending is not None:
+            changes = [
+                f"{c.address} ({c.action})"
+                for c in pending.values()
+                if c.action not in ("no-op", "read")
+            ][:20]
+            raise ReuseRefused(
+                f"{self.scenario.id}: the kept deployment of run {self.run.run_id} no longer "
+                "matches today's code: a re-plan would change "
+                + "; ".join(changes)
+                + ". Sweep the run (nox -s sweep -- --run "
+                + f"{self.run.run_id}) and apply again with --keep."
+            )
 
     def replan_after_apply(self) -> Plan | None:
         """The idempotency check: the re-plan taken right after apply (None: no changes).

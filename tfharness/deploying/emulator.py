@@ -101,10 +101,15 @@ class MotoServer:
     # What runs it: `python <SERVER> -H <host> -p <port>` (a fault test runs a wrapper of it).
     SERVER: tuple[str, ...] = ("-m", "moto.server")
 
-    def __init__(self, port: int | None = None, log_dir: Path | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, log_dir: Path | None = None, *, detachable: bool = False
+    ) -> None:
+        """`detachable`: in a process group of its own, so that it can outlive the session
+        (a kept run's deployments live in it) and a Ctrl-C of the session does not reach it."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = (log_dir or Path(tempfile.gettempdir())) / f"moto-{self.port}.log"
+        self.detachable = detachable
         self._process: subprocess.Popen | None = None
 
     def start(self) -> Endpoint:
@@ -120,6 +125,7 @@ class MotoServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
+            start_new_session=self.detachable,
         )
         log.close()
         try:
@@ -160,6 +166,14 @@ class MotoServer:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    def detach(self) -> int | None:
+        """Let the server outlive this session (a kept run): stop() no longer stops it.
+        Returns its process ID (None when it is not running)."""
+        pid = self._process.pid if self.running else None
+        # Still referenced, so it is never collected (and warned about) while it runs.
+        self._detached, self._process = self._process, None
+        return pid
 
     def stop(self) -> None:
         if self._process is None:

@@ -8,7 +8,9 @@ The integration tier brings every component up at the start of the session (``jo
 at a time: applies mostly wait on the provider, so more than the core count pays), lets each
 component's tests verify its deployment, and tears everything down at the end, concurrently
 too. A component whose apply failed fails its own tests with the error; the others go on.
-Per-component apply, verify and destroy seconds and the critical path are reported.
+Per-component apply, verify and destroy seconds and the critical path are reported; a
+``listener`` (``tfharness.progress``) hears of each apply and destroy as it ends (n of m, the
+seconds, the error of one that failed).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 
 from tfharness.deploying.deployment import Deployment
 from tfharness.errors import HarnessError
+from tfharness.progress import Event, Listener, describe
 
 
 @dataclass
@@ -47,8 +50,12 @@ class Fleet:
         *,
         jobs: int = 4,
         wiring: Mapping[str, Mapping[str, str]] | None = None,
+        listener: Listener | None = None,
     ) -> None:
         self.factory = factory
+        self.listener = listener
+        self._finished: dict[str, int] = {}  # phase -> members that finished it
+        self._lock = threading.Lock()
         wiring = wiring or {}
         self.members = {c: Member(c, s, dict(wiring.get(c, {}))) for c, s in members}
         for member in self.members.values():
@@ -105,8 +112,12 @@ class Fleet:
                 deployment.replan_after_apply()
         except BaseException as error:  # reported by the component's own tests
             member.error = error
-        finally:
-            member.done.set()
+        finally:  # reported before its dependants start, so before theirs
+            try:
+                reused = getattr(member.deployment, "reused", False)  # --reuse: reattached
+                self._emit("reuse" if reused else "apply", member, len(self.members), member.error)
+            finally:
+                member.done.set()
 
     def exclude(self, component: str, reason: str) -> None:
         """Record a component left out of this run (e.g. the target lacks what it needs)."""
@@ -145,13 +156,23 @@ class Fleet:
                 member.done.set()
                 return
             began = time.perf_counter()
+            failure = None
             try:
                 member.deployment.destroy()
             except BaseException as error:
+                failure = error
                 errors.append(f"{member.component}: {error}")
             member.seconds["destroy"] = time.perf_counter() - began
-            member.done.set()
+            try:
+                self._emit("destroy", member, to_destroy, failure)
+            finally:
+                member.done.set()
 
+        to_destroy = sum(
+            1
+            for m in self.members.values()
+            if m.deployment is not None and not m.deployment.destroyed
+        )
         for member in self.members.values():
             member.done.clear()
         ordered = sorted(self.members.values(), key=lambda m: -self._depth(m.component))
@@ -160,11 +181,29 @@ class Fleet:
         self.wall["destroy"] = time.perf_counter() - start
         return errors
 
+    def _emit(self, phase: str, member: Member, total: int, error: BaseException | None) -> None:
+        if self.listener is None:
+            return
+        with self._lock:
+            index = self._finished[phase] = self._finished.get(phase, 0) + 1
+        self.listener(
+            Event(
+                kind=phase,
+                subject=member.component,
+                index=index,
+                total=total,
+                seconds=member.seconds.get("apply" if phase == "reuse" else phase, 0.0),
+                error=describe(error) if error is not None else "",
+            )
+        )
+
     def report(self) -> list[str]:
         rows = [f"{'component':<22} {'apply s':>8} {'verify s':>9} {'destroy s':>10}  result"]
         for member in sorted(self.members.values(), key=lambda m: -m.seconds.get("apply", 0)):
             s = member.seconds
-            result = "apply failed" if member.error else "ok"
+            reused = getattr(member.deployment, "reused", False)
+            result = ("reuse refused" if reused else "apply failed") if member.error else "ok"
+            result += " (reused: not applied)" if reused and not member.error else ""
             rows.append(
                 f"{member.component:<22} {s.get('apply', 0):>8.1f} "
                 f"{s.get('verify', 0):>9.1f} {s.get('destroy', 0):>10.1f}  {result}"

@@ -248,6 +248,14 @@ class LocalStackServer:
         if not ready.get("completed"):
             raise NotReady(f"start-up not complete: {ready}")
 
+    def detach(self) -> int | None:
+        """Let LocalStack outlive this session (a kept run): stop() no longer stops it.
+        Returns its process ID, which leads its process group (None when not running)."""
+        pid = self._process.pid if self._process and self._process.poll() is None else None
+        # Still referenced, so it is never collected (and warned about) while it runs.
+        self._detached, self._process = self._process, None
+        return pid
+
     def stop(self) -> None:
         """SIGTERM to its process group, SIGKILL after 15 s (one stop in ~25 measured hung)."""
         if self._process is None:

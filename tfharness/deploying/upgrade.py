@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from tfharness import layout
-from tfharness.deploying.deployment import Deployment, Run, provider_files
+from tfharness.deploying.deployment import Deployment, provider_files
+from tfharness.deploying.runs import Run
 from tfharness.errors import HarnessError
 from tfharness.planning.components import Component, find_component
 from tfharness.planning.scenarios import load_scenario

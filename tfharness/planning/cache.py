@@ -7,8 +7,10 @@ Terraform, batching, splitting, naming rules: ``tfharness/terraform``, ``tfharne
 version), the Terraform version and the provider versions available. Change any of them and
 the key changes, so a cache can never serve a stale plan; edits elsewhere (the bench, the
 integration tier, the AWS behaviour checks, the plugin's summary, and the inventory and rule
-coverage modules, which only read outcomes) keep it warm. Entries hold
-the plan JSON or the rejection's diagnostics; the directory is private to the user (0700).
+coverage modules, which only read outcomes) keep it warm. A scenario planned with files
+removed from its working copy (``Planner.outcome_without``) has a key that adds what was
+removed. Entries hold the plan JSON or the rejection's diagnostics; the directory is private
+to the user (0700).
 ``TFHARNESS_PLAN_CACHE=0`` turns the cache off; ``TFHARNESS_PLAN_CACHE_DIR`` moves it.
 """
 
@@ -76,13 +78,15 @@ def component_fingerprint(files: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def scenario_key(scenario: Scenario, component_digest: str) -> str:
+def scenario_key(scenario: Scenario, component_digest: str, variant: str = "") -> str:
+    """`variant` names a change to the working copy (``Planner.outcome_without``)."""
     digest = hashlib.sha256()
     for part in (
         component_digest,
         scenario.tfvars_json(),
         harness_fingerprint(),
         toolchain_fingerprint(),
+        *([f"variant: {variant}"] if variant else []),
     ):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()

@@ -28,12 +28,14 @@ import pytest
 from tfharness import layout
 from tfharness.planning import components
 from tfharness.plugin.state import state_of
+from tfharness.tooling import shards
 
 pytest_plugins = [
     "tfharness.plugin.planning",
     "tfharness.plugin.integration",
     "tfharness.plugin.summary",
     "tfharness.plugin.leaks",
+    "tfharness.plugin.progress",
 ]
 
 
@@ -58,12 +60,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(a harness or standard change selects all)",
     )
     group.addoption(
+        "--shard",
+        type=shards.option,
+        default=os.environ.get("TFHARNESS_SHARD") or None,
+        metavar="I/N",
+        help="run the I-th of N parts of the components, balanced by scenario count, each "
+        "component whole (tests of no component: part 1); default TFHARNESS_SHARD",
+    )
+    group.addoption(
         "--update-inventory",
         action="store_true",
         default=False,
         help="write each planned scenario's inventory (`expect:` in its scenario file) from "
         "today's plan instead of checking it: refreshes those that have one, adds one to "
         "every `default` scenario",
+    )
+    group.addoption(
+        "--keep",
+        action="store_true",
+        default=False,
+        help="integration: leave what the run applied in place (the run's manifest marks it "
+        "kept; an embedded emulator outlives the session): re-verify with --reuse, destroy "
+        "with `nox -s sweep -- --run <run-id>`",
+    )
+    group.addoption(
+        "--reuse",
+        default=None,
+        metavar="RUN",
+        help="integration: verify a kept run's deployments (a run ID, or `last`) without "
+        "applying; stops, saying what changed, unless their inputs and a re-plan still match",
+    )
+    group.addoption(
+        "--no-progress",
+        action="store_true",
+        default=False,
+        help="do not report progress (batches planned; components applied, verified, "
+        "destroyed) as it happens; -qq silences it too, -q keeps it to one line per event",
     )
     group.addoption(
         "--target",

@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 
 from tfharness.deploying.capabilities import Capability, missing_reason, probe_all, require
-from tfharness.deploying.deployment import Deployment, Run
+from tfharness.deploying.deployment import Deployment, ReuseRefused
 from tfharness.deploying.emulator import Endpoint
 from tfharness.deploying.fleet import Fleet
+from tfharness.deploying.runs import Run, emulator_record, find_kept, keep_failed
 from tfharness.deploying.targets import Identity, aws_target, identity_of, selected_kind
+from tfharness.errors import HarnessError
 from tfharness.planning.components import component_for_test_file
 from tfharness.planning.planner import Planner, component_name
 from tfharness.planning.scenarios import load_scenario, scenario_names
@@ -61,12 +63,54 @@ def _required_capabilities(request: pytest.FixtureRequest) -> None:
         require(request.getfixturevalue("capabilities"), *dict.fromkeys(names))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    ref = config.getoption("--reuse", None)
+    if ref:
+        try:
+            state_of(config).reuse = find_kept(ref)
+        except HarnessError as error:
+            raise pytest.UsageError(str(error)) from error
+
+
 @pytest.fixture(scope="session")
-def integration_run(request: pytest.FixtureRequest) -> Run:
-    """This session's run: its ID (tagged on every resource) and its manifest."""
-    run = Run()
-    state_of(request.config).run = run
-    return run
+def integration_run(request: pytest.FixtureRequest, endpoint: Endpoint, target_kind: str):
+    """This session's run: its ID (tagged on every resource) and its manifest; with
+    `--reuse`, the kept run it names. At the end its directory is removed when nothing in it
+    is left, or kept (the last few) when the session failed, and the summary says where."""
+    state = state_of(request.config)
+    run = state.reuse or Run()
+    if state.reuse:
+        run.claim()  # a sweep of every run leaves it alone while this session verifies it
+    run.describe(endpoint_url=endpoint.url, target=target_kind)
+    state.run = run
+    yield run
+    kept = run.finish(failed=request.session.testsfailed > 0)
+    if kept is not None:
+        state.run_notes.append(
+            f"run {run.run_id} failed: its directory is kept for inspection at {kept} (the "
+            f"last {keep_failed()} failed runs are kept, TFHARNESS_KEEP_FAILED_RUNS)"
+        )
+
+
+def _deployment(
+    planner: Planner,
+    run: Run,
+    target_kind: str,
+    component,
+    scenario: str,
+    extra_vars: dict,
+    *,
+    reuse: bool = False,
+) -> Deployment:
+    return Deployment(
+        planner.template(component),
+        load_scenario(component_name(component), scenario),
+        run,
+        env=planner.env,
+        emulator=target_kind != "aws",
+        extra_vars=extra_vars,
+        reuse=reuse,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -75,14 +119,7 @@ def deploy(planner: Planner, integration_run: Run, target_kind: str):
 
     def factory(component, scenario: str = "default", **extra_vars) -> Deployment:
         """`component` by name, path or Component."""
-        return Deployment(
-            planner.template(component),
-            load_scenario(component_name(component), scenario),
-            integration_run,
-            env=planner.env,
-            emulator=target_kind != "aws",
-            extra_vars=extra_vars,
-        )
+        return _deployment(planner, integration_run, target_kind, component, scenario, extra_vars)
 
     return factory
 
@@ -104,6 +141,9 @@ def fleet_wiring() -> dict[str, dict[str, str]]:
 def fleet(
     request: pytest.FixtureRequest,
     deploy,
+    planner: Planner,
+    integration_run: Run,
+    target_kind: str,
     fleet_wiring: dict[str, dict[str, str]],
     capabilities: dict[str, Capability],
 ) -> Iterator[Fleet]:
@@ -123,25 +163,71 @@ def fleet(
                 components.add(dependency)
                 pending.append(dependency)
     jobs = int(os.environ.get("TFHARNESS_APPLY_JOBS", "8"))
+    factory = deploy
+    if state.reuse:  # the fleet's members are the kept deployments: nothing is applied
+
+        def factory(component, scenario: str = "default", **extra_vars) -> Deployment:
+            return _deployment(
+                planner, integration_run, target_kind, component, scenario, extra_vars, reuse=True
+            )
+
     fleet = Fleet(
-        deploy,
+        factory,
         [(c, integration_scenario(c)) for c in sorted(components)],
         jobs=jobs,
         wiring=fleet_wiring,
+        listener=request.config.pluginmanager.get_plugin("tfharness-progress"),
     )
     for component, reason in excluded.items():
         fleet.exclude(component, reason)
     state.fleet = fleet
-    fleet.up()
+    keeping = bool(request.config.getoption("--keep") or state.reuse)
     try:
+        fleet.up()
+        refused = {m.component: m.error for m in fleet.members.values()}
+        refused = {c: e for c, e in refused.items() if isinstance(e, ReuseRefused)}
+        if refused:
+            pytest.exit(
+                f"tfharness: cannot reuse run {state.reuse.run_id}:\n"
+                + "\n".join(f"  - {error}" for error in refused.values()),
+                returncode=pytest.ExitCode.USAGE_ERROR,
+            )
         yield fleet
     finally:
-        errors = fleet.down()
-        if errors:
-            pytest.fail(
-                "teardown left resources behind (run `nox -s sweep`):\n" + "\n".join(errors),
-                pytrace=False,
-            )
+        if keeping:
+            _keep(state, fleet)
+        else:
+            errors = fleet.down()
+            if errors:
+                pytest.fail(
+                    "teardown left resources behind (run `nox -s sweep`):\n" + "\n".join(errors),
+                    pytrace=False,
+                )
+
+
+def _keep(state, fleet: Fleet) -> None:
+    """Leave the fleet in place: the run is marked kept, with the embedded emulator holding
+    it (detached, so it outlives the session), and the summary says how to go on."""
+    run: Run = state.run
+    kept = sorted(m.component for m in fleet.members.values() if m.deployment and not m.error)
+    emulator = None
+    server = state.emulator
+    if server is not None and state.endpoint is not None:
+        pid = server.detach()
+        if pid is not None:
+            kind = "localstack" if "localstack" in type(server).__name__.lower() else "moto"
+            emulator = emulator_record(kind, state.endpoint.url, pid, server.log_path)
+    elif state.reuse is not None:
+        emulator = (state.reuse.kept or {}).get("emulator")
+    run.keep(emulator)
+    where = state.endpoint.url if state.endpoint is not None else "the target"
+    held = f" (embedded {emulator['kind']}, pid {emulator['pid']}, outlives this session)"
+    state.run_notes += [
+        f"kept run {run.run_id}: {', '.join(kept) or 'nothing applied'} on {where}"
+        + (held if emulator else ""),
+        f"  re-verify without applying: pytest ... --reuse {run.run_id} (or --reuse last)",
+        f"  destroy it: nox -s sweep -- --run {run.run_id}",
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +242,11 @@ def _verify_seconds(request: pytest.FixtureRequest) -> Iterator[None]:
     fleet = state_of(request.config).fleet
     if component and isinstance(fleet, Fleet) and component in fleet.members:
         fleet.record(component, "verify", time.perf_counter() - start)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    notes = state_of(config).run_notes
+    if notes:
+        terminalreporter.section("tfharness: runs")
+        for line in notes:
+            terminalreporter.write_line(line)

@@ -23,6 +23,8 @@ class SessionState:
     endpoint: Any = None  # the session's Endpoint, once the `endpoint` fixture made it
     capabilities: dict[str, Any] | None = None
     run: Any = None
+    reuse: Any = None  # the kept Run that --reuse names
+    run_notes: list[str] = field(default_factory=list)  # kept run, run dir kept: said at the end
     fleet: Any = None
     results: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_counts))
     inventories: dict[Any, dict[str, Any]] = field(default_factory=dict)  # file -> scenario -> inv

@@ -120,7 +120,10 @@ class Summary:
         write = terminalreporter.write_line
         terminalreporter.section("tfharness: rule coverage")
         try:
-            coverage = session_coverage(outcomes)
+            # The components under test (a --shard job's own); all planned when none is known.
+            expected = self.state.expected
+            among = expected if expected or config.getoption("--shard", None) else None
+            coverage = session_coverage(outcomes, among=among)
         except Exception as error:  # a file the harness cannot read fails its own tests
             write(f"not computed: {error}")
             return

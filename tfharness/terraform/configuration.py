@@ -1,6 +1,8 @@
 """A module's configuration as Terraform reads it: declared variables, outputs, provider
 blocks, module calls and required providers, from every ``*.tf`` file (parsed with
-python-hcl2) and every ``*.tf.json`` file (Terraform's JSON syntax) of one directory.
+python-hcl2; ``parse_hcl`` keeps each text's parse on disk, so an unchanged file is parsed
+once, not once per session) and every ``*.tf.json`` file (Terraform's JSON syntax) of one
+directory.
 
 Override files (``override.tf``, ``*_override.tf``) are read like the others: the harness only
 asks which names exist, and an override cannot declare a new one.
@@ -12,10 +14,14 @@ needs; a source that points nowhere is an error that names the file and the call
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +158,39 @@ class _Unreadable(Exception):
 
 
 @cache
+def _parser() -> str:
+    return f"python-hcl2 {metadata.version('python-hcl2')}"
+
+
+def parse_hcl(text: str, *, with_meta: bool = True) -> dict[str, Any]:
+    """python-hcl2's reading of an HCL text, kept on disk by the text's hash and python-hcl2's
+    version (``<cache root>/hcl``): an unchanged file is parsed once, not once per session.
+    A damaged entry is parsed again; a text that does not parse raises as hcl2.loads does."""
+    from tfharness.terraform.toolchain import cache_root  # toolchain imports this module
+
+    identity = f"{_parser()}; with_meta={with_meta}\0{text}"
+    directory = cache_root() / "hcl"
+    entry = directory / f"{hashlib.sha256(identity.encode()).hexdigest()}.json"
+    try:
+        return json.loads(entry.read_text())
+    except (OSError, ValueError):
+        pass
+    data = hcl2.loads(text, with_meta=with_meta)
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
+    except OSError:
+        return data  # no cache to write to: parsed again next time
+    try:
+        with os.fdopen(handle, "w") as stream:
+            json.dump(data, stream)
+        os.replace(temporary, entry)  # atomic: two sessions may write the same entry
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return data
+
+
+@cache
 def _parse_text(text: str, json_syntax: bool) -> dict[str, Any]:
     """Parse a file's text: cached by content, so the copies of a component in workspaces and
     batches are parsed once."""
@@ -164,7 +203,7 @@ def _parse_text(text: str, json_syntax: bool) -> dict[str, Any]:
             raise _Unreadable(": a *.tf.json file must hold a JSON object")
         return data
     try:
-        return hcl2.loads(text, with_meta=True)
+        return parse_hcl(text)
     except Exception as error:  # lark raises several kinds; all mean "cannot read this file"
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise _Unreadable(

@@ -24,7 +24,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tfharness.errors import ScenarioFileError, TerraformFailed, UnexpectedPlanFailure
+from tfharness.errors import (
+    HarnessError,
+    ScenarioFileError,
+    TerraformFailed,
+    UnexpectedPlanFailure,
+)
 from tfharness.planning.components import Component
 from tfharness.planning.scenarios import encode_inputs
 from tfharness.terraform.command import Result, Terraform
@@ -153,17 +158,22 @@ class Workspace:
         extra_files: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         standalone: bool = False,
+        reattach: bool = False,
     ) -> None:
-        """`standalone` workspaces run their own init (they outlive the session: applies)."""
+        """`standalone` workspaces run their own init (they outlive the session: applies).
+        `reattach` rebuilds a standalone workspace over a deployment kept from an earlier
+        session: today's files, the same state (`kept_files()`)."""
         self.template = template.ensure_ready() if standalone else template.ensure_initialised()
         self.label = label
         self.root = directory  # the copy of the template's tree
         self.dir = directory / template.relative_dir  # where Terraform runs
+        kept = self._set_aside() if reattach else None
         if self.root.exists():
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         copy_tree(template.files(), template.dir, self.root)
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.previous_inputs = self._restore(kept) if kept else None
         (self.dir / INPUTS_FILE).write_text(encode_inputs(dict(inputs), where=label))
         for name, text in (extra_files or {}).items():
             (self.dir / name).write_text(text)
@@ -174,6 +184,32 @@ class Workspace:
         self.timings = template.timings
         if standalone:
             self.tf.init(label, self.timings)
+
+    # What a kept deployment's workspace carries over to the session that reuses it.
+    KEPT = ("terraform.tfstate", "terraform.tfstate.backup", ".terraform", ".terraform.lock.hcl")
+
+    def _set_aside(self) -> Path:
+        if not (self.dir / "terraform.tfstate").is_file():
+            raise HarnessError(
+                f"{self.label}: no state in {self.dir}: nothing was kept there to reuse."
+            )
+        aside = self.root.with_name(f".{self.root.name}.kept")
+        shutil.rmtree(aside, ignore_errors=True)
+        aside.mkdir(parents=True)
+        for name in (*self.KEPT, INPUTS_FILE):
+            if (self.dir / name).exists():
+                shutil.move(self.dir / name, aside / name)
+        return aside
+
+    def _restore(self, aside: Path) -> dict[str, Any] | None:
+        """Put the kept state back; return the inputs the deployment was applied with."""
+        previous = aside / INPUTS_FILE
+        inputs = json.loads(previous.read_text()) if previous.is_file() else None
+        for name in self.KEPT:
+            if (aside / name).exists():
+                shutil.move(aside / name, self.dir / name)
+        shutil.rmtree(aside, ignore_errors=True)
+        return inputs
 
     @property
     def subject(self) -> str:
