@@ -70,6 +70,18 @@ def session(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def sweep(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """`nox -s sweep -- <args>` as the sessions' user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tfharness.deploying.sweep", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def commands(log: Path) -> list[str]:
     """The Terraform subcommands run so far (first word of each logged command line)."""
     lines = log.read_text().splitlines() if log.is_file() else []
@@ -166,26 +178,12 @@ def test_keep_then_reuse_without_applying_then_sweep(loop, tmp_path: Path) -> No
     assert len(certificates(url, run_id)) == 1, "a refused reuse leaves the deployment alone"
 
     sweep_env = {k: v for k, v in env.items() if k != "TFHARNESS_TERRAFORM"}
-    left = subprocess.run(
-        [sys.executable, "-m", "tfharness.deploying.sweep"],
-        env=sweep_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    left = sweep(sweep_env)
     assert left.returncode == 0, left.stdout + left.stderr
     assert f"left kept run {run_id} (1 deployments, --keep)" in left.stdout, left.stdout
     assert emulator_alive(emulator) and (cache / "runs" / run_id).is_dir()
 
-    swept = subprocess.run(
-        [sys.executable, "-m", "tfharness.deploying.sweep", "--run", run_id],
-        env=sweep_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    swept = sweep(sweep_env, "--run", run_id)
     assert swept.returncode == 0, swept.stdout + swept.stderr
     assert "destroyed 2 resources from" in swept.stdout, swept.stdout
     assert f"stopped the emulator of run {run_id} (moto pid {emulator['pid']})" in swept.stdout

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,17 +91,22 @@ class Diagnostic:
         return f"{self.severity}: {self.summary}{where}{place}: {self.message}"
 
 
-def parse_stream(lines: Iterable[str], source_dir: Path | None = None) -> list[Diagnostic]:
-    """Diagnostics from the JSON lines `terraform plan -json` prints (other lines ignored)."""
-    diagnostics = []
+def json_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The JSON records among the lines a `-json` Terraform command prints (others skipped)."""
     for line in lines:
         line = line.strip()
         if not line.startswith("{"):
             continue
         try:
-            record = json.loads(line)
+            yield json.loads(line)
         except json.JSONDecodeError:
             continue
+
+
+def parse_stream(lines: Iterable[str], source_dir: Path | None = None) -> list[Diagnostic]:
+    """Diagnostics from the JSON lines `terraform plan -json` prints (other lines ignored)."""
+    diagnostics = []
+    for record in json_records(lines):
         if record.get("type") == "diagnostic" and "diagnostic" in record:
             diagnostics.append(from_json(record["diagnostic"], source_dir))
     return diagnostics

@@ -35,7 +35,6 @@ What ``terraform test`` (1.11) does otherwise than the harness, each shown with 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import subprocess
@@ -50,7 +49,7 @@ from tfharness.planning.components import Component, copy_component, find_compon
 from tfharness.planning.scenarios import Scenario
 from tfharness.terraform import configuration
 from tfharness.terraform.command import Interrupted, Terraform
-from tfharness.terraform.diagnostics import Diagnostic, Rejection, from_json
+from tfharness.terraform.diagnostics import Diagnostic, Rejection, from_json, json_records
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.timings import Timings
 
@@ -376,14 +375,7 @@ def parse_results(
     statuses: dict[str, str] = {}
     by_run: dict[str, list[Diagnostic]] = {}
     general: list[Diagnostic] = []
-    for line in stdout.splitlines():
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
+    for record in json_records(stdout.splitlines()):
         if record.get("type") == "test_run":
             run = record.get("test_run") or {}
             if run.get("progress") == "complete":
