@@ -276,6 +276,9 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
     # A show for each batch that ends in a plan (clean; validations, for mislabelled), none
     # for the one every member of which was refused.
     assert len(shows) == 2 and shows < set(runs), (shows, runs)
+    # One init: the other two batches link its providers and install only their modules.
+    phases = Counter(s.phase for s in planner.timings.samples)
+    assert (phases["init"], phases["get"]) == (1, 2), phases
 
 
 def test_groups_never_mix_scenarios_that_end_in_different_phases(
@@ -294,6 +297,88 @@ def test_groups_never_mix_scenarios_that_end_in_different_phases(
     assert phases["bad_retention"] == phases["two_rules"] == VALIDATIONS
     assert phases["prod_topic_without_name"] == LATER_RULES
     assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
+
+
+def test_validations_that_read_more_than_their_variable_are_planned_with_the_later_rules(
+    tmp_path: Path,
+) -> None:
+    from tfharness.planning.planner import LATER_RULES, VALIDATIONS, phase_of
+    from tfharness.planning.scenarios import Expected, Scenario
+    from tfharness.terraform.configuration import validation_walks
+
+    (tmp_path / "variables.tf").write_text(
+        'variable "alone" {\n  type = number\n  validation {\n'
+        '    condition     = var.alone > 0 && can(regex("var.other", "x"))\n'
+        '    error_message = "Positive."\n  }\n}\n'
+        'variable "paired" {\n  type = number\n  validation {\n'
+        "    condition     = var.paired >= var.alone\n"
+        '    error_message = "At least alone."\n  }\n}\n'
+        'variable "both" {\n  type = number\n  validation {\n'
+        "    condition     = var.both < 10\n"
+        '    error_message = "Below 10."\n  }\n  validation {\n'
+        "    condition     = var.both != local.taken\n"
+        '    error_message = "Taken."\n  }\n}\n'
+        "locals {\n  taken = 3\n}\n"
+    )
+    walks = validation_walks(tmp_path)
+    # A variable named inside a string is not a reference.
+    assert {name: [v.walk for v in found] for name, found in walks.items()} == {
+        "alone": ["validate"],
+        "paired": ["plan"],
+        "both": ["validate", "plan"],
+    }
+    assert [v.error_message for v in walks["both"]] == ["Below 10.", "Taken."]
+
+    def phase(*rules: str, says: dict[str, str] | None = None) -> str:
+        messages = {rule: (Expected(message=text),) for rule, text in (says or {}).items()}
+        scenario = Scenario("c", "s", {}, expect_failures=rules, failure_messages=messages)
+        return phase_of(scenario, walks)
+
+    assert phase("var.alone") == phase("var.both") == phase("var.alone", "var.both") == VALIDATIONS
+    # Expecting a rule that only the plan walk checks: the validate walk passed.
+    assert phase("var.paired") == phase("var.alone", "var.paired") == LATER_RULES
+    assert phase("module.logs.var.retention") == phase("aws_s3_bucket.this") == LATER_RULES
+    assert phase("var.undeclared_here") == VALIDATIONS  # a JSON file's, or a typo: run 1 says
+    # The message the scenario expects names which of a variable's validations fires.
+    assert phase("var.both", says={"var.both": "Taken."}) == LATER_RULES
+    assert phase("var.both", says={"var.both": "Below 10."}) == VALIDATIONS
+    assert phase("var.both", says={"var.both": "Something else."}) == VALIDATIONS  # unknown
+
+
+def test_a_template_message_may_say_what_it_renders_to() -> None:
+    from tfharness.terraform.configuration import may_say
+
+    assert may_say("Port ${var.port} is not allowed.", "Port 22 is not allowed.")
+    assert may_say('Keys: ${join(", ", var.keys)}.', "Keys: a, b.")
+    assert not may_say("Port ${var.port} is not allowed.", "Port 22 is allowed.")
+    assert may_say('Say \\"yes\\".', 'Say "yes".')
+    assert not may_say("Below 10.", "Below 100.")
+
+
+@pytest.mark.runs_terraform
+def test_a_batch_whose_providers_the_share_lacks_runs_its_own_init(
+    endpoint: Endpoint, tmp_path: Path, fixture_catalog
+) -> None:
+    from tfharness.planning.batch import Batch, ProviderShare, prepare_members
+    from tfharness.planning.components import find_component
+    from tfharness.planning.scenarios import load_scenario
+    from tfharness.terraform.timings import Timings
+    from tfharness.terraform.toolchain import cli_config
+    from tfharness.terraform.workspace import Template
+
+    env = {**cli_config().env(), **endpoint.env()}
+    timings = Timings()
+    share = ProviderShare(tmp_path / "share")
+    (share.dir / "providers").mkdir(parents=True)  # what a batch without providers left
+    (share.dir / ".terraform.lock.hcl").write_text("")
+    share._ready = True
+    template = Template(find_component("tiny"), tmp_path, env, timings).ensure_ready()
+    members, _, _ = prepare_members(tmp_path / "b", [(load_scenario("tiny", "default"), template)])
+    results = Batch(tmp_path / "b", env, timings, "b", providers=share).run(
+        members, lambda scenario: pytest.fail(f"{scenario.id} planned alone")
+    )
+    assert isinstance(results["tiny:default"], Plan)
+    assert Counter(s.phase for s in timings.samples) == {"get": 1, "init": 1, "plan": 2, "show": 1}
 
 
 def test_an_error_without_a_rule_is_confirmed_by_a_standalone_plan(

@@ -72,11 +72,16 @@ def test_outcome_of_the_wrong_kind_raises_typed_errors(
 def test_init_is_not_repeated_per_scenario(planned_tiny: Planner, fixture_catalog) -> None:
     planned_tiny.plan("tiny")
     scenarios = len(planned_tiny.planned())
-    inits = planned_tiny.timings.by_phase()["init"]
-    plans = planned_tiny.timings.by_phase()["plan"]
+    phases = planned_tiny.timings.by_phase()
+    inits, gets, plans = phases["init"], phases.get("get", []), phases["plan"]
     assert scenarios == 6
-    # One init per batch (three here: clean plans, validations, later rules), not per scenario.
-    assert len(inits) <= planned_tiny._batches < scenarios, (len(inits), planned_tiny._batches)
+    # One init for the session; the other batches (three here: clean plans, validations,
+    # later rules) link its providers and install only their modules. Not one per scenario.
+    assert len(inits) == 1 and len(inits) + len(gets) == planned_tiny._batches < scenarios, (
+        len(inits),
+        len(gets),
+        planned_tiny._batches,
+    )
     assert len(plans) < scenarios, "scenarios share Terraform runs"
 
 

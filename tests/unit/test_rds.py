@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
-import zipfile
 
 import pytest
 
@@ -473,43 +469,6 @@ def test_planning_without_the_rotation_package_says_how_to_build_it(planner):
         "components/terraform/rds/lambda/build.py before planning, or set "
         "enable_secrets_rotation = false.",
     )
-
-
-def test_package_build_is_deterministic_and_bundles_the_drivers(tmp_path):
-    """Two builds of a copy give byte-identical zips with the handler and both drivers."""
-    digests = []
-    for attempt in ("one", "two"):
-        copy = tmp_path / attempt
-        shutil.copytree(
-            COMPONENT.path / "lambda", copy / "lambda", ignore=shutil.ignore_patterns("__pycache__")
-        )
-        done = subprocess.run(
-            [sys.executable, str(copy / "lambda" / "build.py")],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        package = copy / "build" / "rotation.zip"
-        digests.append(hashlib.sha256(package.read_bytes()).hexdigest())
-        with zipfile.ZipFile(package) as archive:
-            infos = archive.infolist()
-    assert digests[0] == digests[1], "two builds of the same sources differ"
-    names = [i.filename for i in infos]
-    assert names == sorted(names)
-    assert {
-        "rotation.py",
-        "pg8000/__init__.py",
-        "scramp/__init__.py",
-        "pymysql/__init__.py",
-        "asn1crypto/__init__.py",
-        "dateutil/__init__.py",
-        "six.py",
-    } <= set(names)
-    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
-    assert {i.external_attr >> 16 for i in infos} == {0o644}
-    assert not [n for n in names if n.endswith(".pyc")]
 
 
 def test_outputs_are_never_secret():

@@ -7,7 +7,7 @@ pytest plugin tells it which components the collected tests cover), so that:
 * the rest are planned in batches (``batch.py``), ``jobs`` batches at once (default 2, for
   the 2-core test machines; ``TFHARNESS_JOBS``), scenarios that declare ``expect_failures``
   apart from those that must plan cleanly, so that each batch runs Terraform once (twice for
-  refusals found in two phases);
+  a variable whose validations of both walks meet, `_groups`);
 * ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison);
 * an interrupt (Ctrl-C or SIGINT; SIGTERM, as a cancelled CI job gets, likewise) stops the
   workers' Terraform processes before the session goes on to its teardown, and nothing an
@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from typing import Any
 from tfharness.deploying.emulator import Endpoint
 from tfharness.errors import UnexpectedPlanFailure, UnexpectedPlanSuccess
 from tfharness.planning import cache
-from tfharness.planning.batch import Batch, prepare_members
+from tfharness.planning.batch import Batch, ProviderShare, prepare_members
 from tfharness.planning.components import Component, find_component, is_path_reference
 from tfharness.planning.scenarios import (
     Scenario,
@@ -46,6 +46,7 @@ from tfharness.planning.scenarios import (
 )
 from tfharness.progress import Event, Listener, describe
 from tfharness.terraform.command import Cancellation, sigterm_as_interrupt
+from tfharness.terraform.configuration import VALIDATE_WALK, Walked, may_say, validation_walks
 from tfharness.terraform.diagnostics import Rejection
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.timings import Timings
@@ -56,17 +57,34 @@ Outcome = Plan | Rejection
 ComponentRef = str | os.PathLike[str] | Component  # a name, a path, or a Component
 MIN_BATCH = 12
 PLANS, VALIDATIONS, LATER_RULES = "plans", "validations", "later rules"
-_VARIABLE_RULE = re.compile(r"^(module\.[^.]+(\[[^]]*\])?\.)*var\.[A-Za-z0-9_-]+$")
+_ROOT_VARIABLE = re.compile(r"^var\.(?P<name>[A-Za-z0-9_-]+)$")
 
 
-def phase_of(scenario: Scenario) -> str:
-    """Where Terraform's run for the scenario ends: a clean plan, its variable validations, or
-    the rules checked after them (preconditions, postconditions, output conditions)."""
+def phase_of(scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None = None) -> str:
+    """Where Terraform's run for the scenario ends: a clean plan, the validate walk (its
+    variable validations that read only the variable), or the plan walk (validations that
+    read more, a nested module's, preconditions, postconditions, output conditions).
+
+    `walks` is the component's `configuration.validation_walks`. A scenario expecting a
+    rule only the plan walk checks is refused there (had its validate walk failed, Terraform
+    would never have reached that rule). Of a variable's validations, those that can say
+    the message the scenario expects are the ones that fire; one whose rules the validate
+    walk may decide is counted there."""
     if not scenario.expects_rejection:
         return PLANS
-    if all(_VARIABLE_RULE.match(rule) for rule in scenario.expect_failures):
-        return VALIDATIONS
-    return LATER_RULES
+    walks = walks or {}
+    for rule in scenario.expect_failures:
+        variable = _ROOT_VARIABLE.match(rule)
+        if variable is None:
+            return LATER_RULES
+        validations = walks.get(variable["name"])
+        if not validations:  # not read here (or a typo the run will name)
+            continue
+        said = [e.message for e in scenario.failure_messages.get(rule, ()) if e.message]
+        firing = [v.walk for v in validations if all(may_say(v.error_message, m) for m in said)]
+        if VALIDATE_WALK not in (firing or [v.walk for v in validations]):
+            return LATER_RULES
+    return VALIDATIONS
 
 
 def component_name(component: ComponentRef) -> str:
@@ -119,6 +137,7 @@ class Planner:
         self._lock = threading.Lock()
         self._plan_lock = threading.Lock()
         self._batches = 0
+        self._providers = ProviderShare(self.root / "providers")
         self._cancellation: Cancellation | None = None
 
     @property
@@ -391,26 +410,27 @@ class Planner:
             list(pool.map(prepare, sorted(components)))
 
     def _groups(self, pending: list[tuple[Scenario, str]]) -> list[list[tuple[Scenario, str]]]:
-        """Batches for the workers, by the phase each scenario's plan ends in.
+        """Batches for the workers, by the phase each scenario's plan ends in (`phase_of`).
 
-        Terraform ends a run at the first phase that fails and writes no plan, so a batch
+        Terraform ends a run at the first walk that fails and writes no plan, so a batch
         mixing scenarios that end in different phases is planned again for its survivors.
-        Kept apart by each scenario's `expect_failures`: clean plans (one run); refusals by
-        variable validations (`var.x`, `module.m.var.x`: checked first; those that read other
-        variables, or sit in a module, come after the single-variable ones, so such a batch
-        may take a second run); and refusals by the rules checked later (preconditions,
-        postconditions, output conditions). Measured on vpc's 22 scenarios: 4 batches and 6
-        runs (refusals apart from clean plans only, 8 scenarios a batch at least) became 3
-        batches and 4 runs, 24.6 s -> 16.6 s. Each phase is spread over up
-        to `jobs` batches of at least MIN_BATCH scenarios (a run's fixed cost, ~2.5 s of
-        provider start-up and a `show`, is not worth paying for fewer), components mixed; the
-        largest batches start first.
+        Kept apart: clean plans; refusals in the validate walk (cheap: nothing is planned);
+        refusals in the plan walk. Each batch then takes one run, unless a variable with
+        validations of both kinds is refused by the one checked later. Measured on vpc's
+        22 scenarios, planner alone, cold: refusals apart from clean plans only, 4 batches
+        and 6 runs, 24.6 s; by the kind of rule expected (var.x or not), 3 batches and 4
+        runs, 16.6 s; by walk, 3 batches and 3 runs (see the README for the figures). Each
+        phase is spread over up to `jobs` batches of at least MIN_BATCH scenarios (a run's
+        fixed cost, ~2.5 s of provider start-up and a `show`, is not worth paying for
+        fewer), components mixed; the largest batches start first.
         """
         ready = [(s, k) for s, k in pending if (s.component, s.name) not in self._errors]
+        walks = {c: self._walks(c) for c in {s.component for s, _ in ready}}
+        phases = {s.id: phase_of(s, walks[s.component]) for s, _ in ready}
         groups: list[list[tuple[Scenario, str]]] = []
         for phase in (PLANS, VALIDATIONS, LATER_RULES):
             items = sorted(
-                (p for p in ready if phase_of(p[0]) == phase),
+                (p for p in ready if phases[p[0].id] == phase),
                 key=lambda p: (p[0].component, p[0].name),
             )
             count = max(1, min(self.jobs, math.ceil(len(items) / MIN_BATCH)))
@@ -419,6 +439,14 @@ class Planner:
                 kind[index % count].append(item)
             groups.extend(g for g in kind if g)
         return sorted(groups, key=len, reverse=True)
+
+    def _walks(self, component: str) -> Mapping[str, tuple[Walked, ...]]:
+        """The component's `validation_walks` (read from its source files); an unreadable
+        file counts every validation as checked early (its scenarios' plans say why)."""
+        try:
+            return validation_walks(self.template(component).component.path)
+        except Exception:
+            return {}
 
     def _keep(self, scenario: Scenario, key: str, outcome: Outcome | BaseException) -> None:
         if isinstance(outcome, BaseException):
@@ -447,7 +475,9 @@ class Planner:
             self._keep(scenario, keys[scenario.id], self._plan_alone(scenario))
         if not members:
             return
-        batch = Batch(directory, self._env, self.timings, subject=directory.name)
+        batch = Batch(
+            directory, self._env, self.timings, subject=directory.name, providers=self._providers
+        )
         try:
             results = batch.run(members, self._plan_alone)
         except Exception as error:  # the batch itself broke: plan its members alone

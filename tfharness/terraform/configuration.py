@@ -408,6 +408,60 @@ def conditions(path: Path) -> list[Condition]:
     return sorted(found, key=lambda c: c.start_line)
 
 
+_REFERENCE = re.compile(r"(?<![\w.])(var|local|data|module)\.([A-Za-z_][\w-]*)")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+VALIDATE_WALK, PLAN_WALK = "validate", "plan"
+
+
+@dataclass(frozen=True)
+class Walked:
+    """One validation of a variable: the walk that checks it and its message as written."""
+
+    walk: str  # VALIDATE_WALK | PLAN_WALK
+    error_message: str
+
+
+def validation_walks(directory: Path) -> dict[str, tuple[Walked, ...]]:
+    """For each variable with validations: which walk of Terraform's run checks each, when
+    the module is called with literal inputs (a batch member).
+
+    Terraform checks rules in two walks. The first (validate) knows only the inputs each
+    module call passes, so a condition on the variable alone is decided there, and a failing
+    one ends the run before anything is planned. A condition that reads anything else (an
+    other variable, a local, a data source, a module) waits for the plan walk, as do a nested
+    module's validations (its inputs are expressions) and every precondition and
+    postcondition. Variables of `*.tf.json` files are counted as checked in the validate
+    walk (their conditions are strings, not read here)."""
+    found: dict[str, list[Walked]] = {}
+    for path in files_of(Path(directory)):
+        data = _parse(path)
+        if path.name.endswith(".tf.json"):
+            for name, body in _labelled(data.get("variable")):
+                for entry in _entries(body.get("validation")):
+                    message = str(entry.get("error_message", ""))
+                    found.setdefault(name, []).append(Walked(VALIDATE_WALK, message))
+            continue
+        lines = path.read_text().splitlines()
+        for condition in conditions(path):
+            if condition.kind != "validation":
+                continue
+            name = condition.rule.removeprefix("var.")
+            text = _source_of(lines, condition.start_line, condition.end_line or 0, "condition")
+            references = set(_REFERENCE.findall(_STRING.sub('""', text or "")))
+            alone = text is not None and references <= {("var", name)}
+            walk = VALIDATE_WALK if alone else PLAN_WALK
+            found.setdefault(name, []).append(Walked(walk, condition.error_message))
+    return {name: tuple(walked) for name, walked in found.items()}
+
+
+def may_say(error_message: str, message: str) -> bool:
+    """Whether a rule whose message is written `error_message` (a template: `${...}` stands
+    for anything) can say `message`."""
+    parts = re.split(r"[$%]\{[^}]*\}", error_message)
+    pattern = ".*".join(re.escape(part.replace('\\"', '"')) for part in parts)
+    return re.fullmatch(pattern, message, re.S) is not None
+
+
 def _json_validations(path: Path, data: dict[str, Any]) -> list[Condition]:
     lines = path.read_text().splitlines()
     starts = _key_lines(path, [name for name, _ in _labelled(data.get("variable"))])
