@@ -318,7 +318,7 @@ class ProviderShare:
         self._ready = False
 
     def install(self, tf: Terraform, subject: str, timings: Timings) -> bool:
-        """Providers and modules into the batch's directory (`tf.dir`); True when linked
+        """Providers and modules into the batch's directory (`tf.workdir`); True when linked
         from the share, False when this batch ran `terraform init`."""
         batch_dir = tf.workdir
         with self._lock:
