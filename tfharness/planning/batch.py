@@ -42,7 +42,7 @@ from typing import Any
 from tfharness.errors import ScenarioFileError, TerraformFailed
 from tfharness.planning.scenarios import Scenario
 from tfharness.terraform import configuration
-from tfharness.terraform.command import Terraform, init_failure
+from tfharness.terraform.command import Terraform
 from tfharness.terraform.diagnostics import Diagnostic, Rejection, parse_stream
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.timings import Timings
@@ -339,7 +339,14 @@ class ProviderShare:
         with timings.measure("get", subject):
             result = tf.run("get", "-no-color")
         if result.returncode != 0:
-            raise init_failure(subject, result.stderr or result.stdout)
+            detail = (result.stderr or result.stdout).strip()[-4000:]
+            raise TerraformFailed(
+                f"{subject}: terraform get (installing the batch's local modules) failed:\n"
+                f"{detail}",
+                command="get",
+                returncode=result.returncode,
+                stderr=detail,
+            )
         return True
 
 
