@@ -107,10 +107,16 @@ def test_root_escapes_template_markers_in_inputs() -> None:
         {},
         {"o": True},
     )
-    root = render_root([member])
-    assert root["module"]["s000_x"]["s"] == "$${x} %%{y}"
-    assert root["module"]["s000_x"]["providers"] == {"aws": "aws.r_eu_west_1"}
-    assert root["output"]["s000_x__o"] == {"value": "${module.s000_x.o}", "sensitive": True}
+    files = render_root([member])
+    assert set(files) == {"main.tf.json", "s000_x.tf.json"}  # a member's call: a file of its own
+    assert files["main.tf.json"]["provider"] == {
+        "aws": [{"alias": "r_eu_west_1", "region": "eu-west-1"}]
+    }
+    assert "module" not in files["main.tf.json"]
+    own = files["s000_x.tf.json"]
+    assert own["module"]["s000_x"]["s"] == "$${x} %%{y}"
+    assert own["module"]["s000_x"]["providers"] == {"aws": "aws.r_eu_west_1"}
+    assert own["output"]["s000_x__o"] == {"value": "${module.s000_x.o}", "sensitive": True}
 
 
 def test_split_plan_strips_the_module_prefix() -> None:
@@ -276,9 +282,13 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
     # A show for each batch that ends in a plan (clean; validations, for mislabelled), none
     # for the one every member of which was refused.
     assert len(shows) == 2 and shows < set(runs), (shows, runs)
-    # One init: the other two batches link its providers and install only their modules.
+    # One init, ahead of the batches (the share's): all three link its providers and
+    # install only their modules.
     phases = Counter(s.phase for s in planner.timings.samples)
-    assert (phases["init"], phases["get"]) == (1, 2), phases
+    assert (phases["init"], phases["get"]) == (1, 3), phases
+    assert [s.subject for s in planner.timings.samples if s.phase == "init"] == [
+        "the batches' providers"
+    ]
 
 
 def test_groups_never_mix_scenarios_that_end_in_different_phases(
@@ -454,3 +464,42 @@ def test_equal_keys_stored_at_once_do_not_collide(
         list(pool.map(lambda _: cache.store("same", outcome), range(200)))
     assert cache.load("same", "a:b").rules == ["var.n"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.json"], "no temporary file left"
+
+
+def test_a_later_round_writes_only_its_members_calls(tmp_path: Path) -> None:
+    from tfharness.planning.batch import Member, write_root
+    from tfharness.planning.scenarios import Scenario
+
+    first = Member("s000_a", Scenario("a", "x", {}), None, {}, {})
+    second = Member("s001_b", Scenario("b", "y", {}), None, {}, {})
+    write_root(tmp_path, [first, second])
+    assert sorted(p.name for p in tmp_path.glob("*.tf.json")) == [
+        "main.tf.json",
+        "s000_a.tf.json",
+        "s001_b.tf.json",
+    ]
+    write_root(tmp_path, [second])  # s000_a was refused: the next round plans only s001_b
+    assert sorted(p.name for p in tmp_path.glob("*.tf.json")) == ["main.tf.json", "s001_b.tf.json"]
+
+
+def test_a_failed_share_init_leaves_the_first_batch_to_init_and_say_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tfharness.errors import TerraformFailed
+    from tfharness.planning.batch import ProviderShare
+    from tfharness.terraform.command import Terraform
+    from tfharness.terraform.timings import Timings
+
+    def refuse(self, subject, timings):
+        raise TerraformFailed(
+            f"{subject}: terraform init failed: no mirror", command="init", returncode=1
+        )
+
+    monkeypatch.setattr(Terraform, "init", refuse)
+    share = ProviderShare(tmp_path / "share")
+    share.prepare({}, Timings())  # swallowed: the batch's own init reports it, named
+    assert not share._ready and not (tmp_path / "share").exists()
+    batch_dir = tmp_path / "b01"
+    batch_dir.mkdir()
+    with pytest.raises(TerraformFailed, match=r"^b01: terraform init failed"):
+        share.install(Terraform(batch_dir, {}), "b01", Timings())

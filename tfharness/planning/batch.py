@@ -1,9 +1,10 @@
 """Many scenarios in one Terraform run: the provider loads once, not once per scenario.
 
-A batch is a generated root module (``main.tf.json``) that instantiates each scenario as a
-module: ``module "<key>" { source = "./m/<key>" ... inputs }``. Each module directory is a copy
-of the component's template adapted for use as a child module, which is the general fix for
-the one thing that stops a root component from being a child: its provider configuration.
+A batch is a generated root module (``main.tf.json`` and a ``<key>.tf.json`` per scenario)
+that instantiates each scenario as a module: ``module "<key>" { source = "./m/<key>" ...
+inputs }``. Each module directory is a copy of the component's template adapted for use as
+a child module, which is the general fix for the one thing that stops a root component from
+being a child: its provider configuration.
 
 * ``provider.tf`` (the byte-for-byte standard) is replaced by its ``terraform`` block; the root
   configures one ``aws`` provider per region and passes it in.
@@ -140,32 +141,39 @@ def adapt(template: Template, destination: Path) -> Adapted:
     return Adapted(aliases, outputs, False, True)
 
 
+ROOT_FILE = "main.tf.json"  # the batch root's providers; each member's call has a file of its own
+
+
 def _region_alias(region: str) -> str:
     return "r_" + region.replace("-", "_")
 
 
-def render_root(members: list[Member]) -> dict[str, Any]:
-    """The batch's `main.tf.json`. Each member's inputs are literals in its module call, so
-    Terraform decides in its validate walk the validations that read only their variable:
-    a refusal there costs no planning (as root variables, which the validate walk sees as
-    unknown, every refusal cost a full plan of its member: vpc's 22 scenarios took 2 s
-    more, in one run fewer)."""
+def render_root(members: list[Member]) -> dict[str, dict[str, Any]]:
+    """The batch's root module: file name -> JSON document. ``main.tf.json`` holds the
+    providers; each member's module call and outputs stand in a file of their own
+    (``<key>.tf.json``). Terraform renders each diagnostic's snippet by parsing the file it
+    points into again, and a refused variable points at its module call: in one root file of
+    92 members (214 KB), 146 refusals cost 6 s of a 10 s run (its small file, 0.1 s).
+
+    Each member's inputs are literals in its module call, so Terraform decides in its
+    validate walk the validations that read only their variable: a refusal there costs no
+    planning (as root variables, which the validate walk sees as unknown, every refusal cost
+    a full plan of its member: vpc's 22 scenarios took 2 s more, in one run fewer)."""
     standard = [m for m in members if m.standard]
     regions = sorted(
         {m.scenario.vars.get("region", "us-east-1") for m in standard}
         | {r for m in standard for r in m.aliases.values()}
     )
-    root: dict[str, Any] = {
+    main: dict[str, Any] = {
         "terraform": {
             "required_providers": {
                 "aws": {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}
             }
         },
-        "module": {},
     }
     if regions:
-        root["provider"] = {"aws": [{"alias": _region_alias(r), "region": r} for r in regions]}
-    outputs: dict[str, Any] = {}
+        main["provider"] = {"aws": [{"alias": _region_alias(r), "region": r} for r in regions]}
+    files = {ROOT_FILE: main}
     for member in members:
         call: dict[str, Any] = {"source": member.source}
         if member.standard:
@@ -175,15 +183,29 @@ def render_root(members: list[Member]) -> dict[str, Any]:
                 {f"aws.{alias}": f"aws.{_region_alias(r)}" for alias, r in member.aliases.items()}
             )
             call["providers"] = providers
-        root["module"][member.key] = {**call, **_escape(member.scenario.vars)}
-        for name, sensitive in member.outputs.items():
-            outputs[f"{member.key}__{name}"] = {
+        document: dict[str, Any] = {
+            "module": {member.key: {**call, **_escape(member.scenario.vars)}}
+        }
+        outputs = {
+            f"{member.key}__{name}": {
                 "value": f"${{module.{member.key}.{name}}}",
                 "sensitive": sensitive,
             }
-    if outputs:
-        root["output"] = outputs
-    return root
+            for name, sensitive in member.outputs.items()
+        }
+        if outputs:
+            document["output"] = outputs
+        files[f"{member.key}.tf.json"] = document
+    return files
+
+
+def write_root(directory: Path, members: list[Member]) -> None:
+    """The root module's files into the batch's directory, replacing the last round's (a
+    later round plans fewer members)."""
+    for stale in directory.glob("*.tf.json"):
+        stale.unlink()
+    for name, document in render_root(members).items():
+        (directory / name).write_text(json.dumps(document, indent=1))
 
 
 def _strip(address: str | None, prefix: str) -> str | None:
@@ -301,21 +323,50 @@ _NOT_INSTALLED = (
 
 
 class ProviderShare:
-    """The providers one batch installed, linked into every later batch of the session.
+    """The providers installed once a session, linked into every batch.
 
     `terraform init` costs ~0.7 s of CPU a batch and runs one at a time (it writes the plugin
     cache), so a second batch waited for the first's. `terraform get`, which installs only a
-    batch's (local) modules, takes ~0.15 s. The first batch inits; its `.terraform/providers`
-    (links into the plugin cache) and lock file are kept in `directory`; later batches link
-    them and get their modules. A batch whose members need a provider the share lacks (an
-    adopted module with providers of its own) is told so by Terraform ("Inconsistent
-    dependency lock file") and runs its own init (`Batch._plan`).
+    batch's (local) modules, takes ~0.15 s. `prepare` installs the AWS provider into
+    `directory` (the planner runs it beside its template builds, before any batch needs
+    it); each batch links its `.terraform/providers` and lock file and gets its modules.
+    Where `prepare` did not run or failed, the first batch inits and its providers are kept
+    instead (a failure then says so in that batch's words). A batch whose members need a
+    provider the share lacks (an adopted module with providers of its own) is told so by
+    Terraform ("Inconsistent dependency lock file") and runs its own init (`Batch._plan`).
     """
 
     def __init__(self, directory: Path) -> None:
         self.dir = directory
         self._lock = threading.Lock()
         self._ready = False
+
+    def prepare(self, env: dict[str, str], timings: Timings) -> None:
+        """Install the AWS provider into the share ahead of the batches (an error is left for
+        the first batch's own init to report)."""
+        with self._lock:
+            if self._ready:
+                return
+            root = self.dir.with_name(self.dir.name + "-root")
+            root.mkdir(parents=True, exist_ok=True)
+            required = {"aws": {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}}
+            (root / ROOT_FILE).write_text(
+                json.dumps({"terraform": {"required_providers": required}}, indent=1)
+            )
+            try:
+                Terraform(root, env).init("the batches' providers", timings)
+            except TerraformFailed:
+                return
+            self._keep(root)
+
+    def _keep(self, initialised: Path) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+        shutil.copytree(
+            initialised / ".terraform" / "providers", self.dir / "providers", symlinks=True
+        )
+        shutil.copy2(initialised / ".terraform.lock.hcl", self.dir / ".terraform.lock.hcl")
+        self._ready = True
 
     def install(self, tf: Terraform, subject: str, timings: Timings) -> bool:
         """Providers and modules into the batch's directory (`tf.workdir`); True when linked
@@ -324,13 +375,7 @@ class ProviderShare:
         with self._lock:
             if not self._ready:
                 tf.init(subject, timings)
-                shutil.rmtree(self.dir, ignore_errors=True)
-                self.dir.mkdir(parents=True)
-                shutil.copytree(
-                    batch_dir / ".terraform" / "providers", self.dir / "providers", symlinks=True
-                )
-                shutil.copy2(batch_dir / ".terraform.lock.hcl", self.dir / ".terraform.lock.hcl")
-                self._ready = True
+                self._keep(batch_dir)
                 return False
         data = batch_dir / ".terraform"
         data.mkdir(exist_ok=True)
@@ -409,7 +454,7 @@ class Batch:
         return results
 
     def _plan(self, members: list[Member]) -> dict[str, Plan] | list[Diagnostic]:
-        (self.dir / "main.tf.json").write_text(json.dumps(render_root(members), indent=1))
+        write_root(self.dir, members)
         tf = Terraform(self.dir, self.env)
         label = f"{self.subject} (batch of {', '.join(m.scenario.id for m in members)})"
         if not self._initialised:  # later rounds only drop modules: no new init needed

@@ -307,6 +307,12 @@ class Planner:
                     self._emit(kind="plan-start", cached=hits)
                 return
             self._terraform_ahead()
+            ahead = None
+            if self.batch:  # the batches' providers, installed while the templates build
+                ahead = threading.Thread(
+                    target=self._providers.prepare, args=(self._env, self.timings), daemon=True
+                )
+                ahead.start()
             self._prepare_templates({s.component for s, _ in pending})
             broken = {  # a component whose template failed (init): all its scenarios fail
                 s.component: self._errors[s.component, s.name]
@@ -330,7 +336,11 @@ class Planner:
                     index = next(finished)
                 self._report(group, index, len(groups), time.perf_counter() - started)
 
-            self._in_workers(plan_and_report, groups)
+            try:
+                self._in_workers(plan_and_report, groups)
+            finally:
+                if ahead is not None:
+                    ahead.join()
 
     def _emit(self, **fields: Any) -> None:
         if self.listener is not None:
