@@ -75,9 +75,10 @@ def test_init_is_not_repeated_per_scenario(planned_tiny: Planner, fixture_catalo
     phases = planned_tiny.timings.by_phase()
     inits, gets, plans = phases["init"], phases.get("get", []), phases["plan"]
     assert scenarios == 6
-    # One init for the session; the other batches (three here: clean plans, validations,
-    # later rules) link its providers and install only their modules. Not one per scenario.
-    assert len(inits) == 1 and len(inits) + len(gets) == planned_tiny._batches < scenarios, (
+    # One init for the session, ahead of the batches; every batch (three here: clean plans,
+    # validations, later rules) links its providers and installs only its modules. Not one
+    # per scenario.
+    assert len(inits) == 1 and len(gets) == planned_tiny._batches < scenarios, (
         len(inits),
         len(gets),
         planned_tiny._batches,
