@@ -10,11 +10,18 @@ import pytest
 
 from tfharness.deploying.emulator import Endpoint
 from tfharness.planning import cache
-from tfharness.planning.batch import Unbatchable, adapt, render_root, split_plan
+from tfharness.planning.batch import (
+    Unbatchable,
+    adapt,
+    alias_regions,
+    render_root,
+    split_plan,
+)
 from tfharness.planning.planner import Planner
 from tfharness.planning.scenarios import scenario_names
 from tfharness.terraform.diagnostics import Rejection
 from tfharness.terraform.plan import Plan
+from tfharness.tooling.standard import PROVIDER_TF
 
 from .conftest import FIXTURES
 
@@ -70,6 +77,12 @@ def test_adapted_module_takes_its_provider_from_the_root(
     assert 'provider "aws"' not in provider_tf and "required_providers" in provider_tf
     assert aliases == {}
     assert outputs == {"log_group_name": False, "topic_arn": False}
+    # The copy links the template's files; the one it rewrites is its own, and the
+    # template's stays the provider standard.
+    assert (template.workdir / "provider.tf").read_text() == PROVIDER_TF
+    assert not (tmp_path / "m" / "provider.tf").samefile(template.workdir / "provider.tf")
+    assert (tmp_path / "m" / "main.tf").samefile(template.workdir / "main.tf")
+    assert alias_regions(template) == frozenset()
 
 
 def test_aliased_provider_becomes_a_configuration_alias(
@@ -86,12 +99,15 @@ def test_aliased_provider_becomes_a_configuration_alias(
             in (tmp_path / "m" / "provider.tf").read_text()
         )
         assert 'provider "aws"' not in (tmp_path / "m" / "providers-global.tf").read_text()
+        assert 'provider "aws"' in extra.read_text()  # the template's own is untouched
+        assert alias_regions(template) == {"us-east-1"}
         extra.write_text(
             'provider "aws" {\n  alias  = "x"\n  region = "us-east-1"\n'
             '  assume_role {\n    role_arn = "r"\n  }\n}\n'
         )
         with pytest.raises(Unbatchable, match="more than alias/region"):
             adapt(template, tmp_path / "m2")
+        assert alias_regions(template) is None  # planned alone: no batch, no server
     finally:
         extra.unlink()
 

@@ -16,6 +16,8 @@ being a child: its provider configuration.
   it configures them itself, as a child module may when it is called without ``count`` or
   ``for_each`` (each such member starts its own provider processes, so their batches are
   smaller); without any, it inherits the root's default provider, as it would in place.
+* A batch whose members all follow the standard and stand in one region plans against a
+  provider server of that region (`provider_server`), leased for the batch's commands.
 * The copy keeps the component's tree (its folder and the local modules it calls, laid out
   as in the project), so relative module sources resolve as they do in place.
 
@@ -46,11 +48,13 @@ from tfharness.terraform import configuration
 from tfharness.terraform.command import Terraform
 from tfharness.terraform.diagnostics import Diagnostic, Rejection, parse_stream
 from tfharness.terraform.plan import Plan
+from tfharness.terraform.provider_server import ProviderServers, provider_binary
 from tfharness.terraform.timings import Timings
-from tfharness.terraform.workspace import Template, copy_tree
+from tfharness.terraform.workspace import Template, link_tree
 from tfharness.tooling.standard import AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION, PROVIDER_TF
 
 Outcome = Plan | Rejection
+DEFAULT_REGION = "us-east-1"  # a scenario that sets no region plans in the provider's default
 
 
 class Unbatchable(Exception):
@@ -67,6 +71,16 @@ class Member:
     relative_dir: str = "."  # the component's folder inside its copied tree
     standard: bool = True  # the root passes its providers in (the provider standard)
     own_providers: bool = False  # an adopted module that configures its providers itself
+
+    @property
+    def region(self) -> str:
+        """The region of the member's default provider (the root configures one a region)."""
+        return str(self.scenario.vars.get("region", DEFAULT_REGION))
+
+    @property
+    def regions(self) -> frozenset[str]:
+        """Every region the member's providers are configured for, aliases included."""
+        return frozenset({self.region, *self.aliases.values()})
 
     @property
     def source(self) -> str:
@@ -102,7 +116,7 @@ def adapt(template: Template, destination: Path) -> Adapted:
     if destination.exists():
         shutil.rmtree(destination)
     destination.mkdir(parents=True)
-    copy_tree(template.files(), template.dir, destination)
+    link_tree(template.files(), template.dir, destination)
     workdir = destination / template.relative_dir
     provider_tf = workdir / "provider.tf"
     # Read from the template (parsed once per component, cached), not from this copy: the
@@ -113,6 +127,37 @@ def adapt(template: Template, destination: Path) -> Adapted:
         # Adopted: used as it is; its own provider blocks (if any) stay and configure it.
         return Adapted({}, outputs, bool(module.providers), False)
     aliases: dict[str, str] = {}
+    for block, region in _aliased(module):
+        aliases[block.alias or ""] = region
+        copied = workdir / block.file.relative_to(template.workdir)
+        lines = copied.read_text().splitlines(keepends=True)
+        assert block.start_line and block.end_line
+        _replace(copied, "".join(lines[: block.start_line - 1] + lines[block.end_line :]))
+    configuration_aliases = (
+        f"      configuration_aliases = [{', '.join(f'aws.{a}' for a in sorted(aliases))}]\n"
+        if aliases
+        else ""
+    )
+    _replace(
+        provider_tf,
+        "terraform {\n  required_providers {\n    aws = {\n"
+        f'      source  = "{AWS_PROVIDER_SOURCE}"\n'
+        f'      version = "{AWS_PROVIDER_VERSION}"\n'
+        f"{configuration_aliases}    }}\n  }}\n}}\n",
+    )
+    return Adapted(aliases, outputs, False, True)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a member's own version of a file: the copy is a hard link to the template's."""
+    path.unlink()
+    path.write_text(text)
+
+
+def _aliased(module: configuration.Module) -> list[tuple[configuration.Provider, str]]:
+    """A standard component's provider blocks outside provider.tf, each with its region;
+    Unbatchable when one sets more than alias and region, or a region that is not a literal."""
+    found = []
     for block in module.providers:
         if block.file.name == "provider.tf":
             continue
@@ -122,23 +167,21 @@ def adapt(template: Template, destination: Path) -> Adapted:
         region = attributes["region"]
         if not isinstance(region, str) or "${" in region:
             raise Unbatchable(f"{block.file.name}: provider {block.alias} has a computed region")
-        aliases[block.alias or ""] = region
-        copied = workdir / block.file.relative_to(template.workdir)
-        lines = copied.read_text().splitlines(keepends=True)
-        assert block.start_line and block.end_line
-        copied.write_text("".join(lines[: block.start_line - 1] + lines[block.end_line :]))
-    configuration_aliases = (
-        f"      configuration_aliases = [{', '.join(f'aws.{a}' for a in sorted(aliases))}]\n"
-        if aliases
-        else ""
-    )
-    provider_tf.write_text(
-        "terraform {\n  required_providers {\n    aws = {\n"
-        f'      source  = "{AWS_PROVIDER_SOURCE}"\n'
-        f'      version = "{AWS_PROVIDER_VERSION}"\n'
-        f"{configuration_aliases}    }}\n  }}\n}}\n"
-    )
-    return Adapted(aliases, outputs, False, True)
+        found.append((block, region))
+    return found
+
+
+def alias_regions(template: Template) -> frozenset[str] | None:
+    """The regions a component's aliased providers are pinned to (empty without aliases), or
+    None when it does not follow the provider standard or cannot be batched (its providers
+    are not the root's to configure)."""
+    provider_tf = template.workdir / "provider.tf"
+    if not (provider_tf.is_file() and provider_tf.read_text() == PROVIDER_TF):
+        return None
+    try:
+        return frozenset(region for _, region in _aliased(configuration.read(template.workdir)))
+    except Unbatchable:
+        return None
 
 
 ROOT_FILE = "main.tf.json"  # the batch root's providers; each member's call has a file of its own
@@ -159,11 +202,7 @@ def render_root(members: list[Member]) -> dict[str, dict[str, Any]]:
     validate walk the validations that read only their variable: a refusal there costs no
     planning (as root variables, which the validate walk sees as unknown, every refusal cost
     a full plan of its member: vpc's 22 scenarios took 2 s more, in one run fewer)."""
-    standard = [m for m in members if m.standard]
-    regions = sorted(
-        {m.scenario.vars.get("region", "us-east-1") for m in standard}
-        | {r for m in standard for r in m.aliases.values()}
-    )
+    regions = sorted({r for m in members if m.standard for r in m.regions})
     main: dict[str, Any] = {
         "terraform": {
             "required_providers": {
@@ -177,8 +216,7 @@ def render_root(members: list[Member]) -> dict[str, dict[str, Any]]:
     for member in members:
         call: dict[str, Any] = {"source": member.source}
         if member.standard:
-            region = member.scenario.vars.get("region", "us-east-1")
-            providers = {"aws": f"aws.{_region_alias(region)}"}
+            providers = {"aws": f"aws.{_region_alias(member.region)}"}
             providers.update(
                 {f"aws.{alias}": f"aws.{_region_alias(r)}" for alias, r in member.aliases.items()}
             )
@@ -368,6 +406,12 @@ class ProviderShare:
         shutil.copy2(initialised / ".terraform.lock.hcl", self.dir / ".terraform.lock.hcl")
         self._ready = True
 
+    def aws_binary(self) -> Path | None:
+        """The AWS provider the share holds (None before it holds one)."""
+        with self._lock:
+            ready = self._ready
+        return provider_binary(self.dir / "providers") if ready else None
+
     def install(self, tf: Terraform, subject: str, timings: Timings) -> bool:
         """Providers and modules into the batch's directory (`tf.workdir`); True when linked
         from the share, False when this batch ran `terraform init`."""
@@ -405,12 +449,14 @@ class Batch:
         timings: Timings,
         subject: str,
         providers: ProviderShare | None = None,
+        servers: ProviderServers | None = None,
     ) -> None:
         self.dir = directory
         self.env = env
         self.timings = timings
         self.subject = subject
         self.providers = providers
+        self.servers = servers
         self._initialised = False
         self._linked = False
 
@@ -454,8 +500,20 @@ class Batch:
         return results
 
     def _plan(self, members: list[Member]) -> dict[str, Plan] | list[Diagnostic]:
+        region = attach_region(members)
+        if self.servers is None or region is None:
+            return self._plan_with(members, {})
+        with self.servers.lease(region) as attach:
+            return self._plan_with(members, attach)
+
+    def _plan_with(
+        self, members: list[Member], attach: dict[str, str]
+    ) -> dict[str, Plan] | list[Diagnostic]:
+        """One round: `attach` is the environment that points Terraform at a provider server
+        (`provider_server`), or nothing."""
         write_root(self.dir, members)
         tf = Terraform(self.dir, self.env)
+        attached = Terraform(self.dir, {**self.env, **attach}) if attach else tf
         label = f"{self.subject} (batch of {', '.join(m.scenario.id for m in members)})"
         if not self._initialised:  # later rounds only drop modules: no new init needed
             if self.providers is not None:
@@ -464,7 +522,7 @@ class Batch:
                 tf.init(label, self.timings)
             self._initialised = True
         with self.timings.measure("plan", self.subject):
-            result = tf.run("plan", "-input=false", "-no-color", "-json", "-out=batch.tfplan")
+            result = attached.run("plan", "-input=false", "-no-color", "-json", "-out=batch.tfplan")
         if self._linked and result.returncode != 0:
             summaries = {d.summary for d in parse_stream(result.stdout.splitlines(), self.dir)}
             if summaries & set(_NOT_INSTALLED):  # the share lacks what these members need
@@ -488,7 +546,7 @@ class Batch:
                 )
             return diagnostics
         with self.timings.measure("show", self.subject):
-            shown = tf.run("show", "-no-color", "-json", "batch.tfplan")
+            shown = attached.run("show", "-no-color", "-json", "batch.tfplan")
         if shown.returncode != 0:
             raise TerraformFailed(
                 f"{self.subject}: terraform show failed:\n{shown.stderr}",
@@ -513,6 +571,16 @@ class Batch:
             )
             for m in members
         }
+
+
+def attach_region(members: list[Member]) -> str | None:
+    """The one region a provider server may serve all these members in: every member follows
+    the provider standard (only the root configures the AWS provider) and all their providers,
+    aliases included, are configured for the same region. None otherwise."""
+    if not members or not all(m.standard for m in members):
+        return None
+    regions = {r for m in members for r in m.regions}
+    return next(iter(regions)) if len(regions) == 1 else None
 
 
 def prepare_members(

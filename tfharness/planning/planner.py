@@ -36,7 +36,13 @@ from typing import Any
 from tfharness.deploying.emulator import Endpoint
 from tfharness.errors import UnexpectedPlanFailure, UnexpectedPlanSuccess
 from tfharness.planning import cache
-from tfharness.planning.batch import Batch, ProviderShare, prepare_members
+from tfharness.planning.batch import (
+    DEFAULT_REGION,
+    Batch,
+    ProviderShare,
+    alias_regions,
+    prepare_members,
+)
 from tfharness.planning.components import Component, find_component, is_path_reference
 from tfharness.planning.scenarios import (
     Scenario,
@@ -49,6 +55,7 @@ from tfharness.terraform.command import Cancellation, sigterm_as_interrupt
 from tfharness.terraform.configuration import VALIDATE_WALK, Walked, may_say, validation_walks
 from tfharness.terraform.diagnostics import Rejection
 from tfharness.terraform.plan import Plan
+from tfharness.terraform.provider_server import ProviderServers
 from tfharness.terraform.timings import Timings
 from tfharness.terraform.toolchain import cli_config, terraform_binary
 from tfharness.terraform.workspace import Template, Workspace
@@ -87,6 +94,15 @@ def phase_of(scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None 
     return VALIDATIONS
 
 
+def _server_region(scenario: Scenario, aliases: frozenset[str] | None) -> str | None:
+    """The one region all of a scenario's providers stand in (a provider server's), or None
+    (several regions, or a component whose providers are not the batch root's)."""
+    if aliases is None:
+        return None
+    regions = {str(scenario.vars.get("region", DEFAULT_REGION)), *aliases}
+    return next(iter(regions)) if len(regions) == 1 else None
+
+
 def component_name(component: ComponentRef) -> str:
     """The catalog name of a component given by name, path or Component."""
     if isinstance(component, str) and not is_path_reference(component):
@@ -100,6 +116,11 @@ def default_jobs() -> int:
 
 def batching_enabled() -> bool:
     return os.environ.get("TFHARNESS_BATCH", "1") != "0"
+
+
+def attaching_enabled() -> bool:
+    """Batches attach to provider servers (`provider_server`) unless TFHARNESS_ATTACH=0."""
+    return os.environ.get("TFHARNESS_ATTACH", "1") != "0"
 
 
 class Planner:
@@ -138,6 +159,7 @@ class Planner:
         self._plan_lock = threading.Lock()
         self._batches = 0
         self._providers = ProviderShare(self.root / "providers")
+        self._servers: ProviderServers | None = None  # while plan_components plans
         self._cancellation: Cancellation | None = None
 
     @property
@@ -336,11 +358,21 @@ class Planner:
                     index = next(finished)
                 self._report(group, index, len(groups), time.perf_counter() - started)
 
+            if self.batch and attaching_enabled():
+                self._servers = ProviderServers(
+                    self._providers.aws_binary,
+                    self._env,
+                    self.root / "provider-servers",
+                    self.timings,
+                )
             try:
                 self._in_workers(plan_and_report, groups)
             finally:
                 if ahead is not None:
                     ahead.join()
+                if self._servers is not None:
+                    self._servers.close()
+                    self._servers = None
 
     def _emit(self, **fields: Any) -> None:
         if self.listener is not None:
@@ -420,7 +452,8 @@ class Planner:
             list(pool.map(prepare, sorted(components)))
 
     def _groups(self, pending: list[tuple[Scenario, str]]) -> list[list[tuple[Scenario, str]]]:
-        """Batches for the workers, by the phase each scenario's plan ends in (`phase_of`).
+        """Batches for the workers, by the phase each scenario's plan ends in (`phase_of`)
+        and, within a phase, by the region a provider server could serve them in.
 
         Terraform ends a run at the first walk that fails and writes no plan, so a batch
         mixing scenarios that end in different phases is planned again for its survivors.
@@ -429,26 +462,52 @@ class Planner:
         validations of both kinds is refused by the one checked later. Measured on vpc's
         22 scenarios, planner alone, cold: refusals apart from clean plans only, 4 batches
         and 6 runs, 24.6 s; by the kind of rule expected (var.x or not), 3 batches and 4
-        runs, 16.6 s; by walk, 3 batches and 3 runs (see the README for the figures). Each
-        phase is spread over up to `jobs` batches of at least MIN_BATCH scenarios (a run's
-        fixed cost, ~2.5 s of provider start-up and a `show`, is not worth paying for
-        fewer), components mixed; the largest batches start first.
+        runs, 16.6 s; by walk, 3 batches and 3 runs (see the README for the figures).
+
+        A provider server serves one region (`provider_server`). So the phase's scenarios
+        whose providers all stand in its most common region fill its batches, and the rest
+        (other regions, several regions, a component that configures its own providers) go
+        to its last batch, whose Terraform then starts its providers itself: the other
+        batches attach to servers, and no run is added for the few that cannot (batching
+        them apart cost 4 more runs and as much time as the servers saved). A phase is
+        spread over up to `jobs` batches of at least MIN_BATCH scenarios (a run's fixed
+        cost is not worth paying for fewer), components mixed; the largest start first.
         """
         ready = [(s, k) for s, k in pending if (s.component, s.name) not in self._errors]
-        walks = {c: self._walks(c) for c in {s.component for s, _ in ready}}
+        components = {s.component for s, _ in ready}
+        walks = {c: self._walks(c) for c in components}
+        aliases = {c: self._alias_regions(c) for c in components}
         phases = {s.id: phase_of(s, walks[s.component]) for s, _ in ready}
         groups: list[list[tuple[Scenario, str]]] = []
         for phase in (PLANS, VALIDATIONS, LATER_RULES):
-            items = sorted(
+            by_region: dict[str | None, list[tuple[Scenario, str]]] = {}
+            for item in sorted(
                 (p for p in ready if phases[p[0].id] == phase),
                 key=lambda p: (p[0].component, p[0].name),
+            ):
+                by_region.setdefault(
+                    _server_region(item[0], aliases[item[0].component]), []
+                ).append(item)
+            served = max(
+                (r for r in by_region if r is not None),
+                key=lambda r: len(by_region[r]),
+                default=None,
             )
-            count = max(1, min(self.jobs, math.ceil(len(items) / MIN_BATCH)))
+            common = by_region.pop(served, [])
+            rest = [item for region in sorted(by_region, key=str) for item in by_region[region]]
+            count = max(1, min(self.jobs, math.ceil((len(common) + len(rest)) / MIN_BATCH)))
             kind: list[list[tuple[Scenario, str]]] = [[] for _ in range(count)]
-            for index, item in enumerate(items):
-                kind[index % count].append(item)
+            kind[-1].extend(rest)
+            for item in common:  # one at a time to the smallest: components stay mixed
+                min(kind, key=len).append(item)
             groups.extend(g for g in kind if g)
         return sorted(groups, key=len, reverse=True)
+
+    def _alias_regions(self, component: str) -> frozenset[str] | None:
+        try:
+            return alias_regions(self.template(component))
+        except Exception:  # unreadable: its scenarios' plans say why
+            return None
 
     def _walks(self, component: str) -> Mapping[str, tuple[Walked, ...]]:
         """The component's `validation_walks` (read from its source files); an unreadable
@@ -486,7 +545,12 @@ class Planner:
         if not members:
             return
         batch = Batch(
-            directory, self._env, self.timings, subject=directory.name, providers=self._providers
+            directory,
+            self._env,
+            self.timings,
+            subject=directory.name,
+            providers=self._providers,
+            servers=self._servers,
         )
         try:
             results = batch.run(members, self._plan_alone)
