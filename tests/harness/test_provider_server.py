@@ -75,7 +75,7 @@ def test_the_reattach_line_is_read_and_checked() -> None:
     assert _reattach_value(f"{REATTACH}='not json'") is None
 
 
-def test_one_region_a_batch_and_only_the_provider_standard(tmp_path: Path) -> None:
+def test_one_region_a_batch_and_only_the_provider_standard() -> None:
     def member(region: str | None, aliases: dict[str, str] | None = None, standard=True):
         scenario = Scenario("c", f"s{region}", {} if region is None else {"region": region})
         return Member("k", scenario, None, aliases or {}, {}, standard=standard)  # type: ignore[arg-type]

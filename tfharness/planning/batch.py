@@ -57,6 +57,16 @@ Outcome = Plan | Rejection
 DEFAULT_REGION = "us-east-1"  # a scenario that sets no region plans in the provider's default
 
 
+def scenario_region(scenario: Scenario) -> str:
+    """The region a scenario's default provider is configured for."""
+    return str(scenario.vars.get("region", DEFAULT_REGION))
+
+
+def one_region(regions: set[str] | frozenset[str]) -> str | None:
+    """The region, when providers stand in exactly one (what a provider server can serve)."""
+    return next(iter(regions)) if len(regions) == 1 else None
+
+
 class Unbatchable(Exception):
     """The component cannot be a child module as it stands; plan it on its own."""
 
@@ -75,7 +85,7 @@ class Member:
     @property
     def region(self) -> str:
         """The region of the member's default provider (the root configures one a region)."""
-        return str(self.scenario.vars.get("region", DEFAULT_REGION))
+        return scenario_region(self.scenario)
 
     @property
     def regions(self) -> frozenset[str]:
@@ -579,8 +589,7 @@ def attach_region(members: list[Member]) -> str | None:
     aliases included, are configured for the same region. None otherwise."""
     if not members or not all(m.standard for m in members):
         return None
-    regions = {r for m in members for r in m.regions}
-    return next(iter(regions)) if len(regions) == 1 else None
+    return one_region({r for m in members for r in m.regions})
 
 
 def prepare_members(

@@ -37,11 +37,12 @@ from tfharness.deploying.emulator import Endpoint
 from tfharness.errors import UnexpectedPlanFailure, UnexpectedPlanSuccess
 from tfharness.planning import cache
 from tfharness.planning.batch import (
-    DEFAULT_REGION,
     Batch,
     ProviderShare,
     alias_regions,
+    one_region,
     prepare_members,
+    scenario_region,
 )
 from tfharness.planning.components import Component, find_component, is_path_reference
 from tfharness.planning.scenarios import (
@@ -97,10 +98,7 @@ def phase_of(scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None 
 def _server_region(scenario: Scenario, aliases: frozenset[str] | None) -> str | None:
     """The one region all of a scenario's providers stand in (a provider server's), or None
     (several regions, or a component whose providers are not the batch root's)."""
-    if aliases is None:
-        return None
-    regions = {str(scenario.vars.get("region", DEFAULT_REGION)), *aliases}
-    return next(iter(regions)) if len(regions) == 1 else None
+    return None if aliases is None else one_region({scenario_region(scenario), *aliases})
 
 
 def component_name(component: ComponentRef) -> str:

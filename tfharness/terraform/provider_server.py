@@ -69,15 +69,19 @@ class ProviderServer:
         RuntimeError (with the log's path) when it does not come up."""
         self.log.parent.mkdir(parents=True, exist_ok=True)
         log = self.log.open("w")
-        self._process = subprocess.Popen(
-            [str(self.binary), "-debug"],
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            start_new_session=True,  # a terminal's Ctrl-C is the planner's to handle
-        )
+        try:
+            self._process = subprocess.Popen(
+                [str(self.binary), "-debug"],
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                start_new_session=True,  # a terminal's Ctrl-C is the planner's to handle
+            )
+        except OSError:
+            log.close()
+            raise
         assert self._process.stdout is not None
         threading.Thread(target=self._read, args=(self._process.stdout, log), daemon=True).start()
         if not self._found.wait(START_TIMEOUT) or self.reattach is None:

@@ -70,8 +70,7 @@ def copy_tree(files: list[Path], source_root: Path, destination: Path) -> None:
 
 def link_tree(files: list[Path], source_root: Path, destination: Path) -> None:
     """`copy_tree` by hard links where the file system allows (a batch member's copy of its
-    template: ~8x cheaper than copying, ~2 s of CPU over the plan tier's 400 members), by copy
-    where not. The links share their file with the template: replace a file (`unlink`, then
+    template: preparing 150 members took 1.1 s of CPU instead of 1.9 s), by copy where not. The links share their file with the template: replace a file (`unlink`, then
     write), never write into it."""
     made: set[Path] = set()
     for path in files:
