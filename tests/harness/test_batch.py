@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -299,9 +300,9 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
     # for the one every member of which was refused.
     assert len(shows) == 2 and shows < set(runs), (shows, runs)
     # One init, ahead of the batches (the share's): all three link its providers and
-    # install only their modules.
+    # record their modules (`module_manifest`): no `terraform get`.
     phases = Counter(s.phase for s in planner.timings.samples)
-    assert (phases["init"], phases["get"]) == (1, 3), phases
+    assert (phases["init"], phases["get"]) == (1, 0), phases
     assert [s.subject for s in planner.timings.samples if s.phase == "init"] == [
         "the batches' providers"
     ]
@@ -310,7 +311,13 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
 def test_groups_never_mix_scenarios_that_end_in_different_phases(
     tiny_planner: Planner, fixture_catalog
 ) -> None:
-    from tfharness.planning.planner import LATER_RULES, PLANS, VALIDATIONS, phase_of
+    from tfharness.planning.planner import (
+        LATER_RULES,
+        PHASE_COST,
+        PLANS,
+        VALIDATIONS,
+        phase_of,
+    )
     from tfharness.planning.scenarios import load_scenarios
 
     pending = [(s, s.id) for s in load_scenarios("tiny")]
@@ -322,7 +329,10 @@ def test_groups_never_mix_scenarios_that_end_in_different_phases(
     assert phases["default"] == PLANS
     assert phases["bad_retention"] == phases["two_rules"] == VALIDATIONS
     assert phases["prod_topic_without_name"] == LATER_RULES
-    assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
+    # The costliest first (`PHASE_COST`): clean plans, though fewer, before validations.
+    costs = [PHASE_COST[phase_of(g[0][0])] * len(g) for g in groups]
+    assert costs == sorted(costs, reverse=True), costs
+    assert phase_of(groups[0][0][0]) == PLANS
 
 
 def test_validations_that_read_more_than_their_variable_are_planned_with_the_later_rules(
@@ -404,7 +414,7 @@ def test_a_batch_whose_providers_the_share_lacks_runs_its_own_init(
         members, lambda scenario: pytest.fail(f"{scenario.id} planned alone")
     )
     assert isinstance(results["tiny:default"], Plan)
-    assert Counter(s.phase for s in timings.samples) == {"get": 1, "init": 1, "plan": 2, "show": 1}
+    assert Counter(s.phase for s in timings.samples) == {"init": 1, "plan": 2, "show": 1}
 
 
 def test_an_error_without_a_rule_is_confirmed_by_a_standalone_plan(
@@ -519,3 +529,61 @@ def test_a_failed_share_init_leaves_the_first_batch_to_init_and_say_why(
     batch_dir.mkdir()
     with pytest.raises(TerraformFailed, match=r"^b01: terraform init failed"):
         share.install(Terraform(batch_dir, {}), "b01", Timings())
+
+
+@pytest.mark.runs_terraform
+def test_the_module_manifest_is_the_one_terraform_get_writes(tmp_path: Path) -> None:
+    """Batches record their members' modules instead of running `terraform get`: the record
+    must be Terraform's own, nested calls, repeated calls and unclean sources included."""
+    from tfharness.planning.batch import module_manifest, prepare_members, write_root
+    from tfharness.planning.components import find_component
+    from tfharness.planning.scenarios import Scenario
+    from tfharness.terraform.command import Terraform
+    from tfharness.terraform.timings import Timings
+    from tfharness.terraform.toolchain import cli_config
+    from tfharness.terraform.workspace import Template
+
+    repo = tmp_path / "repo"
+    app = repo / "components" / "terraform" / "app"
+    inner = repo / "modules" / "logs" / "inner"
+    for folder in (app, inner):
+        folder.mkdir(parents=True)
+    (app / "main.tf").write_text(
+        'module "logs" {\n  source = "../../../modules/logs/"\n}\n'
+        'module "again" {\n  source = "../../../modules/./logs"\n}\n'
+    )
+    (repo / "modules" / "logs" / "main.tf").write_text(
+        'module "inner" {\n  source = "./inner"\n}\n'
+    )
+    (inner / "main.tf").write_text('output "x" {\n  value = 1\n}\n')
+    env = cli_config().env()
+    template = Template(find_component(app), tmp_path / "t", env, Timings()).ensure_ready()
+    batch_dir = tmp_path / "b"
+    scenarios = [(Scenario(template.component.name, name, {}), template) for name in "xy"]
+    members, alone, errors = prepare_members(batch_dir, scenarios)
+    assert len(members) == 2 and not alone and not errors
+    write_root(batch_dir, members)
+
+    written = module_manifest(members)
+    result = Terraform(batch_dir, env).run("get", "-no-color")
+    assert result.returncode == 0, result.stderr
+    got = json.loads((batch_dir / ".terraform" / "modules" / "modules.json").read_text())
+    assert written == {"Modules": sorted(got["Modules"], key=lambda m: m["Key"])}
+    assert len(written["Modules"]) == 1 + 2 * 5  # the root; each member, 2 calls, 2 nested
+
+
+def test_a_member_calling_a_module_outside_its_copy_is_left_to_terraform_get(
+    tmp_path: Path,
+) -> None:
+    from tfharness.planning.batch import Member, module_manifest
+    from tfharness.planning.scenarios import Scenario
+
+    class Copied:  # the template as module_manifest reads it
+        dir = tmp_path
+        workdir = tmp_path
+
+    (tmp_path / "main.tf").write_text('module "x" {\n  source = "git::https://example.com/x"\n}\n')
+    member = Member("s000_a", Scenario("a", "x", {}), Copied(), {}, {})
+    assert module_manifest([member]) is None
+    (tmp_path / "main.tf").write_text('module "x" {\n  source = "../../elsewhere"\n}\n')
+    assert module_manifest([member]) is None

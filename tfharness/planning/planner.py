@@ -65,6 +65,11 @@ Outcome = Plan | Rejection
 ComponentRef = str | os.PathLike[str] | Component  # a name, a path, or a Component
 MIN_BATCH = 12
 PLANS, VALIDATIONS, LATER_RULES = "plans", "validations", "later rules"
+# What a member costs a batch run, by the phase its plan ends in (relative). Measured on the
+# whole tier (409 scenarios, 2 cores, two batches at once): 0.30-0.37 s a member for clean
+# plans with their `show`, 0.25 s for refusals in the plan walk, 0.09-0.11 s in the validate
+# walk. The workers take the costliest batches first, so that the cheap ones even out the end.
+PHASE_COST = {PLANS: 3.0, LATER_RULES: 2.5, VALIDATIONS: 1.0}
 _ROOT_VARIABLE = re.compile(r"^var\.(?P<name>[A-Za-z0-9_-]+)$")
 
 
@@ -469,14 +474,16 @@ class Planner:
         batches attach to servers, and no run is added for the few that cannot (batching
         them apart cost 4 more runs and as much time as the servers saved). A phase is
         spread over up to `jobs` batches of at least MIN_BATCH scenarios (a run's fixed
-        cost is not worth paying for fewer), components mixed; the largest start first.
+        cost is not worth paying for fewer), components mixed; the costliest start first
+        (`PHASE_COST`): batches in the order of their size left one worker planning alone for
+        the last 7 s of 52.
         """
         ready = [(s, k) for s, k in pending if (s.component, s.name) not in self._errors]
         components = {s.component for s, _ in ready}
         walks = {c: self._walks(c) for c in components}
         aliases = {c: self._alias_regions(c) for c in components}
         phases = {s.id: phase_of(s, walks[s.component]) for s, _ in ready}
-        groups: list[list[tuple[Scenario, str]]] = []
+        groups: list[tuple[float, list[tuple[Scenario, str]]]] = []
         for phase in (PLANS, VALIDATIONS, LATER_RULES):
             by_region: dict[str | None, list[tuple[Scenario, str]]] = {}
             for item in sorted(
@@ -498,8 +505,8 @@ class Planner:
             kind[-1].extend(rest)
             for item in common:  # one at a time to the smallest: components stay mixed
                 min(kind, key=len).append(item)
-            groups.extend(g for g in kind if g)
-        return sorted(groups, key=len, reverse=True)
+            groups.extend((PHASE_COST[phase] * len(g), g) for g in kind if g)
+        return [g for _, g in sorted(groups, key=lambda cost_group: -cost_group[0])]
 
     def _alias_regions(self, component: str) -> frozenset[str] | None:
         try:
