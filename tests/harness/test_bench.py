@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -389,3 +390,42 @@ def test_bench_prints_its_last_line(
         "bench",
     ]
     assert "differences: 0 (none)" in lines
+
+
+def test_rounds_line_gives_every_round_and_its_ratio() -> None:
+    line = bench.rounds_line({"terraform_test": [207.6, 257.7], "harness": [69.9, 51.0]})
+    assert line == (
+        "rounds: 2; terraform_test 207.6 / 257.7 s; harness 69.9 / 51.0 s; "
+        "ratio to terraform_test 3.0 / 5.1"
+    )
+
+
+@pytest.mark.runs_terraform
+def test_rounds_alternate_which_side_goes_first_and_report_medians(
+    fixture_catalog, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TFHARNESS_PLAN_CACHE_DIR", "unset-by-the-bench")
+    assert (
+        bench.main(
+            ["--components", "tiny", "--limit", "1", "--anchors", "terraform_test", "--rounds", "2"]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines if line[:1] != " "] == [
+        "bench",
+        "round 1 of 2",
+        "terraform test",
+        "harness",
+        "round 2 of 2",
+        "harness",
+        "terraform test",
+        "differences",
+        "rounds",
+        "bench",
+    ]
+    harness = [float(line.split()[1]) for line in lines if line.startswith("harness:")]
+    assert f"harness_s={sum(harness) / 2:.1f}" in lines[-1], (harness, lines[-1])
+    assert os.environ["TFHARNESS_PLAN_CACHE_DIR"] == "unset-by-the-bench"
+    with pytest.raises(SystemExit):
+        bench.main(["--rounds", "0"])
