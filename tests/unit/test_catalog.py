@@ -116,7 +116,14 @@ def test_default_scenario_plans(name: str, plan_for) -> None:
 
 MODULES = [m.name for m in shared_modules()]
 # The building blocks the components share (issue 17); each is planned with its own scenarios.
-REQUIRED_MODULES = ("irsa-role", "kms-key", "log-group", "s3-bucket", "sns-topic")
+REQUIRED_MODULES = (
+    "ecr-repository",
+    "irsa-role",
+    "kms-key",
+    "log-group",
+    "s3-bucket",
+    "sns-topic",
+)
 
 
 def test_required_shared_modules_exist() -> None:

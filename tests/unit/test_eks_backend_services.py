@@ -5,6 +5,8 @@ pytestmark = pytest.mark.unit
 COMPONENT = "eks-backend-services"
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 ARN = "arn:aws:{service}:us-east-1:123456789012:{rest}"
+# modules/ecr-repository: one call for every service's repository (the map is inside it).
+ECR = "module.ecr"
 
 
 def _role(service):
@@ -82,7 +84,7 @@ def test_service_without_resources_gets_no_policy(plan_for):
     plan = plan_for(COMPONENT)
     plan.assert_absent(f'{_role("catalog")}.aws_iam_role_policy.this["own-resources"]')
     plan.assert_absent(f'{_role("catalog")}.aws_iam_role_policy.this["component-key"]')
-    plan.assert_absent('aws_ecr_repository.this["catalog"]')  # create_ecr_repository = false
+    plan.assert_absent(f'{ECR}.aws_ecr_repository.this["catalog"]')  # create_ecr_repository = false
 
 
 def test_kms_use_only_via_sqs_and_sns(plan_for):
@@ -149,14 +151,14 @@ def test_topics_encrypted(plan_for):
 
 def test_ecr_repository_immutable_scanned_encrypted_with_lifecycle(plan_for):
     plan = plan_for(COMPONENT)
-    repo = plan['aws_ecr_repository.this["orders"]']
+    repo = plan[f'{ECR}.aws_ecr_repository.this["orders"]']
     assert repo["name"] == "shop-dev/orders"
     assert repo["image_tag_mutability"] == "IMMUTABLE"
     assert repo["image_scanning_configuration"] == [{"scan_on_push": True}]
     assert repo["encryption_configuration"][0]["encryption_type"] == "KMS"
     assert repo.is_unknown("encryption_configuration[0].kms_key")
     assert repo["force_delete"] is False
-    rules = plan['aws_ecr_lifecycle_policy.this["orders"]'].json("policy")["rules"]
+    rules = plan[f'{ECR}.aws_ecr_lifecycle_policy.this["orders"]'].json("policy")["rules"]
     assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
     assert rules[0]["selection"]["countNumber"] == 7
     assert rules[1]["selection"] == {
@@ -164,6 +166,26 @@ def test_ecr_repository_immutable_scanned_encrypted_with_lifecycle(plan_for):
         "countType": "imageCountMoreThan",
         "countNumber": 30,
     }
+    plan.assert_tags(
+        f'{ECR}.aws_ecr_repository.this["orders"]',
+        {"Environment": "dev", "Name": "shop-dev/orders", "Service": "orders"},
+    )
+
+
+def test_ecr_is_one_call_with_the_component_key_and_inputs(plan_for):
+    """modules/ecr-repository iterates the services itself: the call has no for_each, so
+    moved.tf moves every service's repository with one block."""
+    call = plan_for(COMPONENT).raw["configuration"]["root_module"]["module_calls"]["ecr"]
+    assert call["source"] == "../../../modules/ecr-repository"
+    assert "for_each_expression" not in call and "count_expression" not in call
+    expressions = call["expressions"]
+    assert "module.kms" in expressions["kms_key_arn"]["references"]
+    for argument, variable in (
+        ("untagged_image_expiry_days", "var.ecr_untagged_image_expiry_days"),
+        ("image_retention_count", "var.ecr_image_retention_count"),
+        ("force_delete", "var.ecr_force_delete"),
+    ):
+        assert expressions[argument]["references"] == [variable], argument
 
 
 def test_no_services_creates_nothing(plan_for):

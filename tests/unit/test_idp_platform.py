@@ -12,6 +12,8 @@ SECRET_PATTERN = (
 KEY = "module.kms.aws_kms_key.this"
 TECHDOCS = "module.techdocs_bucket[0]"
 ROLE = "module.portal_role[0].aws_iam_role.this"
+REPOSITORY = 'module.ecr.aws_ecr_repository.this["portal"]'
+LIFECYCLE = 'module.ecr.aws_ecr_lifecycle_policy.this["portal"]'
 
 
 def _as_list(value):
@@ -61,13 +63,24 @@ def test_kms_key_has_the_longest_deletion_window(plan_for):
 
 def test_portal_repository_immutable_scanned_encrypted(plan_for):
     plan = plan_for(COMPONENT)
-    repo = plan["aws_ecr_repository.portal[0]"]
+    repo = plan[REPOSITORY]
     assert repo["name"] == "idp-dev/portal"
     assert repo["image_tag_mutability"] == "IMMUTABLE"
     assert repo["image_scanning_configuration"] == [{"scan_on_push": True}]
     assert repo["encryption_configuration"][0]["encryption_type"] == "KMS"
-    rules = plan["aws_ecr_lifecycle_policy.portal[0]"].json("policy")["rules"]
+    assert repo.is_unknown("encryption_configuration[0].kms_key")  # the portal key
+    assert repo["force_delete"] is False
+    plan.assert_tags(REPOSITORY, {"Environment": "dev", "Name": "idp-dev/portal"})
+    rules = plan[LIFECYCLE].json("policy")["rules"]
     assert [r["selection"]["tagStatus"] for r in rules] == ["untagged", "any"]
+    assert [r["selection"]["countNumber"] for r in rules] == [7, 30]
+    plan.assert_attr(LIFECYCLE, "repository", "idp-dev/portal")
+    # modules/ecr-repository: an empty map when the repository is off, never count on the call
+    # (moved.tf moves aws_ecr_repository.portal[0] to the "portal" key).
+    call = plan.raw["configuration"]["root_module"]["module_calls"]["ecr"]
+    assert call["source"] == "../../../modules/ecr-repository"
+    assert "for_each_expression" not in call and "count_expression" not in call
+    assert "module.kms" in call["expressions"]["kms_key_arn"]["references"]
 
 
 def test_database_secret_encrypted_and_value_left_out_of_band(plan_for):
@@ -154,6 +167,7 @@ def test_toggles_off(plan_for):
     ):
         plan.assert_absent(resource_type)
     plan.assert_actions(ROLE, "create")
+    plan.assert_absent(LIFECYCLE)
     assert plan.outputs["techdocs_bucket_name"] is None
     assert plan.outputs["database_secret_arn"] is None
     assert plan.outputs["ecr_repository_url"] is None

@@ -1,51 +1,21 @@
-# Per-service image repositories: immutable tags, scan on push, KMS, lifecycle policy.
+# Per-service image repositories (modules/ecr-repository: immutable tags, scan on push, the
+# component key, lifecycle policy). The services are iterated inside the module, so the call has
+# no for_each and moved.tf moves every service's repository in one block.
 
-resource "aws_ecr_repository" "this" {
-  for_each = local.repositories
+module "ecr" {
+  source = "../../../modules/ecr-repository"
 
-  name                 = each.value
-  image_tag_mutability = "IMMUTABLE"
-  force_delete         = var.ecr_force_delete
-
-  image_scanning_configuration {
-    scan_on_push = true
+  repositories = {
+    for svc, name in local.repositories : svc => {
+      name = name
+      tags = { Name = name, Service = svc }
+    }
   }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = module.kms[0].key_arn
-  }
-
-  tags = merge(local.tags, { Name = each.value, Service = each.key })
-}
-
-resource "aws_ecr_lifecycle_policy" "this" {
-  for_each = local.repositories
-
-  repository = aws_ecr_repository.this[each.key].name
-  policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "Expire untagged images after ${var.ecr_untagged_image_expiry_days} days"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = var.ecr_untagged_image_expiry_days
-        }
-        action = { type = "expire" }
-      },
-      {
-        rulePriority = 2
-        description  = "Keep the last ${var.ecr_image_retention_count} images"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.ecr_image_retention_count
-        }
-        action = { type = "expire" }
-      },
-    ]
-  })
+  # The key exists whenever a service has a repository (local.create_kms_key); with none,
+  # there is no key and the module manages nothing.
+  kms_key_arn                = one(module.kms[*].key_arn)
+  untagged_image_expiry_days = var.ecr_untagged_image_expiry_days
+  image_retention_count      = var.ecr_image_retention_count
+  force_delete               = var.ecr_force_delete
+  tags                       = local.tags
 }

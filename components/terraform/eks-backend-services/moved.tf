@@ -45,3 +45,16 @@ moved {
   from = aws_sns_topic.this["orders.order-placed"]
   to   = module.topic["orders.order-placed"].aws_sns_topic.this
 }
+
+# The image repositories and their lifecycle policies (ecr.tf): modules/ecr-repository iterates
+# the services inside the call (module.ecr has no for_each), so one block per resource moves
+# every service's instance with its key, whatever the services are called.
+moved {
+  from = aws_ecr_repository.this
+  to   = module.ecr.aws_ecr_repository.this
+}
+
+moved {
+  from = aws_ecr_lifecycle_policy.this
+  to   = module.ecr.aws_ecr_lifecycle_policy.this
+}

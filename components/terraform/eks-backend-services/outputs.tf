@@ -25,7 +25,7 @@ output "topic_arns" {
 
 output "ecr_repository_urls" {
   description = "URL of each service's image repository, by service name."
-  value       = { for svc, r in aws_ecr_repository.this : svc => r.repository_url }
+  value       = module.ecr.repository_urls
 }
 
 output "kms_key_arn" {

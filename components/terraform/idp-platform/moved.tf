@@ -67,3 +67,15 @@ moved {
   from = aws_iam_role_policy.portal_kms[0]
   to   = module.portal_role[0].aws_iam_role_policy.this["portal-key"]
 }
+
+# The portal's image repository (ecr.tf): count on the resources became the "portal" key of
+# modules/ecr-repository's map (an empty map when create_ecr_repository = false).
+moved {
+  from = aws_ecr_repository.portal[0]
+  to   = module.ecr.aws_ecr_repository.this["portal"]
+}
+
+moved {
+  from = aws_ecr_lifecycle_policy.portal[0]
+  to   = module.ecr.aws_ecr_lifecycle_policy.this["portal"]
+}

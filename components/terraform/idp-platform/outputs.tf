@@ -15,7 +15,7 @@ output "techdocs_bucket_arn" {
 
 output "ecr_repository_url" {
   description = "URL of the portal image repository, or null when not created."
-  value       = try(aws_ecr_repository.portal[0].repository_url, null)
+  value       = lookup(module.ecr.repository_urls, "portal", null)
 }
 
 output "database_secret_arn" {

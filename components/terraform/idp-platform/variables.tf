@@ -119,23 +119,13 @@ variable "create_ecr_repository" {
 variable "ecr_image_retention_count" {
   type        = number
   default     = 30
-  description = "Lifecycle policy: keep at most this many portal images."
-
-  validation {
-    condition     = var.ecr_image_retention_count >= 1
-    error_message = "ecr_image_retention_count must be at least 1."
-  }
+  description = "Lifecycle policy: keep at most this many portal images (at least 1; modules/ecr-repository validates it)."
 }
 
 variable "ecr_untagged_image_expiry_days" {
   type        = number
   default     = 7
-  description = "Lifecycle policy: expire untagged images after this many days."
-
-  validation {
-    condition     = var.ecr_untagged_image_expiry_days >= 1
-    error_message = "ecr_untagged_image_expiry_days must be at least 1."
-  }
+  description = "Lifecycle policy: expire untagged images after this many days (at least 1; modules/ecr-repository validates it)."
 }
 
 # ---------------------------------------------------------------------------------------------
