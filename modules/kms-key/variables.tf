@@ -24,6 +24,55 @@ variable "deletion_window_in_days" {
   }
 }
 
+variable "key_spec" {
+  type        = string
+  default     = "SYMMETRIC_DEFAULT"
+  description = "KMS key spec (customer_master_key_spec): SYMMETRIC_DEFAULT (the default: a symmetric encryption key, rotated yearly), RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, HMAC_224/256/384/512, or SM2 (China Regions only). Only SYMMETRIC_DEFAULT keys rotate: KMS cannot rotate asymmetric or HMAC keys (replace them instead)."
+
+  validation {
+    condition = contains([
+      "SYMMETRIC_DEFAULT",
+      "RSA_2048", "RSA_3072", "RSA_4096",
+      "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+      "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
+      "SM2",
+    ], var.key_spec)
+    error_message = "key_spec must be a KMS key spec: SYMMETRIC_DEFAULT, RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, HMAC_224, HMAC_256, HMAC_384, HMAC_512 or SM2."
+  }
+}
+
+variable "key_usage" {
+  type        = string
+  default     = "ENCRYPT_DECRYPT"
+  description = "What the key is for: ENCRYPT_DECRYPT (the default), SIGN_VERIFY, GENERATE_VERIFY_MAC or KEY_AGREEMENT. It must fit key_spec: SYMMETRIC_DEFAULT encrypts; RSA_* encrypts or signs; ECC_NIST_* signs or agrees keys; ECC_SECG_P256K1 signs; HMAC_* generates MACs; SM2 encrypts, signs or agrees keys."
+
+  validation {
+    condition     = contains(["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"], var.key_usage)
+    error_message = "key_usage must be ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC or KEY_AGREEMENT."
+  }
+
+  # The pair KMS's CreateKey accepts, by key spec family. A key spec outside the list fails
+  # key_spec's own rule first (Terraform evaluates this cross-variable rule only after it).
+  validation {
+    condition = contains(lookup({
+      SYMMETRIC_DEFAULT = ["ENCRYPT_DECRYPT"]
+      RSA_2048          = ["ENCRYPT_DECRYPT", "SIGN_VERIFY"]
+      RSA_3072          = ["ENCRYPT_DECRYPT", "SIGN_VERIFY"]
+      RSA_4096          = ["ENCRYPT_DECRYPT", "SIGN_VERIFY"]
+      ECC_NIST_P256     = ["SIGN_VERIFY", "KEY_AGREEMENT"]
+      ECC_NIST_P384     = ["SIGN_VERIFY", "KEY_AGREEMENT"]
+      ECC_NIST_P521     = ["SIGN_VERIFY", "KEY_AGREEMENT"]
+      ECC_SECG_P256K1   = ["SIGN_VERIFY"]
+      HMAC_224          = ["GENERATE_VERIFY_MAC"]
+      HMAC_256          = ["GENERATE_VERIFY_MAC"]
+      HMAC_384          = ["GENERATE_VERIFY_MAC"]
+      HMAC_512          = ["GENERATE_VERIFY_MAC"]
+      SM2               = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"]
+    }, var.key_spec, []), var.key_usage)
+    error_message = "key_usage ${var.key_usage} does not fit key_spec ${var.key_spec}: SYMMETRIC_DEFAULT keys are ENCRYPT_DECRYPT; RSA_* ENCRYPT_DECRYPT or SIGN_VERIFY; ECC_NIST_* SIGN_VERIFY or KEY_AGREEMENT; ECC_SECG_P256K1 SIGN_VERIFY; HMAC_* GENERATE_VERIFY_MAC; SM2 ENCRYPT_DECRYPT, SIGN_VERIFY or KEY_AGREEMENT."
+  }
+}
+
 variable "log_group_names" {
   type        = list(string)
   default     = []

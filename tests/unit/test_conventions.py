@@ -83,13 +83,6 @@ WILDCARD_ALLOWANCES = (
         "can manage is unrecoverable. The module refuses `kms:*` in service_statements.",
     ),
     Allowance(
-        "dns",
-        "AccountAdministration",
-        frozenset({"kms:*"}),
-        "The DNSSEC key-signing key's root statement (the key is asymmetric and lives in "
-        "us-east-1, so it is not built with modules/kms-key): the same delegation to IAM.",
-    ),
-    Allowance(
         "iam",
         "AllowListedServices",
         None,
@@ -195,7 +188,8 @@ def key_problems(plan: Plan) -> Iterator[str]:
         spec = key.get("customer_master_key_spec") or "SYMMETRIC_DEFAULT"
         usage = key.get("key_usage") or "ENCRYPT_DECRYPT"
         # KMS rotates only symmetric encryption keys; an asymmetric or HMAC key is rotated by
-        # replacing it (dns's DNSSEC key-signing key says how).
+        # replacing it (modules/kms-key turns rotation off for those only; dns's DNSSEC
+        # key-signing key says how).
         if (spec, usage) == ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT") and key.get(
             "enable_key_rotation"
         ) is not True:

@@ -4,6 +4,8 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
+DNSSEC_KEY = "module.dnssec_kms[0].aws_kms_key.this"  # modules/kms-key, in us-east-1
+
 
 def configured(plan, address):
     """A resource's configuration: `aws_route53_zone.this` in the component, or
@@ -108,19 +110,42 @@ def test_dnssec_off_by_default(plan_for):
     plan.assert_absent("aws_route53_key_signing_key")
     plan.assert_absent("aws_route53_hosted_zone_dnssec")
     assert len(plan.of_type("aws_kms_key")) == 1
+    plan.assert_absent(DNSSEC_KEY)
+    assert plan.outputs["dnssec_kms_key_arn"] is None
 
 
 def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
     plan = plan_for("dns", "dnssec")
     plan.assert_subset(
-        "aws_kms_key.dnssec[0]",
+        DNSSEC_KEY,
         {
             "customer_master_key_spec": "ECC_NIST_P256",
             "key_usage": "SIGN_VERIFY",
+            # KMS cannot rotate an asymmetric key (kms-key leaves it off for this one only).
+            "enable_key_rotation": False,
+            "description": "core-dev Route 53 DNSSEC key-signing key",
+            "deletion_window_in_days": 30,
         },
     )
-    assert in_us_east_1(plan, "aws_kms_key.dnssec")
-    policy = plan["data.aws_iam_policy_document.dnssec_key[0]"].json("json")
+    plan.assert_tags(DNSSEC_KEY, {"Environment": "dev", "Name": "core-dev-route53-dnssec"})
+    plan.assert_attr(
+        "module.dnssec_kms[0].aws_kms_alias.this", "name", "alias/core-dev-route53-dnssec"
+    )
+    for address in (
+        "module.dnssec_kms.aws_kms_key.this",
+        "module.dnssec_kms.aws_kms_alias.this",
+    ):
+        assert in_us_east_1(plan, address), address
+    call = module_call(plan, "dnssec_kms")
+    assert call["source"] == "../../../modules/kms-key"
+    window_refs = call["expressions"]["deletion_window_in_days"]["references"]
+    assert "var.kms_key_deletion_window_in_days" in window_refs
+    policy = plan["module.dnssec_kms[0].data.aws_iam_policy_document.this"].json("json")
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AccountAdministration",
+        "AllowRoute53DNSSECService",
+        "AllowRoute53DNSSECToCreateGrant",
+    ]
     service = next(s for s in policy["Statement"] if s["Sid"] == "AllowRoute53DNSSECService")
     assert service["Principal"] == {"Service": "dnssec-route53.amazonaws.com"}
     assert sorted(service["Action"]) == ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
@@ -129,12 +154,21 @@ def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
     grant = next(s for s in policy["Statement"] if s["Sid"] == "AllowRoute53DNSSECToCreateGrant")
     assert grant["Action"] == "kms:CreateGrant"
     assert grant["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true"
+    # Each key-signing key signs with this key.
+    ksk = configured(plan, "aws_route53_key_signing_key.this")
+    key_refs = ksk["expressions"]["key_management_service_arn"]["references"]
+    assert "module.dnssec_kms[0].key_arn" in key_refs
     plan.assert_attr('aws_route53_key_signing_key.this["public"]', "status", "ACTIVE")
     plan.assert_attr('aws_route53_hosted_zone_dnssec.this["public"]', "signing_status", "SIGNING")
     # Only the opted-in zone is signed; the opted-out zone has no query log.
     assert len(plan.of_type("aws_route53_key_signing_key")) == 1
     assert [q.address for q in plan.of_type("aws_route53_query_log")] == [
         'aws_route53_query_log.this["public"]'
+    ]
+    # The signing key and the query-log key: nothing else.
+    assert sorted(k.address for k in plan.of_type("aws_kms_key")) == [
+        DNSSEC_KEY,
+        "module.query_logs_kms[0].aws_kms_key.this",
     ]
 
 

@@ -20,3 +20,15 @@ moved {
   from = aws_cloudwatch_log_group.query_logs["public"]
   to   = module.query_logs_log_group["public"].aws_cloudwatch_log_group.this
 }
+
+# The DNSSEC key-signing key and its alias, built with modules/kms-key since the module takes
+# key_spec / key_usage. Its policy document was a data source: no state, no moved block.
+moved {
+  from = aws_kms_key.dnssec[0]
+  to   = module.dnssec_kms[0].aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.dnssec[0]
+  to   = module.dnssec_kms[0].aws_kms_alias.this
+}

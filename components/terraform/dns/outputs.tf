@@ -25,7 +25,7 @@ output "query_log_group_arns" {
 
 output "dnssec_kms_key_arn" {
   description = "ARN of the us-east-1 KMS key that signs DNSSEC zones, or null when no zone is signed."
-  value       = try(aws_kms_key.dnssec[0].arn, null)
+  value       = try(module.dnssec_kms[0].key_arn, null)
 }
 
 output "dnssec_ds_records" {
