@@ -587,3 +587,7 @@ def test_a_member_calling_a_module_outside_its_copy_is_left_to_terraform_get(
     assert module_manifest([member]) is None
     (tmp_path / "main.tf").write_text('module "x" {\n  source = "../../elsewhere"\n}\n')
     assert module_manifest([member]) is None
+    (tmp_path / "main.tf").write_text('module "x" {\n  source = "./a"\n}\n')
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "main.tf").write_text('module "y" {\n  source = "../a"\n}\n')  # a loop
+    assert module_manifest([member]) is None

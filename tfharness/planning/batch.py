@@ -622,18 +622,19 @@ def module_manifest(members: list[Member]) -> dict[str, Any] | None:
     for member in members:
         copy = f"m/{member.key}"
         source = member.source
-        pending = [(member.key, source, posixpath.normpath(source), member.template.workdir)]
-        while pending:  # (key, source as written, folder in the batch, folder in the template)
-            key, source, directory, in_template = pending.pop()
+        start = posixpath.normpath(source)
+        pending = [(member.key, source, start, member.template.workdir, (start,))]
+        while pending:  # key, source as written, folder in the batch and template, callers
+            key, source, directory, in_template, chain = pending.pop()
             entries.append({"Key": key, "Source": _local_source(source), "Dir": directory})
             for call in configuration.read(in_template).module_calls.values():
                 if not call.local:
                     return None
                 target = posixpath.normpath(posixpath.join(directory, call.source))
                 found = member.template.dir / posixpath.relpath(target, copy)
-                if not target.startswith(f"{copy}/") or not found.is_dir():
-                    return None
-                pending.append((f"{key}.{call.name}", call.source, target, found))
+                if not target.startswith(f"{copy}/") or not found.is_dir() or target in chain:
+                    return None  # `terraform get` installs it, or says what is wrong (a loop)
+                pending.append((f"{key}.{call.name}", call.source, target, found, (*chain, target)))
     return {"Modules": sorted(entries, key=lambda entry: entry["Key"])}
 
 
