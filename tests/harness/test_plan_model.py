@@ -114,3 +114,16 @@ def test_outputs_and_variables(plan: Plan) -> None:
 )
 def test_path_syntax(path, parts) -> None:
     assert parse_path(path) == parts
+
+
+def test_module_call_by_name_or_address_and_a_missing_one_lists_the_calls() -> None:
+    call = {"source": "../../../modules/kms-key", "expressions": {}}
+    plan = Plan({"configuration": {"root_module": {"module_calls": {"kms": call}}}}, label="c:d")
+    assert plan.module_call("kms") is call
+    assert plan.module_call("module.kms") is call
+    with pytest.raises(
+        KeyError, match=r"c:d: the root module has no module call 'ecr'; it calls: kms"
+    ):
+        plan.module_call("ecr")
+    with pytest.raises(KeyError, match=r"calls: \(none\)"):
+        Plan({}).module_call("kms")

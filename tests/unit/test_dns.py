@@ -17,10 +17,6 @@ def configured(plan, address):
     return next(r for r in module["resources"] if r["address"] == address)
 
 
-def module_call(plan, name):
-    return plan.raw["configuration"]["root_module"]["module_calls"][name]
-
-
 def in_us_east_1(plan, address):
     """The resource uses the us-east-1 provider: aws.us_east_1 when planned alone, the root's
     aws.r_us_east_1 when the harness plans scenarios as modules of one batch (a module called
@@ -84,7 +80,7 @@ def test_query_logging_only_for_public_zones_in_us_east_1(plan_for):
         assert in_us_east_1(plan, address), address
     # The zone itself uses the component's provider (region eu-west-1 here).
     assert not in_us_east_1(plan, "aws_route53_zone.this")
-    kms_refs = module_call(plan, "query_logs_log_group")["expressions"]["kms_key_arn"]["references"]
+    kms_refs = plan.module_call("query_logs_log_group")["expressions"]["kms_key_arn"]["references"]
     assert "module.query_logs_kms[0].key_arn" in kms_refs
 
 
@@ -136,7 +132,7 @@ def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
         "module.dnssec_kms.aws_kms_alias.this",
     ):
         assert in_us_east_1(plan, address), address
-    call = module_call(plan, "dnssec_kms")
+    call = plan.module_call("dnssec_kms")
     assert call["source"] == "../../../modules/kms-key"
     window_refs = call["expressions"]["deletion_window_in_days"]["references"]
     assert "var.kms_key_deletion_window_in_days" in window_refs

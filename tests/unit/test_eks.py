@@ -22,7 +22,7 @@ def references(plan, address, *path):
 
 def call_references(plan, call, argument):
     """What a module call's argument refers to (the shared modules' inputs)."""
-    expressions = plan.raw["configuration"]["root_module"]["module_calls"][call]["expressions"]
+    expressions = plan.module_call(call)["expressions"]
     return expressions[argument].get("references", [])
 
 

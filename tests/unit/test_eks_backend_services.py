@@ -175,7 +175,7 @@ def test_ecr_repository_immutable_scanned_encrypted_with_lifecycle(plan_for):
 def test_ecr_is_one_call_with_the_component_key_and_inputs(plan_for):
     """modules/ecr-repository iterates the services itself: the call has no for_each, so
     moved.tf moves every service's repository with one block."""
-    call = plan_for(COMPONENT).raw["configuration"]["root_module"]["module_calls"]["ecr"]
+    call = plan_for(COMPONENT).module_call("ecr")
     assert call["source"] == "../../../modules/ecr-repository"
     assert "for_each_expression" not in call and "count_expression" not in call
     expressions = call["expressions"]

@@ -77,7 +77,7 @@ def test_portal_repository_immutable_scanned_encrypted(plan_for):
     plan.assert_attr(LIFECYCLE, "repository", "idp-dev/portal")
     # modules/ecr-repository: an empty map when the repository is off, never count on the call
     # (moved.tf moves aws_ecr_repository.portal[0] to the "portal" key).
-    call = plan.raw["configuration"]["root_module"]["module_calls"]["ecr"]
+    call = plan.module_call("ecr")
     assert call["source"] == "../../../modules/ecr-repository"
     assert "for_each_expression" not in call and "count_expression" not in call
     assert "module.kms" in call["expressions"]["kms_key_arn"]["references"]

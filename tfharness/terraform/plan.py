@@ -231,6 +231,21 @@ class Plan(Mapping[str, ResourceChange]):
             for name, change in changes.items()
         }
 
+    def module_call(self, name: str) -> Mapping[str, Any]:
+        """A module call of the root module as configured (``source``, ``expressions`` with
+        each input's ``references``, ``count_expression`` / ``for_each_expression``, ...), by
+        its name or address (``kms`` or ``module.kms``): for tests of how a component wires a
+        shared module."""
+        root = (self.raw.get("configuration") or {}).get("root_module") or {}
+        calls = root.get("module_calls") or {}
+        key = name.removeprefix("module.")
+        if key not in calls:
+            raise KeyError(
+                f"{self.label}: the root module has no module call {key!r}; it calls: "
+                f"{', '.join(sorted(calls)) or '(none)'}"
+            )
+        return calls[key]
+
     def output_is_sensitive(self, name: str) -> bool:
         change = (self.raw.get("output_changes") or {}).get(name) or {}
         return bool(change.get("after_sensitive"))
