@@ -81,7 +81,7 @@ def lint(session: nox.Session) -> None:
     install(session, "ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("terraform", "fmt", "-check", "-recursive", "components", "tests", external=True)
+    session.run("terraform", "fmt", "-check", "-recursive", "components", "modules", "tests", external=True)
 
 
 @nox.session(python=PYTHON)

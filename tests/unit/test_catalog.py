@@ -122,6 +122,7 @@ REQUIRED_MODULES = (
     "kms-key",
     "log-group",
     "s3-bucket",
+    "service-role",
     "sns-topic",
 )
 
