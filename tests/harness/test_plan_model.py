@@ -127,3 +127,41 @@ def test_module_call_by_name_or_address_and_a_missing_one_lists_the_calls() -> N
         plan.module_call("ecr")
     with pytest.raises(KeyError, match=r"calls: \(none\)"):
         Plan({}).module_call("kms")
+
+
+def test_references_of_a_resource_or_a_module_call_and_what_is_missing() -> None:
+    statement = {"resources": {"references": ["module.kms.key_arn", "module.kms"]}}
+    root = {
+        "resources": [
+            {
+                "address": "data.aws_iam_policy_document.this",
+                "expressions": {"statement": [statement]},
+            }
+        ],
+        "module_calls": {
+            "logs": {
+                "expressions": {"kms_key_arn": {"references": ["module.kms.key_arn"]}},
+                "module": {"resources": [{"address": "aws_cloudwatch_log_group.this"}]},
+            },
+            "topic": {"expressions": {"name": {"constant_value": "alarms"}}},
+        },
+    }
+    plan = Plan({"configuration": {"root_module": root}}, label="c:d")
+    doc = "data.aws_iam_policy_document.this"
+    assert plan.references(doc, "statement", 0, "resources") == [
+        "module.kms.key_arn",
+        "module.kms",
+    ]
+    assert plan.references("module.logs", "kms_key_arn") == ["module.kms.key_arn"]
+    assert plan.references("module.topic", "name") == []  # a literal refers to nothing
+    assert plan.configured(doc)["address"] == doc
+    group = plan.configured("module.logs.aws_cloudwatch_log_group.this")
+    assert group["address"] == "aws_cloudwatch_log_group.this"  # as the module names it
+    with pytest.raises(KeyError, match=r"module.logs configures no 'aws_kms_key.this'"):
+        plan.configured("module.logs.aws_kms_key.this")
+    with pytest.raises(KeyError, match=r"c:d: the root module configures no 'aws_s3_bucket.x'"):
+        plan.references("aws_s3_bucket.x", "bucket")
+    with pytest.raises(KeyError, match=r"\['statement'\]\[0\] has no 'actions'"):
+        plan.references(doc, "statement", 0, "actions")
+    with pytest.raises(KeyError, match="no module call 'ecr'"):
+        plan.references("module.ecr", "name")

@@ -7,21 +7,11 @@ pytestmark = pytest.mark.unit
 DNSSEC_KEY = "module.dnssec_kms[0].aws_kms_key.this"  # modules/kms-key, in us-east-1
 
 
-def configured(plan, address):
-    """A resource's configuration: `aws_route53_zone.this` in the component, or
-    `module.<call>.<type>.<name>` in a module the component calls."""
-    module = plan.raw["configuration"]["root_module"]
-    while address.startswith("module."):
-        call, address = address.removeprefix("module.").split(".", 1)
-        module = module["module_calls"][call]["module"]
-    return next(r for r in module["resources"] if r["address"] == address)
-
-
 def in_us_east_1(plan, address):
     """The resource uses the us-east-1 provider: aws.us_east_1 when planned alone, the root's
     aws.r_us_east_1 when the harness plans scenarios as modules of one batch (a module called
     with providers = { aws = aws.us_east_1 } resolves to the same configuration)."""
-    return configured(plan, address).get("provider_config_key", "").endswith("us_east_1")
+    return plan.configured(address).get("provider_config_key", "").endswith("us_east_1")
 
 
 def test_public_and_private_zones(plan_for):
@@ -80,7 +70,7 @@ def test_query_logging_only_for_public_zones_in_us_east_1(plan_for):
         assert in_us_east_1(plan, address), address
     # The zone itself uses the component's provider (region eu-west-1 here).
     assert not in_us_east_1(plan, "aws_route53_zone.this")
-    kms_refs = plan.module_call("query_logs_log_group")["expressions"]["kms_key_arn"]["references"]
+    kms_refs = plan.references("module.query_logs_log_group", "kms_key_arn")
     assert "module.query_logs_kms[0].key_arn" in kms_refs
 
 
@@ -134,7 +124,7 @@ def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
         assert in_us_east_1(plan, address), address
     call = plan.module_call("dnssec_kms")
     assert call["source"] == "../../../modules/kms-key"
-    window_refs = call["expressions"]["deletion_window_in_days"]["references"]
+    window_refs = plan.references("module.dnssec_kms", "deletion_window_in_days")
     assert "var.kms_key_deletion_window_in_days" in window_refs
     policy = plan["module.dnssec_kms[0].data.aws_iam_policy_document.this"].json("json")
     assert [s["Sid"] for s in policy["Statement"]] == [
@@ -151,8 +141,7 @@ def test_dnssec_key_is_p256_in_us_east_1_with_the_route53_policy(plan_for):
     assert grant["Action"] == "kms:CreateGrant"
     assert grant["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true"
     # Each key-signing key signs with this key.
-    ksk = configured(plan, "aws_route53_key_signing_key.this")
-    key_refs = ksk["expressions"]["key_management_service_arn"]["references"]
+    key_refs = plan.references("aws_route53_key_signing_key.this", "key_management_service_arn")
     assert "module.dnssec_kms[0].key_arn" in key_refs
     plan.assert_attr('aws_route53_key_signing_key.this["public"]', "status", "ACTIVE")
     plan.assert_attr('aws_route53_hosted_zone_dnssec.this["public"]', "signing_status", "SIGNING")

@@ -5,20 +5,6 @@ import pytest
 pytestmark = pytest.mark.unit
 
 
-def references(plan, address, *path):
-    """What an expression refers to: of a component resource (`aws_ecs_cluster.this`) or of a
-    module call's input (`module.exec_log_group`)."""
-    root = plan.raw["configuration"]["root_module"]
-    if address.startswith("module."):
-        node = root["module_calls"][address.removeprefix("module.")]["expressions"]
-    else:
-        resource = next(r for r in root["resources"] if r["address"] == address)
-        node = resource["expressions"]
-    for part in path:
-        node = node[part]
-    return node.get("references", [])
-
-
 def test_container_insights_enabled(plan_for):
     plan = plan_for("ecs")
     cluster = plan["aws_ecs_cluster.this"]
@@ -41,8 +27,7 @@ def test_exec_sessions_and_logs_use_the_cmk(plan_for):
         f"{exec_config}.log_configuration[0].cloud_watch_log_group_name",
         "/aws/ecs/apps-dev/exec",
     )
-    assert "module.exec_kms.key_arn" in references(
-        plan,
+    assert "module.exec_kms.key_arn" in plan.references(
         "aws_ecs_cluster.this",
         "configuration",
         0,
@@ -53,7 +38,7 @@ def test_exec_sessions_and_logs_use_the_cmk(plan_for):
     plan.assert_attr(
         "module.exec_log_group[0].aws_cloudwatch_log_group.this", "retention_in_days", 365
     )
-    assert "module.exec_kms.key_arn" in references(plan, "module.exec_log_group", "kms_key_arn")
+    assert "module.exec_kms.key_arn" in plan.references("module.exec_log_group", "kms_key_arn")
 
 
 def test_key_policy_lets_logs_use_it_only_for_the_exec_group(plan_for):
@@ -92,12 +77,7 @@ def test_exec_policy_is_scoped_to_the_cluster_key_and_log_group(plan_for):
     plan.assert_actions("aws_iam_policy.exec[0]", "create")
     # The policy document references the key and log group ARNs, so it is known after apply:
     # check its wiring in the configuration instead.
-    resource = next(
-        r
-        for r in plan.raw["configuration"]["root_module"]["resources"]
-        if r["address"] == "data.aws_iam_policy_document.exec"
-    )
-    statements = resource["expressions"]["statement"]
+    statements = plan.configured("data.aws_iam_policy_document.exec")["expressions"]["statement"]
     key_statement = next(s for s in statements if s["sid"]["constant_value"] == "SessionEncryption")
     assert key_statement["actions"]["constant_value"] == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert "module.exec_kms.key_arn" in key_statement["resources"]["references"]
@@ -122,8 +102,7 @@ def test_toggles_off(plan_for):
     assert exec_config["logging"] == "NONE"
     assert exec_config["log_configuration"] == []
     # Sessions stay encrypted even without logging.
-    assert "module.exec_kms.key_arn" in references(
-        plan,
+    assert "module.exec_kms.key_arn" in plan.references(
         "aws_ecs_cluster.this",
         "configuration",
         0,

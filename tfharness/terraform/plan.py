@@ -246,6 +246,50 @@ class Plan(Mapping[str, ResourceChange]):
             )
         return calls[key]
 
+    def configured(self, address: str) -> Mapping[str, Any]:
+        """A resource, data source or module call as configured (``expressions``,
+        ``count_expression``, ``provider_config_key``, ...), by its address without an index:
+        ``aws_ecs_cluster.this`` or ``data.aws_iam_policy_document.assume`` in the component,
+        ``module.logs.aws_cloudwatch_log_group.this`` in a module it calls, ``module.logs``
+        for the call itself (what `module_call` returns)."""
+        module = (self.raw.get("configuration") or {}).get("root_module") or {}
+        rest, where = address, "the root module"
+        while rest.startswith("module."):
+            call, _, rest = rest.removeprefix("module.").partition(".")
+            calls = module.get("module_calls") or {}
+            if call not in calls:
+                raise KeyError(
+                    f"{self.label}: {where} has no module call {call!r}; it calls: "
+                    f"{', '.join(sorted(calls)) or '(none)'}"
+                )
+            if not rest:
+                return calls[call]
+            module, where = calls[call].get("module") or {}, f"module.{call}"
+        resources = {r["address"]: r for r in module.get("resources") or []}
+        if rest not in resources:
+            raise KeyError(
+                f"{self.label}: {where} configures no {rest!r}; it configures: "
+                f"{', '.join(sorted(resources)) or '(none)'}"
+            )
+        return resources[rest]
+
+    def references(self, address: str, *path: str | int) -> list[str]:
+        """What an expression of the configuration refers to, for wiring checks: the argument
+        at ``path`` in the ``expressions`` of a resource or a module call (``configured``).
+        ``plan.references("module.logs", "kms_key_arn")`` is ``["module.kms.key_arn",
+        "module.kms"]`` when the call passes ``module.kms.key_arn``; a nested block is a list
+        (``"statement", 0, "resources"``). A literal refers to nothing: ``[]``."""
+        node: Any = self.configured(address)["expressions"]
+        for depth, part in enumerate(path):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                at = "".join(f"[{p!r}]" for p in path[:depth])
+                raise KeyError(
+                    f"{self.label}: {address}{at} has no {part!r} in its configuration"
+                ) from None
+        return list(node.get("references") or []) if isinstance(node, Mapping) else []
+
     def output_is_sensitive(self, name: str) -> bool:
         change = (self.raw.get("output_changes") or {}).get(name) or {}
         return bool(change.get("after_sensitive"))
