@@ -66,7 +66,7 @@ variable "cpu_utilization_threshold_percent" {
 
   validation {
     condition     = var.cpu_utilization_threshold_percent > 0 && var.cpu_utilization_threshold_percent <= 100
-    error_message = "cpu_utilization_threshold_percent must be between 1 and 100, for example 80."
+    error_message = "cpu_utilization_threshold_percent must be more than 0 and at most 100 (a percentage), for example 80."
   }
 }
 
