@@ -77,11 +77,13 @@ def pytest(session: nox.Session, *args: str, allow_empty: bool = False) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff on the Python code, terraform fmt on every component."""
+    """Ruff on the Python code, terraform fmt on every component and shared module."""
     install(session, "ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("terraform", "fmt", "-check", "-recursive", "components", "modules", "tests", external=True)
+    session.run(
+        "terraform", "fmt", "-check", "-recursive", "components", "modules", "tests", external=True
+    )
 
 
 @nox.session(python=PYTHON)
