@@ -45,7 +45,7 @@ resource "aws_iam_role" "this" {
 resource "aws_iam_role_policy" "this" {
   for_each = var.inline_policies
 
-  name   = each.key
+  name   = lookup(var.inline_policy_names, each.key, each.key)
   role   = aws_iam_role.this.id
   policy = each.value
 }

@@ -52,6 +52,17 @@ variable "inline_policies" {
   description = "Inline policies of the role: name (known at plan time) -> JSON policy document. Scope every statement to the resources the service works on."
 }
 
+variable "inline_policy_names" {
+  type        = map(string)
+  default     = {}
+  description = "Policy names that differ from their inline_policies key: key -> name. For a name built from the stack (rotate-<name>-<environment>): the key, and so the resource address, stays the same in every stack."
+
+  validation {
+    condition     = alltrue([for k, n in var.inline_policy_names : contains(keys(var.inline_policies), k) && can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", n))])
+    error_message = "inline_policy_names: every key must be a key of inline_policies, and every name 1-128 letters, digits or +=,.@_- (IAM policy names)."
+  }
+}
+
 variable "managed_policy_arns" {
   type        = map(string)
   default     = {}

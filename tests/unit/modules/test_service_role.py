@@ -37,6 +37,7 @@ def test_policies_are_the_ones_given_and_nothing_else(plan_for):
         "policy_arn",
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
     )
+    plan.assert_attr('aws_iam_role_policy.this["key"]', "name", "key")  # named by its key
     inline = plan['aws_iam_role_policy.this["key"]'].json("policy")
     assert [s["Sid"] for s in inline["Statement"]] == ["UseVaultKey"]
     plan.assert_absent("aws_iam_instance_profile")
@@ -71,3 +72,10 @@ def test_an_instance_role_comes_with_a_profile_of_its_name(plan_for):
     plan.assert_tags("aws_iam_instance_profile.this[0]", {"Name": "core-dev-instance"})
     plan.assert_attr("aws_iam_role.this", "max_session_duration", 7200)
     assert plan.outputs["instance_profile_name"] == "core-dev-instance"
+
+
+def test_a_policy_named_after_the_stack_keeps_its_key(plan_for):
+    plan = plan_for("service-role", "policy_name_from_the_stack")
+    plan.assert_attr('aws_iam_role_policy.this["publish"]', "name", "publish-core-dev")
+    policy = plan['aws_iam_role_policy.this["publish"]'].json("policy")
+    assert [s["Sid"] for s in policy["Statement"]] == ["WriteFlowLogs"]
