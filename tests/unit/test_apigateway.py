@@ -4,22 +4,8 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
+CLOUDWATCH_ROLE = "module.cloudwatch_role[0]"
 WAF_ARN = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/orders/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
-
-
-def references(plan, address, *path):
-    """What an attribute's expression refers to in the configuration (wiring checks). `address`
-    is a resource of the component (`aws_api_gateway_stage.this`) or one of its module calls
-    (`module.access_log_group`: the call's input expressions)."""
-    root = plan.raw["configuration"]["root_module"]
-    if address.startswith("module."):
-        node = root["module_calls"][address.removeprefix("module.")]["expressions"]
-    else:
-        resource = next(r for r in root["resources"] if r["address"] == address)
-        node = resource["expressions"]
-    for part in path:
-        node = node[part]
-    return node.get("references", [])
 
 
 def test_rest_stage_traces_and_logs_to_the_encrypted_group(plan_for):
@@ -27,8 +13,8 @@ def test_rest_stage_traces_and_logs_to_the_encrypted_group(plan_for):
     stage = plan["aws_api_gateway_stage.this[0]"]
     assert stage["xray_tracing_enabled"] is True
     assert stage["stage_name"] == "dev"
-    assert "module.access_log_group.arn" in references(
-        plan, "aws_api_gateway_stage.this", "access_log_settings", 0, "destination_arn"
+    assert "module.access_log_group.arn" in plan.references(
+        "aws_api_gateway_stage.this", "access_log_settings", 0, "destination_arn"
     )
     access_format = stage.json("access_log_settings[0].format")
     assert access_format["requestId"] == "$context.requestId"
@@ -47,7 +33,7 @@ def test_log_groups_use_the_cmk_and_retention(plan_for):
         ),
     ):
         plan.assert_attr(address, "retention_in_days", 365)
-        assert "module.logs_kms.key_arn" in references(plan, call, "kms_key_arn")
+        assert "module.logs_kms.key_arn" in plan.references(call, "kms_key_arn")
     plan.assert_attr(
         "module.access_log_group.aws_cloudwatch_log_group.this",
         "name",
@@ -110,18 +96,18 @@ def test_rest_custom_domain_uses_tls12_and_waf_is_attached(plan_for):
     )
     plan.assert_attr("aws_api_gateway_base_path_mapping.this[0]", "base_path", "v1")
     plan.assert_attr("aws_wafv2_web_acl_association.this[0]", "web_acl_arn", WAF_ARN)
-    assert "aws_api_gateway_stage.this[0].arn" in references(
-        plan, "aws_wafv2_web_acl_association.this", "resource_arn"
+    assert "aws_api_gateway_stage.this[0].arn" in plan.references(
+        "aws_wafv2_web_acl_association.this", "resource_arn"
     )
     # Toggles: tracing and execution logs off, account role on.
     plan.assert_attr("aws_api_gateway_stage.this[0]", "xray_tracing_enabled", False)
     plan.assert_absent("module.execution_log_group[0].aws_cloudwatch_log_group.this")
     plan.assert_attr(
-        "aws_iam_role_policy_attachment.cloudwatch[0]",
+        f'{CLOUDWATCH_ROLE}.aws_iam_role_policy_attachment.this["AmazonAPIGatewayPushToCloudWatchLogs"]',
         "policy_arn",
         "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
     )
-    trust = plan["data.aws_iam_policy_document.cloudwatch_assume[0]"].json("json")
+    trust = plan[f"{CLOUDWATCH_ROLE}.data.aws_iam_policy_document.assume"].json("json")
     assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
 
 
@@ -138,8 +124,8 @@ def test_http_api_stage_logs_and_throttles_and_domain_uses_tls12(plan_for):
             "default_route_settings[0].detailed_metrics_enabled": True,
         },
     )
-    assert "module.access_log_group.arn" in references(
-        plan, "aws_apigatewayv2_stage.this", "access_log_settings", 0, "destination_arn"
+    assert "module.access_log_group.arn" in plan.references(
+        "aws_apigatewayv2_stage.this", "access_log_settings", 0, "destination_arn"
     )
     access_format = plan["aws_apigatewayv2_stage.this[0]"].json("access_log_settings[0].format")
     assert access_format["requestId"] == "$context.requestId"

@@ -110,7 +110,8 @@ def test_backup_role_has_managed_backup_and_restore_policies(plan_for):
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
     }
-    trust = plan["aws_iam_role.backup[0]"].json("assume_role_policy")["Statement"][0]
+    role = plan["module.backup_role[0].aws_iam_role.this"]
+    trust = role.json("assume_role_policy")["Statement"][0]
     assert trust["Principal"] == {"Service": "backup.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
 

@@ -56,7 +56,7 @@ def test_selection_is_by_backup_tag_and_resource_type(plan_for):
 
 def test_backup_role_trusts_only_backup_in_this_account(plan_for):
     plan = plan_for("backup")
-    trust = plan["aws_iam_role.backup"].json("assume_role_policy")
+    trust = plan["module.backup_role.aws_iam_role.this"].json("assume_role_policy")
     statement = trust["Statement"][0]
     assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
     assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"

@@ -119,7 +119,8 @@ def test_monitoring_ebs_optimized_and_instance_profile(plan_for):
         assert template["iam_instance_profile"][0]["name"] == "workers-dev-instance"
     attachments = {a["policy_arn"] for a in plan.of_type("aws_iam_role_policy_attachment")}
     assert attachments == {"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}
-    trust = plan["aws_iam_role.instance[0]"].json("assume_role_policy")["Statement"][0]
+    role = plan["module.instance_role[0].aws_iam_role.this"]
+    trust = role.json("assume_role_policy")["Statement"][0]
     assert trust["Principal"] == {"Service": "ec2.amazonaws.com"}
 
 

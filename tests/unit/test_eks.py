@@ -4,37 +4,20 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
+CLUSTER_ROLE = "module.cluster_role"  # modules/service-role
+NODE_ROLE = "module.node_role[0]"
 ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
-
-
-def configured(plan, address):
-    return next(
-        r for r in plan.raw["configuration"]["root_module"]["resources"] if r["address"] == address
-    )
-
-
-def references(plan, address, *path):
-    node = configured(plan, address)["expressions"]
-    for part in path:
-        node = node[part]
-    return node.get("references", [])
-
-
-def call_references(plan, call, argument):
-    """What a module call's argument refers to (the shared modules' inputs)."""
-    expressions = plan.module_call(call)["expressions"]
-    return expressions[argument].get("references", [])
 
 
 def test_secrets_are_envelope_encrypted_with_the_cmk(plan_for):
     plan = plan_for("eks")
     cluster = plan["aws_eks_cluster.this"]
     assert cluster["encryption_config"][0]["resources"] == ["secrets"]
-    assert "module.secrets_kms.key_arn" in references(
-        plan, "aws_eks_cluster.this", "encryption_config", 0, "provider", 0, "key_arn"
+    assert "module.secrets_kms.key_arn" in plan.references(
+        "aws_eks_cluster.this", "encryption_config", 0, "provider", 0, "key_arn"
     )
     # The cluster role may use that key, and only it.
-    statement = configured(plan, "data.aws_iam_policy_document.cluster_secrets_key")["expressions"][
+    statement = plan.configured("data.aws_iam_policy_document.cluster_secrets_key")["expressions"][
         "statement"
     ][0]
     assert statement["resources"]["references"][0] == "module.secrets_kms.key_arn"
@@ -58,9 +41,9 @@ def test_all_control_plane_logs_to_an_encrypted_retained_group(plan_for):
     group = plan["module.cluster_log_group.aws_cloudwatch_log_group.this"]
     assert group["name"] == "/aws/eks/platform-dev/cluster"  # the name EKS writes to
     assert group["retention_in_days"] == 365
-    assert "module.logs_kms.key_arn" in call_references(plan, "cluster_log_group", "kms_key_arn")
+    assert "module.logs_kms.key_arn" in plan.references("module.cluster_log_group", "kms_key_arn")
     # Created before the cluster, or EKS makes its own unencrypted group first.
-    assert "module.cluster_log_group" in configured(plan, "aws_eks_cluster.this")["depends_on"]
+    assert "module.cluster_log_group" in plan.configured("aws_eks_cluster.this")["depends_on"]
     policy = plan["module.logs_kms.data.aws_iam_policy_document.this"].json("json")
     logs = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchLogsUse")
     assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
@@ -90,7 +73,7 @@ def test_oidc_provider_for_irsa(plan_for):
     assert provider["client_id_list"] == ["sts.amazonaws.com"]
     assert provider.is_unknown("thumbprint_list")  # omitted: IAM fills it in for the EKS issuer
     assert "aws_eks_cluster.this" in " ".join(
-        references(plan, "aws_iam_openid_connect_provider.this", "url")
+        plan.references("aws_iam_openid_connect_provider.this", "url")
     )
 
 
@@ -124,35 +107,37 @@ def test_node_group_uses_the_launch_template(plan_for):
     assert group["capacity_type"] == "ON_DEMAND"
     assert group["scaling_config"] == [{"min_size": 2, "max_size": 4, "desired_size": 2}]
     assert group["remote_access"] == []  # no SSH
-    assert "aws_launch_template.nodes[0].id" in references(
-        plan, "aws_eks_node_group.default", "launch_template", 0, "id"
+    assert "aws_launch_template.nodes[0].id" in plan.references(
+        "aws_eks_node_group.default", "launch_template", 0, "id"
     )
-    assert "aws_launch_template.nodes[0].latest_version" in references(
-        plan, "aws_eks_node_group.default", "launch_template", 0, "version"
+    assert "aws_launch_template.nodes[0].latest_version" in plan.references(
+        "aws_eks_node_group.default", "launch_template", 0, "version"
     )
 
 
 def test_roles_use_only_aws_managed_policies(plan_for):
     plan = plan_for("eks")
     plan.assert_attr(
-        "aws_iam_role_policy_attachment.cluster",
+        f'{CLUSTER_ROLE}.aws_iam_role_policy_attachment.this["cluster"]',
         "policy_arn",
         "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
     )
     node_policies = sorted(
         a["policy_arn"]
         for a in plan.of_type("aws_iam_role_policy_attachment")
-        if a.address.startswith("aws_iam_role_policy_attachment.node")
+        if a.address.startswith(f"{NODE_ROLE}.aws_iam_role_policy_attachment.this")
     )
     assert node_policies == [
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
     ]
-    cluster_trust = plan["data.aws_iam_policy_document.cluster_assume"].json("json")["Statement"][0]
+    cluster_trust = plan[f"{CLUSTER_ROLE}.data.aws_iam_policy_document.assume"].json("json")
+    cluster_trust = cluster_trust["Statement"][0]
     assert cluster_trust["Principal"] == {"Service": "eks.amazonaws.com"}
     assert "aws:SourceAccount" in cluster_trust["Condition"]["StringEquals"]
-    node_trust = plan["data.aws_iam_policy_document.node_assume"].json("json")["Statement"][0]
+    node_trust = plan[f"{NODE_ROLE}.data.aws_iam_policy_document.assume"].json("json")
+    node_trust = node_trust["Statement"][0]
     assert node_trust["Principal"] == {"Service": "ec2.amazonaws.com"}
 
 
@@ -175,9 +160,9 @@ def test_public_endpoint_allow_list_and_options(plan_for):
         "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
     )
     node_policies = {a.address for a in plan.of_type("aws_iam_role_policy_attachment")}
-    assert 'aws_iam_role_policy_attachment.node["cni"]' not in node_policies
+    assert f'{NODE_ROLE}.aws_iam_role_policy_attachment.this["cni"]' not in node_policies
     plan.assert_attr(
-        'aws_iam_role_policy_attachment.node["ssm"]',
+        f'{NODE_ROLE}.aws_iam_role_policy_attachment.this["ssm"]',
         "policy_arn",
         "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     )
@@ -187,7 +172,7 @@ def test_control_plane_only(plan_for):
     plan = plan_for("eks", "control_plane_only")
     for kind in ("aws_eks_node_group", "aws_launch_template", "aws_iam_openid_connect_provider"):
         plan.assert_absent(kind)
-    plan.assert_absent("aws_iam_role.node[0]")
+    plan.assert_absent(f"{NODE_ROLE}.aws_iam_role.this")
     plan.assert_absent("module.nodes_kms[0].aws_kms_key.this")
     assert plan.outputs["oidc_provider_arn"] is None
     assert plan.outputs["node_group_arn"] is None

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.unit
 
 COMPONENT = "lambda"
 FN = "aws_lambda_function.this"
+ROLE = "module.execution_role"  # modules/service-role
 
 
 def _statements(plan):
@@ -125,7 +126,8 @@ def test_dead_letter_queue_is_encrypted_and_tls_only(plan_for):
 
 def test_execution_role_is_least_privilege(plan_for):
     plan = plan_for(COMPONENT)
-    trust = plan["aws_iam_role.this"].json("assume_role_policy")["Statement"][0]
+    role = plan[f"{ROLE}.aws_iam_role.this"]
+    trust = role.json("assume_role_policy")["Statement"][0]
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     policy = plan["data.aws_iam_policy_document.this"]
@@ -204,7 +206,7 @@ def test_prod_vpc_code_signing_and_alarm_actions(plan_for):
         ]
     )
     assert statements["DescribeNetworkInterfaces"]["Resource"] == "*"
-    extra = plan["aws_iam_role_policy.extra[0]"].json("policy")
+    extra = plan[f'{ROLE}.aws_iam_role_policy.this["function-code"]'].json("policy")
     assert extra["Statement"][0]["Action"] == "dynamodb:GetItem"
 
 

@@ -34,9 +34,7 @@ PROD_RULES = {
 }
 
 
-def _config_resource(plan, address: str) -> dict:
-    resources = plan.raw["configuration"]["root_module"]["resources"]
-    return next(r for r in resources if r["address"] == address)
+ROTATION_ROLE = "module.rotation_role[0]"
 
 
 # Production validations (seed section 3) ----------------------------------------------------
@@ -197,7 +195,7 @@ def test_instance_is_encrypted_private_monitored_and_logged(plan_for):
     )
     for path in ("kms_key_id", "performance_insights_kms_key_id", "monitoring_role_arn"):
         assert db.is_unknown(path), f"{path} should reference the component's resources"
-    config = _config_resource(plan, "aws_db_instance.this")["expressions"]
+    config = plan.configured("aws_db_instance.this")["expressions"]
     assert "module.kms.key_arn" in config["kms_key_id"]["references"]
     assert "module.kms.key_arn" in config["performance_insights_kms_key_id"]["references"]
     for group in ("postgresql", "upgrade"):
@@ -210,13 +208,13 @@ def test_master_password_is_generated_write_only_and_never_output(plan_for):
     db = plan["aws_db_instance.this"]
     assert db["password"] is None and db["password_wo"] is None
     assert db["password_wo_version"] == 1
-    refs = _config_resource(plan, "aws_db_instance.this")["expressions"]["password_wo"]
+    refs = plan.configured("aws_db_instance.this")["expressions"]["password_wo"]
     assert (
         "ephemeral.aws_secretsmanager_random_password.master.random_password" in refs["references"]
     )
     version = plan["aws_secretsmanager_secret_version.this"]
     assert version["secret_string"] is None and version["secret_string_wo"] is None
-    secret_refs = _config_resource(plan, "aws_secretsmanager_secret_version.this")["expressions"][
+    secret_refs = plan.configured("aws_secretsmanager_secret_version.this")["expressions"][
         "secret_string_wo"
     ]["references"]
     assert "ephemeral.aws_secretsmanager_random_password.master.random_password" in secret_refs
@@ -295,7 +293,7 @@ def test_secret_is_encrypted_with_the_component_key(plan_for):
     secret = plan["aws_secretsmanager_secret.this"]
     assert secret["name"] == "rds/orders-dev/master"
     assert secret.is_unknown("kms_key_id")
-    refs = _config_resource(plan, "aws_secretsmanager_secret.this")["expressions"]["kms_key_id"]
+    refs = plan.configured("aws_secretsmanager_secret.this")["expressions"]["kms_key_id"]
     assert "module.kms.key_arn" in refs["references"]
 
 
@@ -331,7 +329,7 @@ def test_rotation_function_reaches_the_database_through_its_own_security_group(p
     plan = plan_for("rds", "default")
     ingress = plan["aws_vpc_security_group_ingress_rule.from_rotation[0]"]
     assert (ingress["from_port"], ingress["to_port"], ingress["ip_protocol"]) == (5432, 5432, "tcp")
-    refs = _config_resource(plan, "aws_vpc_security_group_ingress_rule.from_rotation")
+    refs = plan.configured("aws_vpc_security_group_ingress_rule.from_rotation")
     expressions = refs["expressions"]
     assert "aws_security_group.this.id" in expressions["security_group_id"]["references"]
     assert "aws_security_group.rotation" in " ".join(
@@ -343,7 +341,7 @@ def test_rotation_function_reaches_the_database_through_its_own_security_group(p
 
 def test_rotation_role_is_least_privilege(plan_for):
     plan = plan_for("rds", "default")
-    resource = _config_resource(plan, "data.aws_iam_policy_document.rotation")
+    resource = plan.configured("data.aws_iam_policy_document.rotation")
     statements = {}
     for statement in resource["expressions"]["statement"]:
         resources = statement["resources"]
@@ -366,10 +364,19 @@ def test_rotation_role_is_least_privilege(plan_for):
     assert statements["GeneratePasswords"][0] == ["secretsmanager:GetRandomPassword"]
     assert not [a for actions, _ in statements.values() for a in actions if a.endswith("*")]
     plan.assert_attr(
-        "aws_iam_role_policy_attachment.rotation_vpc[0]",
+        f'{ROTATION_ROLE}.aws_iam_role_policy_attachment.this["vpc"]',
         "policy_arn",
         "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
     )
+    # One policy, named after the stack, is the role's only inline policy.
+    inline = plan.of_type("aws_iam_role_policy")
+    assert [(p.address, p["name"]) for p in inline] == [
+        (f'{ROTATION_ROLE}.aws_iam_role_policy.this["rotate"]', "rotate-orders-dev")
+    ]
+    assert plan.references("module.rotation_role", "inline_policies") == [
+        "data.aws_iam_policy_document.rotation.json",
+        "data.aws_iam_policy_document.rotation",
+    ]
 
 
 def test_rotation_log_group_keeps_the_seed_retention(plan_for):

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.unit
 ACCOUNT = "123456789012"  # the emulator's account
 LOG_GROUP = "/aws/vpc-flow-logs/core-dev"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{LOG_GROUP}"
-# Addresses inside the shared modules (modules/log-group, modules/s3-bucket).
+# Addresses inside the shared modules (modules/log-group, modules/s3-bucket, modules/service-role).
 LOG_GROUP_ADDRESS = "module.flow_logs_log_group[0].aws_cloudwatch_log_group.this"
 ARCHIVE = "module.flow_logs_archive[0]"
+FLOW_LOGS_ROLE = "module.flow_logs_role[0]"
 FLOW_LOGS = Path(__file__).parents[1] / "harness" / "fixtures" / "flow-logs"
 DETECTORS = {"ssh_attempts", "rdp_attempts", "rejected_connections", "large_transfers", "port_scan"}
 LOG_FORMAT = (
@@ -192,7 +193,7 @@ def test_kms_key_lets_cloudwatch_logs_use_it_only_for_this_log_group(plan_for):
 
 def test_flow_logs_role_trust_is_scoped_to_this_account(plan_for):
     plan = plan_for("vpc")
-    trust = plan["aws_iam_role.flow_logs[0]"].json("assume_role_policy")
+    trust = plan[f"{FLOW_LOGS_ROLE}.aws_iam_role.this"].json("assume_role_policy")
     [only] = trust["Statement"]
     assert only["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert only["Action"] == "sts:AssumeRole"
@@ -204,7 +205,7 @@ def test_flow_logs_role_trust_is_scoped_to_this_account(plan_for):
 
 def test_flow_logs_role_may_only_write_its_log_group(plan_for):
     plan = plan_for("vpc")
-    policy = plan["aws_iam_role_policy.flow_logs[0]"].json("policy")
+    policy = plan[f'{FLOW_LOGS_ROLE}.aws_iam_role_policy.this["publish-flow-logs"]'].json("policy")
     write = statement(policy, "WriteThisLogGroup")
     assert sorted(write["Action"]) == [
         "logs:CreateLogStream",

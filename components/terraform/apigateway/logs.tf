@@ -50,41 +50,24 @@ module "execution_log_group" {
 # ---------------------------------------------------------------------------------------
 # Account-level role API Gateway uses for execution logs (one per account and region).
 # ---------------------------------------------------------------------------------------
-data "aws_iam_policy_document" "cloudwatch_assume" {
-  count = var.create_cloudwatch_role ? 1 : 0
+# modules/service-role: only apigateway.amazonaws.com, for this account only.
+module "cloudwatch_role" {
+  source = "../../../modules/service-role"
+  count  = var.create_cloudwatch_role ? 1 : 0
 
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["apigateway.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+  name           = "${local.name_prefix}-apigateway-cloudwatch"
+  services       = ["apigateway.amazonaws.com"]
+  source_account = local.account_id
+  managed_policy_arns = {
+    "AmazonAPIGatewayPushToCloudWatchLogs" = "arn:${local.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
   }
-}
-
-resource "aws_iam_role" "cloudwatch" {
-  count = var.create_cloudwatch_role ? 1 : 0
-
-  name               = "${local.name_prefix}-apigateway-cloudwatch"
-  assume_role_policy = data.aws_iam_policy_document.cloudwatch_assume[0].json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "cloudwatch" {
-  count = var.create_cloudwatch_role ? 1 : 0
-
-  role       = aws_iam_role.cloudwatch[0].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+  tags = local.tags
 }
 
 resource "aws_api_gateway_account" "this" {
   count = var.create_cloudwatch_role ? 1 : 0
 
-  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
-  depends_on          = [aws_iam_role_policy_attachment.cloudwatch]
+  cloudwatch_role_arn = module.cloudwatch_role[0].arn
+  # The role must hold its policy before API Gateway accepts it.
+  depends_on = [module.cloudwatch_role]
 }

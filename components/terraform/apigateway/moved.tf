@@ -18,3 +18,14 @@ moved {
   from = aws_cloudwatch_log_group.execution[0]
   to   = module.execution_log_group[0].aws_cloudwatch_log_group.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.cloudwatch[0]
+  to   = module.cloudwatch_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.cloudwatch[0]
+  to   = module.cloudwatch_role[0].aws_iam_role_policy_attachment.this["AmazonAPIGatewayPushToCloudWatchLogs"]
+}

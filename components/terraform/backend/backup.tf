@@ -93,40 +93,21 @@ resource "aws_backup_region_settings" "this" {
   }
 }
 
-data "aws_iam_policy_document" "backup_assume" {
-  count = local.create_backup ? 1 : 0
+# The role AWS Backup assumes for the selections (modules/service-role: only
+# backup.amazonaws.com, for this account only). The AWS managed policies are what AWS
+# documents for advanced DynamoDB backup and restore; keyed by policy name, as before.
+module "backup_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_backup ? 1 : 0
 
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["backup.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+  name           = local.backup_role_name
+  services       = ["backup.amazonaws.com"]
+  source_account = local.account_id
+  managed_policy_arns = {
+    for name in ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"] :
+    name => "arn:${local.partition}:iam::aws:policy/service-role/${name}"
   }
-}
-
-resource "aws_iam_role" "backup" {
-  count = local.create_backup ? 1 : 0
-
-  name               = local.backup_role_name
-  assume_role_policy = data.aws_iam_policy_document.backup_assume[0].json
-  tags               = merge(local.tags, { Name = local.backup_role_name })
-}
-
-# The AWS managed policies are what AWS documents for advanced DynamoDB backup and restore.
-resource "aws_iam_role_policy_attachment" "backup" {
-  for_each = local.create_backup ? toset([
-    "AWSBackupServiceRolePolicyForBackup",
-    "AWSBackupServiceRolePolicyForRestores",
-  ]) : toset([])
-
-  role       = aws_iam_role.backup[0].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/${each.key}"
+  tags = merge(local.tags, { Name = local.backup_role_name })
 }
 
 resource "aws_backup_plan" "this" {
@@ -166,7 +147,7 @@ resource "aws_backup_selection" "locks" {
 
   name         = "${local.name_prefix}-locks"
   plan_id      = aws_backup_plan.this[0].id
-  iam_role_arn = aws_iam_role.backup[0].arn
+  iam_role_arn = module.backup_role[0].arn
   resources    = [aws_dynamodb_table.locks.arn]
 }
 
@@ -175,7 +156,7 @@ resource "aws_backup_selection" "tagged" {
 
   name         = "${local.name_prefix}-tagged"
   plan_id      = aws_backup_plan.this[0].id
-  iam_role_arn = aws_iam_role.backup[0].arn
+  iam_role_arn = module.backup_role[0].arn
 
   selection_tag {
     type  = "STRINGEQUALS"

@@ -73,3 +73,14 @@ moved {
   from = aws_sns_topic_policy.backup[0]
   to   = module.backup_topic[0].aws_sns_topic_policy.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.backup[0]
+  to   = module.backup_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.backup
+  to   = module.backup_role[0].aws_iam_role_policy_attachment.this
+}

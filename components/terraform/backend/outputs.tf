@@ -55,7 +55,7 @@ output "backup_plan_rules" {
 
 output "backup_role_arn" {
   description = "ARN of the IAM role AWS Backup uses for the selections."
-  value       = try(aws_iam_role.backup[0].arn, null)
+  value       = try(module.backup_role[0].arn, null)
 }
 
 output "backup_sns_topic_arn" {

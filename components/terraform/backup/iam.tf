@@ -1,25 +1,5 @@
-# The role AWS Backup assumes to back up and restore the selected resources.
-
-data "aws_iam_policy_document" "backup_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["backup.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "backup" {
-  name               = "${local.name_prefix}-backup"
-  assume_role_policy = data.aws_iam_policy_document.backup_assume.json
-  tags               = merge(local.tags, { Name = "${local.name_prefix}-backup" })
-}
+# The role AWS Backup assumes to back up and restore the selected resources
+# (modules/service-role: only backup.amazonaws.com, for this account only).
 
 locals {
   backup_managed_policies = concat(
@@ -34,9 +14,13 @@ locals {
   )
 }
 
-resource "aws_iam_role_policy_attachment" "backup" {
-  for_each = toset(local.backup_managed_policies)
+module "backup_role" {
+  source = "../../../modules/service-role"
 
-  role       = aws_iam_role.backup.name
-  policy_arn = each.value
+  name           = "${local.name_prefix}-backup"
+  services       = ["backup.amazonaws.com"]
+  source_account = local.account_id
+  # Keyed by ARN, as the attachments were before the module.
+  managed_policy_arns = { for arn in local.backup_managed_policies : arn => arn }
+  tags                = merge(local.tags, { Name = "${local.name_prefix}-backup" })
 }

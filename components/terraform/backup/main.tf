@@ -136,7 +136,7 @@ resource "aws_backup_selection" "this" {
 
   name         = "${local.name_prefix}-${each.key}"
   plan_id      = aws_backup_plan.this[each.key].id
-  iam_role_arn = aws_iam_role.backup.arn
+  iam_role_arn = module.backup_role.arn
   resources    = [for t in local.plan_resource_types[each.key] : local.resource_arn_patterns[t]]
 
   # Resources AND conditions: a resource is selected when it matches a pattern and carries the tag.

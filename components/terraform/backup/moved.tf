@@ -22,3 +22,14 @@ moved {
   from = aws_sns_topic_policy.notifications[0]
   to   = module.notifications_topic[0].aws_sns_topic_policy.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.backup
+  to   = module.backup_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.backup
+  to   = module.backup_role.aws_iam_role_policy_attachment.this
+}

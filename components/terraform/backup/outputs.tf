@@ -30,7 +30,7 @@ output "backup_selection_tag" {
 
 output "backup_role_arn" {
   description = "ARN of the IAM role AWS Backup uses."
-  value       = aws_iam_role.backup.arn
+  value       = module.backup_role.arn
 }
 
 output "sns_topic_arn" {

@@ -23,7 +23,7 @@ resource "aws_backup_restore_testing_selection" "this" {
   name                      = lower(each.value)
   restore_testing_plan_name = aws_backup_restore_testing_plan.this[0].name
   protected_resource_type   = each.value
-  iam_role_arn              = aws_iam_role.backup.arn
+  iam_role_arn              = module.backup_role.arn
 
   protected_resource_conditions {
     string_equals {

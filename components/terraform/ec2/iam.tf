@@ -1,42 +1,23 @@
 # ---------------------------------------------------------------------------------------
 # Instance role and profile: Systems Manager access (Session Manager, Patch Manager)
 # instead of SSH keys. Pass instance_profile_name to use an existing profile.
+# modules/service-role with an instance profile of the same name. No source_account:
+# EC2 sends no aws:SourceAccount when it assumes an instance role.
 # ---------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "instance_assume" {
-  count = local.create_instance_profile ? 1 : 0
+module "instance_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_instance_profile ? 1 : 0
 
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
+  name     = "${local.name_prefix}-instance"
+  services = ["ec2.amazonaws.com"]
+  # Keyed by ARN, as the attachments were before the module.
+  managed_policy_arns = {
+    for arn in toset(concat(
+      ["arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+      var.instance_role_policy_arns,
+    )) : arn => arn
   }
-}
-
-resource "aws_iam_role" "instance" {
-  count = local.create_instance_profile ? 1 : 0
-
-  name               = "${local.name_prefix}-instance"
-  assume_role_policy = data.aws_iam_policy_document.instance_assume[0].json
-  tags               = merge(local.tags, { Name = "${local.name_prefix}-instance" })
-}
-
-resource "aws_iam_role_policy_attachment" "instance" {
-  for_each = local.create_instance_profile ? toset(concat(
-    ["arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"],
-    var.instance_role_policy_arns,
-  )) : toset([])
-
-  role       = aws_iam_role.instance[0].name
-  policy_arn = each.key
-}
-
-resource "aws_iam_instance_profile" "this" {
-  count = local.create_instance_profile ? 1 : 0
-
-  name = "${local.name_prefix}-instance"
-  role = aws_iam_role.instance[0].name
-  tags = merge(local.tags, { Name = "${local.name_prefix}-instance" })
+  create_instance_profile = true
+  tags                    = merge(local.tags, { Name = "${local.name_prefix}-instance" })
 }

@@ -16,7 +16,7 @@ locals {
     local.create_ebs_kms_key ? module.ebs_kms[0].key_arn : null
   )
 
-  instance_profile_name = local.create_instance_profile ? aws_iam_instance_profile.this[0].name : var.instance_profile_name
+  instance_profile_name = local.create_instance_profile ? module.instance_role[0].instance_profile_name : var.instance_profile_name
 
   patch_group = coalesce(var.patch_group, local.name_prefix)
   # "PatchGroup" (no space) rather than "Patch Group": Patch Manager accepts both, and only

@@ -30,7 +30,7 @@ output "instance_profile_name" {
 
 output "instance_role_arn" {
   description = "ARN of the created instance role (null when a profile is passed in)."
-  value       = try(aws_iam_role.instance[0].arn, null)
+  value       = try(module.instance_role[0].arn, null)
 }
 
 output "ebs_kms_key_arn" {

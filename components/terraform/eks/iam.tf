@@ -1,31 +1,21 @@
 # ---------------------------------------------------------------------------------------
-# Cluster role: AmazonEKSClusterPolicy, plus use of the secrets key only.
+# Cluster role (modules/service-role): AmazonEKSClusterPolicy, plus use of the secrets key
+# only; EKS may assume it for this account only.
 # https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html
 # ---------------------------------------------------------------------------------------
-data "aws_iam_policy_document" "cluster_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["eks.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+module "cluster_role" {
+  source = "../../../modules/service-role"
+
+  name           = "${local.cluster_name}-eks-cluster"
+  services       = ["eks.amazonaws.com"]
+  source_account = local.account_id
+  inline_policies = {
+    "secrets-encryption" = data.aws_iam_policy_document.cluster_secrets_key.json
   }
-}
-
-resource "aws_iam_role" "cluster" {
-  name               = "${local.cluster_name}-eks-cluster"
-  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "cluster" {
-  role       = aws_iam_role.cluster.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
+  managed_policy_arns = {
+    cluster = "arn:${local.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
+  }
+  tags = local.tags
 }
 
 data "aws_iam_policy_document" "cluster_secrets_key" {
@@ -36,37 +26,17 @@ data "aws_iam_policy_document" "cluster_secrets_key" {
   }
 }
 
-resource "aws_iam_role_policy" "cluster_secrets_key" {
-  name   = "secrets-encryption"
-  role   = aws_iam_role.cluster.id
-  policy = data.aws_iam_policy_document.cluster_secrets_key.json
-}
-
 # ---------------------------------------------------------------------------------------
-# Node role: the AWS managed policies a managed node needs, nothing else.
+# Node role (modules/service-role): the AWS managed policies a managed node needs, nothing
+# else. EC2 sends no aws:SourceAccount when an instance assumes its role: no source_account.
 # https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
 # ---------------------------------------------------------------------------------------
-data "aws_iam_policy_document" "node_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
-  }
-}
+module "node_role" {
+  source = "../../../modules/service-role"
+  count  = var.create_node_group ? 1 : 0
 
-resource "aws_iam_role" "node" {
-  count = var.create_node_group ? 1 : 0
-
-  name               = "${local.cluster_name}-eks-node"
-  assume_role_policy = data.aws_iam_policy_document.node_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "node" {
-  for_each = var.create_node_group ? local.node_policies : {}
-
-  role       = aws_iam_role.node[0].name
-  policy_arn = each.value
+  name                = "${local.cluster_name}-eks-node"
+  services            = ["ec2.amazonaws.com"]
+  managed_policy_arns = local.node_policies
+  tags                = local.tags
 }

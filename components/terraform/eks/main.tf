@@ -34,7 +34,7 @@ module "cluster_log_group" {
 resource "aws_eks_cluster" "this" {
   name                      = local.cluster_name
   version                   = var.kubernetes_version
-  role_arn                  = aws_iam_role.cluster.arn
+  role_arn                  = module.cluster_role.arn
   enabled_cluster_log_types = var.cluster_log_types
 
   vpc_config {
@@ -72,8 +72,7 @@ resource "aws_eks_cluster" "this" {
 
   depends_on = [
     module.cluster_log_group,
-    aws_iam_role_policy_attachment.cluster,
-    aws_iam_role_policy.cluster_secrets_key,
+    module.cluster_role,
   ]
 }
 

@@ -35,3 +35,30 @@ moved {
   from = aws_cloudwatch_log_group.cluster
   to   = module.cluster_log_group.aws_cloudwatch_log_group.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.cluster
+  to   = module.cluster_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.cluster
+  to   = module.cluster_role.aws_iam_role_policy_attachment.this["cluster"]
+}
+
+moved {
+  from = aws_iam_role_policy.cluster_secrets_key
+  to   = module.cluster_role.aws_iam_role_policy.this["secrets-encryption"]
+}
+
+moved {
+  from = aws_iam_role.node[0]
+  to   = module.node_role[0].aws_iam_role.this
+}
+
+# Same keys as before (worker, ecr, cni, ssm): one block moves every attachment.
+moved {
+  from = aws_iam_role_policy_attachment.node
+  to   = module.node_role[0].aws_iam_role_policy_attachment.this
+}

@@ -49,7 +49,7 @@ resource "aws_eks_node_group" "default" {
 
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${local.cluster_name}-default"
-  node_role_arn   = aws_iam_role.node[0].arn
+  node_role_arn   = module.node_role[0].arn
   subnet_ids      = local.node_subnet_ids
   version         = var.kubernetes_version
   ami_type        = var.node_ami_type
@@ -79,5 +79,5 @@ resource "aws_eks_node_group" "default" {
     ignore_changes = [scaling_config[0].desired_size]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [module.node_role]
 }

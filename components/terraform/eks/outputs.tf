@@ -30,7 +30,7 @@ output "cluster_security_group_id" {
 
 output "cluster_role_arn" {
   description = "ARN of the cluster IAM role."
-  value       = aws_iam_role.cluster.arn
+  value       = module.cluster_role.arn
 }
 
 output "cluster_oidc_issuer_url" {
@@ -60,7 +60,7 @@ output "node_group_arn" {
 
 output "node_role_arn" {
   description = "ARN of the node IAM role, or null when no node group is created."
-  value       = try(aws_iam_role.node[0].arn, null)
+  value       = try(module.node_role[0].arn, null)
 }
 
 output "launch_template_id" {

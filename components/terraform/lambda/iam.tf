@@ -1,31 +1,21 @@
-# Execution role: only its own log group, its own dead-letter queue, X-Ray, and (in a VPC) ENIs.
+# Execution role (modules/service-role): only its own log group, its own dead-letter queue,
+# X-Ray, and (in a VPC) ENIs. Lambda may assume it for this account's functions only
+# (aws:SourceAccount, the confused-deputy protection).
+module "execution_role" {
+  source = "../../../modules/service-role"
 
-data "aws_iam_policy_document" "assume" {
-  statement {
-    sid     = "LambdaService"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    # Only functions of this account may use the role (confused-deputy protection).
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  name                 = "${local.function_name}-exec"
-  description          = "Execution role of the ${local.function_name} function"
-  assume_role_policy   = data.aws_iam_policy_document.assume.json
-  permissions_boundary = var.execution_role_permissions_boundary_arn
-  tags                 = merge(local.tags, { Name = "${local.function_name}-exec" })
+  name                     = "${local.function_name}-exec"
+  description              = "Execution role of the ${local.function_name} function"
+  services                 = ["lambda.amazonaws.com"]
+  source_account           = local.account_id
+  permissions_boundary_arn = var.execution_role_permissions_boundary_arn
+  # Keys known at plan time (the toggles); the dead-letter key policy's JSON is not.
+  inline_policies = merge(
+    { "least-privilege" = data.aws_iam_policy_document.this.json },
+    local.create_dlq ? { "dead-letter-queue-key" = data.aws_iam_policy_document.dlq_kms[0].json } : {},
+    var.execution_role_policy_json != null ? { "function-code" = var.execution_role_policy_json } : {},
+  )
+  tags = merge(local.tags, { Name = "${local.function_name}-exec" })
 }
 
 data "aws_iam_policy_document" "this" {
@@ -83,12 +73,6 @@ data "aws_iam_policy_document" "this" {
   }
 }
 
-resource "aws_iam_role_policy" "this" {
-  name   = "least-privilege"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
-}
-
 # Kept apart from the policy above so that one is fully known at plan time (the key ARN is not).
 data "aws_iam_policy_document" "dlq_kms" {
   count = local.create_dlq ? 1 : 0
@@ -106,20 +90,4 @@ data "aws_iam_policy_document" "dlq_kms" {
       values   = ["sqs.${var.region}.amazonaws.com"]
     }
   }
-}
-
-resource "aws_iam_role_policy" "dlq_kms" {
-  count = local.create_dlq ? 1 : 0
-
-  name   = "dead-letter-queue-key"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.dlq_kms[0].json
-}
-
-resource "aws_iam_role_policy" "extra" {
-  count = var.execution_role_policy_json != null ? 1 : 0
-
-  name   = "function-code"
-  role   = aws_iam_role.this.id
-  policy = var.execution_role_policy_json
 }

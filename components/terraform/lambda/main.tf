@@ -16,7 +16,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:Code signing is optional (enable_code_signing); it needs an AWS Signer profile the caller owns.
   function_name = local.function_name
   description   = var.description
-  role          = aws_iam_role.this.arn
+  role          = module.execution_role.arn
 
   filename         = local.package_path
   source_code_hash = fileexists(local.package_path) ? filebase64sha256(local.package_path) : null
@@ -64,7 +64,7 @@ resource "aws_lambda_function" "this" {
   tags = merge(local.tags, { Name = local.function_name }, var.function_tags)
 
   # The role's policies must exist before the function runs (logs, DLQ, ENIs).
-  depends_on = [aws_iam_role_policy.this, aws_iam_role_policy.dlq_kms]
+  depends_on = [module.execution_role]
 
   lifecycle {
     precondition {

@@ -15,3 +15,24 @@ moved {
   from = aws_cloudwatch_log_group.this
   to   = module.log_group.aws_cloudwatch_log_group.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.this
+  to   = module.execution_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = module.execution_role.aws_iam_role_policy.this["least-privilege"]
+}
+
+moved {
+  from = aws_iam_role_policy.dlq_kms[0]
+  to   = module.execution_role.aws_iam_role_policy.this["dead-letter-queue-key"]
+}
+
+moved {
+  from = aws_iam_role_policy.extra[0]
+  to   = module.execution_role.aws_iam_role_policy.this["function-code"]
+}

@@ -20,12 +20,12 @@ output "function_source_code_hash" {
 
 output "execution_role_arn" {
   description = "ARN of the execution role."
-  value       = aws_iam_role.this.arn
+  value       = module.execution_role.arn
 }
 
 output "execution_role_name" {
   description = "Name of the execution role (attach more policies to it from other components if needed)."
-  value       = aws_iam_role.this.name
+  value       = module.execution_role.name
 }
 
 output "log_group_name" {

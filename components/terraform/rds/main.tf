@@ -103,29 +103,18 @@ resource "aws_db_parameter_group" "this" {
 # Enhanced monitoring role
 ################################################################################
 
-data "aws_iam_policy_document" "monitoring_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["monitoring.rds.amazonaws.com"]
-    }
+# The trust names the service principal only, as the role had before the module (no
+# aws:SourceAccount condition).
+module "monitoring_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_monitoring_role ? 1 : 0
+
+  name     = "${local.name_prefix}-rds-monitoring"
+  services = ["monitoring.rds.amazonaws.com"]
+  managed_policy_arns = {
+    "AmazonRDSEnhancedMonitoringRole" = "arn:${local.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
   }
-}
-
-resource "aws_iam_role" "monitoring" {
-  count = local.create_monitoring_role ? 1 : 0
-
-  name               = "${local.name_prefix}-rds-monitoring"
-  assume_role_policy = data.aws_iam_policy_document.monitoring_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "monitoring" {
-  count = local.create_monitoring_role ? 1 : 0
-
-  role       = aws_iam_role.monitoring[0].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+  tags = local.tags
 }
 
 ################################################################################
@@ -190,7 +179,7 @@ resource "aws_db_instance" "this" {
   enabled_cloudwatch_logs_exports     = local.logs_exports
 
   monitoring_interval = var.monitoring_interval
-  monitoring_role_arn = try(aws_iam_role.monitoring[0].arn, null)
+  monitoring_role_arn = try(module.monitoring_role[0].arn, null)
 
   performance_insights_enabled          = var.performance_insights_enabled
   performance_insights_kms_key_id       = var.performance_insights_enabled ? module.kms.key_arn : null
@@ -200,5 +189,5 @@ resource "aws_db_instance" "this" {
 
   #checkov:skip=CKV_AWS_157:Multi-AZ is an input; the multi_az validation makes it mandatory in prod, dev and staging may run single-AZ.
 
-  depends_on = [module.db_log_group, aws_iam_role_policy_attachment.monitoring]
+  depends_on = [module.db_log_group, module.monitoring_role]
 }

@@ -65,3 +65,29 @@ moved {
   from = aws_sns_topic_policy.rotation[0]
   to   = module.rotation_topic[0].aws_sns_topic_policy.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.monitoring[0]
+  to   = module.monitoring_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.monitoring[0]
+  to   = module.monitoring_role[0].aws_iam_role_policy_attachment.this["AmazonRDSEnhancedMonitoringRole"]
+}
+
+moved {
+  from = aws_iam_role.rotation[0]
+  to   = module.rotation_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.rotation[0]
+  to   = module.rotation_role[0].aws_iam_role_policy.this["rotate"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.rotation_vpc[0]
+  to   = module.rotation_role[0].aws_iam_role_policy_attachment.this["vpc"]
+}

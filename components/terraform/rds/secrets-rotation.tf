@@ -113,16 +113,6 @@ resource "aws_vpc_security_group_ingress_rule" "from_rotation" {
 # IAM
 ################################################################################
 
-data "aws_iam_policy_document" "rotation_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
 data "aws_iam_policy_document" "rotation" {
   statement {
     sid = "RotateThisSecret"
@@ -160,28 +150,23 @@ data "aws_iam_policy_document" "rotation" {
   }
 }
 
-resource "aws_iam_role" "rotation" {
-  count = local.create_rotation ? 1 : 0
+# The function's role: its own secret, key and log group. Its trust carries no conditions, as
+# deployed.
+module "rotation_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_rotation ? 1 : 0
 
-  name               = local.rotation_function_name
-  assume_role_policy = data.aws_iam_policy_document.rotation_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy" "rotation" {
-  count = local.create_rotation ? 1 : 0
-
-  name   = "rotate-${local.name_prefix}"
-  role   = aws_iam_role.rotation[0].id
-  policy = data.aws_iam_policy_document.rotation.json
-}
-
-# Network interfaces for a function in a VPC (the AWS managed policy for exactly this).
-resource "aws_iam_role_policy_attachment" "rotation_vpc" {
-  count = local.create_rotation ? 1 : 0
-
-  role       = aws_iam_role.rotation[0].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+  name     = local.rotation_function_name
+  services = ["lambda.amazonaws.com"]
+  inline_policies = {
+    rotate = data.aws_iam_policy_document.rotation.json
+  }
+  inline_policy_names = { rotate = "rotate-${local.name_prefix}" }
+  # Network interfaces for a function in a VPC (the AWS managed policy for exactly this).
+  managed_policy_arns = {
+    vpc = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+  }
+  tags = local.tags
 }
 
 ################################################################################
@@ -203,7 +188,7 @@ resource "aws_lambda_function" "rotation" {
 
   function_name    = local.rotation_function_name
   description      = "Single-user rotation of the ${local.name_prefix} ${var.engine} master password"
-  role             = aws_iam_role.rotation[0].arn
+  role             = module.rotation_role[0].arn
   runtime          = "python3.12"
   handler          = "rotation.lambda_handler"
   filename         = local.rotation_zip
@@ -245,8 +230,7 @@ resource "aws_lambda_function" "rotation" {
 
   depends_on = [
     module.rotation_log_group,
-    aws_iam_role_policy.rotation,
-    aws_iam_role_policy_attachment.rotation_vpc,
+    module.rotation_role, # its policies, before the function runs
   ]
 }
 

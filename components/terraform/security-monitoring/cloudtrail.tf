@@ -11,29 +11,6 @@ module "cloudtrail_log_group" {
   tags              = merge(local.tags, { Name = "/aws/cloudtrail/${local.trail_name}" })
 }
 
-data "aws_iam_policy_document" "cloudtrail_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudtrail.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "cloudtrail" {
-  count = local.create_cloudtrail ? 1 : 0
-
-  name               = "${local.name_prefix}-cloudtrail-logs"
-  assume_role_policy = data.aws_iam_policy_document.cloudtrail_assume.json
-  tags               = merge(local.tags, { Name = "${local.name_prefix}-cloudtrail-logs" })
-}
-
 data "aws_iam_policy_document" "cloudtrail_logs" {
   statement {
     actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -43,12 +20,19 @@ data "aws_iam_policy_document" "cloudtrail_logs" {
   }
 }
 
-resource "aws_iam_role_policy" "cloudtrail" {
-  count = local.create_cloudtrail ? 1 : 0
+# CloudTrail delivers to the log group through this role, for this account only.
+module "cloudtrail_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_cloudtrail ? 1 : 0
 
-  name   = "cloudwatch-logs"
-  role   = aws_iam_role.cloudtrail[0].id
-  policy = data.aws_iam_policy_document.cloudtrail_logs.json
+  name           = "${local.name_prefix}-cloudtrail-logs"
+  services       = ["cloudtrail.amazonaws.com"]
+  source_account = local.account_id
+  inline_policies = {
+    "cloudwatch-logs" = data.aws_iam_policy_document.cloudtrail_logs.json
+  }
+
+  tags = merge(local.tags, { Name = "${local.name_prefix}-cloudtrail-logs" })
 }
 
 resource "aws_cloudtrail" "this" {
@@ -63,7 +47,7 @@ resource "aws_cloudtrail" "this" {
   enable_log_file_validation    = true
   kms_key_id                    = module.kms.key_arn
   cloud_watch_logs_group_arn    = "${module.cloudtrail_log_group[0].arn}:*"
-  cloud_watch_logs_role_arn     = aws_iam_role.cloudtrail[0].arn
+  cloud_watch_logs_role_arn     = module.cloudtrail_role[0].arn
 
   event_selector {
     read_write_type           = "All"
@@ -74,5 +58,5 @@ resource "aws_cloudtrail" "this" {
 
   # The bucket policy must let CloudTrail write before the trail is created (the bucket is named
   # from its parts above so that the plan shows it).
-  depends_on = [module.logs_bucket, aws_iam_role_policy.cloudtrail]
+  depends_on = [module.logs_bucket, module.cloudtrail_role]
 }

@@ -17,36 +17,6 @@ locals {
   ) : {}
 }
 
-data "aws_iam_policy_document" "config_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["config.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "config" {
-  count = local.create_config ? 1 : 0
-
-  name               = "${local.name_prefix}-config"
-  assume_role_policy = data.aws_iam_policy_document.config_assume.json
-  tags               = merge(local.tags, { Name = "${local.name_prefix}-config" })
-}
-
-resource "aws_iam_role_policy_attachment" "config" {
-  count = local.create_config ? 1 : 0
-
-  role       = aws_iam_role.config[0].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWS_ConfigRole"
-}
-
 data "aws_iam_policy_document" "config_delivery" {
   statement {
     sid       = "DeliverToBucket"
@@ -65,19 +35,30 @@ data "aws_iam_policy_document" "config_delivery" {
   }
 }
 
-resource "aws_iam_role_policy" "config_delivery" {
-  count = local.create_config ? 1 : 0
+# The recorder's role, for this account only: the AWS managed policy for Config's reads, and
+# delivery to the bucket and key.
+module "config_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_config ? 1 : 0
 
-  name   = "delivery"
-  role   = aws_iam_role.config[0].id
-  policy = data.aws_iam_policy_document.config_delivery.json
+  name           = "${local.name_prefix}-config"
+  services       = ["config.amazonaws.com"]
+  source_account = local.account_id
+  managed_policy_arns = {
+    "AWS_ConfigRole" = "arn:${local.partition}:iam::aws:policy/service-role/AWS_ConfigRole"
+  }
+  inline_policies = {
+    "delivery" = data.aws_iam_policy_document.config_delivery.json
+  }
+
+  tags = merge(local.tags, { Name = "${local.name_prefix}-config" })
 }
 
 resource "aws_config_configuration_recorder" "this" {
   count = local.create_config ? 1 : 0
 
   name     = local.name_prefix
-  role_arn = aws_iam_role.config[0].arn
+  role_arn = module.config_role[0].arn
 
   recording_group {
     all_supported                 = true

@@ -63,3 +63,29 @@ moved {
   from = aws_sns_topic_policy.findings[0]
   to   = module.findings_topic[0].aws_sns_topic_policy.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.cloudtrail[0]
+  to   = module.cloudtrail_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.cloudtrail[0]
+  to   = module.cloudtrail_role[0].aws_iam_role_policy.this["cloudwatch-logs"]
+}
+
+moved {
+  from = aws_iam_role.config[0]
+  to   = module.config_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.config[0]
+  to   = module.config_role[0].aws_iam_role_policy_attachment.this["AWS_ConfigRole"]
+}
+
+moved {
+  from = aws_iam_role_policy.config_delivery[0]
+  to   = module.config_role[0].aws_iam_role_policy.this["delivery"]
+}

@@ -158,32 +158,6 @@ module "flow_logs_log_group" {
   tags = merge(local.tags, { Name = local.flow_logs_log_group_name }, var.flow_logs_log_group_tags)
 }
 
-data "aws_iam_policy_document" "flow_logs_assume" {
-  count = local.create_flow_logs ? 1 : 0
-
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["vpc-flow-logs.amazonaws.com"]
-    }
-
-    # Confused-deputy protection: only flow logs of this account may assume the role.
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ec2:${var.region}:${local.account_id}:vpc-flow-log/*"]
-    }
-  }
-}
-
 data "aws_iam_policy_document" "flow_logs_publish" {
   count = local.create_flow_logs ? 1 : 0
 
@@ -203,22 +177,22 @@ data "aws_iam_policy_document" "flow_logs_publish" {
   }
 }
 
-resource "aws_iam_role" "flow_logs" {
-  count = local.create_flow_logs ? 1 : 0
+# Only flow logs of this account may assume the role (aws:SourceAccount and aws:SourceArn,
+# the confused-deputy protection).
+module "flow_logs_role" {
+  source = "../../../modules/service-role"
+  count  = local.create_flow_logs ? 1 : 0
 
-  name               = "${local.name_prefix}-vpc-flow-logs"
-  description        = "Lets VPC Flow Logs write ${local.flow_logs_log_group_name}."
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume[0].json
+  name           = "${local.name_prefix}-vpc-flow-logs"
+  description    = "Lets VPC Flow Logs write ${local.flow_logs_log_group_name}."
+  services       = ["vpc-flow-logs.amazonaws.com"]
+  source_account = local.account_id
+  source_arns    = ["arn:${local.partition}:ec2:${var.region}:${local.account_id}:vpc-flow-log/*"]
+  inline_policies = {
+    "publish-flow-logs" = data.aws_iam_policy_document.flow_logs_publish[0].json
+  }
 
   tags = local.tags
-}
-
-resource "aws_iam_role_policy" "flow_logs" {
-  count = local.create_flow_logs ? 1 : 0
-
-  name   = "publish-flow-logs"
-  role   = aws_iam_role.flow_logs[0].id
-  policy = data.aws_iam_policy_document.flow_logs_publish[0].json
 }
 
 resource "aws_flow_log" "this" {
@@ -228,13 +202,13 @@ resource "aws_flow_log" "this" {
   traffic_type             = "ALL"
   log_destination_type     = "cloud-watch-logs"
   log_destination          = module.flow_logs_log_group[0].arn
-  iam_role_arn             = aws_iam_role.flow_logs[0].arn
+  iam_role_arn             = module.flow_logs_role[0].arn
   log_format               = local.flow_log_format
   max_aggregation_interval = var.flow_logs_aggregation_interval
 
   tags = merge(local.tags, { Name = "${local.name_prefix}-cloudwatch" })
 
-  depends_on = [aws_iam_role_policy.flow_logs]
+  depends_on = [module.flow_logs_role]
 }
 
 # ---------------------------------------------------------------------------------------------

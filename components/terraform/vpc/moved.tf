@@ -59,3 +59,14 @@ moved {
   from = aws_s3_bucket_policy.flow_logs[0]
   to   = module.flow_logs_archive[0].aws_s3_bucket_policy.this
 }
+
+# Service roles (modules/service-role)
+moved {
+  from = aws_iam_role.flow_logs[0]
+  to   = module.flow_logs_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.flow_logs[0]
+  to   = module.flow_logs_role[0].aws_iam_role_policy.this["publish-flow-logs"]
+}

@@ -90,7 +90,7 @@ output "flow_logs_kms_key_arn" {
 
 output "flow_logs_iam_role_arn" {
   description = "ARN of the IAM role the flow-logs service assumes, or null."
-  value       = try(aws_iam_role.flow_logs[0].arn, null)
+  value       = try(module.flow_logs_role[0].arn, null)
 }
 
 output "flow_logs_sns_topic_arn" {
