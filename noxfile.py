@@ -120,14 +120,29 @@ def harness(session: nox.Session) -> None:
 def rotation(session: nox.Session) -> None:
     """Drive the RDS rotation function against real PostgreSQL and MariaDB servers."""
     install_harness(session)
-    pytest(session, "-m", "rotation", "tests/rotation", allow_empty=True)
+    pytest(
+        session,
+        "-m",
+        "rotation",
+        "tests/rotation",
+        "--junitxml=build/junit-rotation.xml",
+        allow_empty=True,
+    )
 
 
 @nox.session(python=PYTHON)
 def integration(session: nox.Session) -> None:
-    """Apply components to the embedded emulator, verify, destroy."""
+    """Apply components to the embedded emulator, verify, destroy. A report in
+    build/junit-integration.xml, like every tier (another --junitxml after `--` wins)."""
     install_harness(session)
-    pytest(session, "-m", "integration", "tests/integration", allow_empty=True)
+    pytest(
+        session,
+        "-m",
+        "integration",
+        "tests/integration",
+        "--junitxml=build/junit-integration.xml",
+        allow_empty=True,
+    )
 
 
 CHECKOV = "checkov==3.3.30"
