@@ -118,11 +118,10 @@ MODULES = [m.name for m in shared_modules()]
 # The building blocks the components share (issue 17); each is planned with its own scenarios.
 REQUIRED_MODULES = (
     "ecr-repository",
-    "irsa-role",
+    "iam-role",
     "kms-key",
     "log-group",
     "s3-bucket",
-    "service-role",
     "sns-topic",
 )
 

@@ -4,7 +4,7 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
-CLUSTER_ROLE = "module.cluster_role"  # modules/service-role
+CLUSTER_ROLE = "module.cluster_role"  # modules/iam-role
 NODE_ROLE = "module.node_role[0]"
 ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 

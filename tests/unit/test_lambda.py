@@ -15,7 +15,7 @@ pytestmark = pytest.mark.unit
 
 COMPONENT = "lambda"
 FN = "aws_lambda_function.this"
-ROLE = "module.execution_role"  # modules/service-role
+ROLE = "module.execution_role"  # modules/iam-role
 
 
 def _statements(plan):

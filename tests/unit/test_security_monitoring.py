@@ -121,7 +121,7 @@ def test_config_recorder_and_encrypted_delivery(plan_for):
     assert channel["s3_bucket_name"] == f"secmon-dev-security-logs-{ACCOUNT}"
     assert channel["s3_key_prefix"] == "config"
     assert channel.is_unknown("s3_kms_key_arn")
-    role = plan["module.config_role[0].aws_iam_role.this"]  # modules/service-role
+    role = plan["module.config_role[0].aws_iam_role.this"]  # modules/iam-role
     trust = role.json("assume_role_policy")["Statement"][0]
     assert trust["Principal"] == {"Service": "config.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.unit
 ACCOUNT = "123456789012"  # the emulator's account
 LOG_GROUP = "/aws/vpc-flow-logs/core-dev"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{LOG_GROUP}"
-# Addresses inside the shared modules (modules/log-group, modules/s3-bucket, modules/service-role).
+# Addresses inside the shared modules (modules/log-group, modules/s3-bucket, modules/iam-role).
 LOG_GROUP_ADDRESS = "module.flow_logs_log_group[0].aws_cloudwatch_log_group.this"
 ARCHIVE = "module.flow_logs_archive[0]"
 FLOW_LOGS_ROLE = "module.flow_logs_role[0]"

@@ -50,9 +50,9 @@ module "execution_log_group" {
 # ---------------------------------------------------------------------------------------
 # Account-level role API Gateway uses for execution logs (one per account and region).
 # ---------------------------------------------------------------------------------------
-# modules/service-role: only apigateway.amazonaws.com, for this account only.
+# modules/iam-role: only apigateway.amazonaws.com, for this account only.
 module "cloudwatch_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = var.create_cloudwatch_role ? 1 : 0
 
   name           = "${local.name_prefix}-apigateway-cloudwatch"

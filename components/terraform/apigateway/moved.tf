@@ -19,7 +19,7 @@ moved {
   to   = module.execution_log_group[0].aws_cloudwatch_log_group.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.cloudwatch[0]
   to   = module.cloudwatch_role[0].aws_iam_role.this

@@ -93,11 +93,11 @@ resource "aws_backup_region_settings" "this" {
   }
 }
 
-# The role AWS Backup assumes for the selections (modules/service-role: only
+# The role AWS Backup assumes for the selections (modules/iam-role: only
 # backup.amazonaws.com, for this account only). The AWS managed policies are what AWS
 # documents for advanced DynamoDB backup and restore; keyed by policy name, as before.
 module "backup_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_backup ? 1 : 0
 
   name           = local.backup_role_name

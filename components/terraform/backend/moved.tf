@@ -74,7 +74,7 @@ moved {
   to   = module.backup_topic[0].aws_sns_topic_policy.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.backup[0]
   to   = module.backup_role[0].aws_iam_role.this

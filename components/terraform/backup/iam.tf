@@ -1,5 +1,5 @@
 # The role AWS Backup assumes to back up and restore the selected resources
-# (modules/service-role: only backup.amazonaws.com, for this account only).
+# (modules/iam-role: only backup.amazonaws.com, for this account only).
 
 locals {
   backup_managed_policies = concat(
@@ -15,7 +15,7 @@ locals {
 }
 
 module "backup_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
 
   name           = "${local.name_prefix}-backup"
   services       = ["backup.amazonaws.com"]

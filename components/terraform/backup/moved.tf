@@ -23,7 +23,7 @@ moved {
   to   = module.notifications_topic[0].aws_sns_topic_policy.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.backup
   to   = module.backup_role.aws_iam_role.this

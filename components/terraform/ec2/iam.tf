@@ -1,12 +1,12 @@
 # ---------------------------------------------------------------------------------------
 # Instance role and profile: Systems Manager access (Session Manager, Patch Manager)
 # instead of SSH keys. Pass instance_profile_name to use an existing profile.
-# modules/service-role with an instance profile of the same name. No source_account:
+# modules/iam-role with an instance profile of the same name. No source_account:
 # EC2 sends no aws:SourceAccount when it assumes an instance role.
 # ---------------------------------------------------------------------------------------
 
 module "instance_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_instance_profile ? 1 : 0
 
   name     = "${local.name_prefix}-instance"

@@ -9,7 +9,7 @@ moved {
   to   = module.ebs_kms[0].aws_kms_alias.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.instance[0]
   to   = module.instance_role[0].aws_iam_role.this

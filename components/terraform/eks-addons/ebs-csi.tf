@@ -1,4 +1,4 @@
-# Service-account role of the EBS CSI controller (IRSA, modules/irsa-role).
+# Service-account role of the EBS CSI controller (IRSA, modules/iam-role).
 # https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html
 
 locals {
@@ -8,7 +8,7 @@ locals {
 }
 
 module "ebs_csi_role" {
-  source = "../../../modules/irsa-role"
+  source = "../../../modules/iam-role"
   count  = local.create_ebs_csi_role ? 1 : 0
 
   name                     = "${local.name_prefix}-ebs-csi-driver"

@@ -14,12 +14,12 @@ variable "cluster_name" {
 
 variable "oidc_provider_arn" {
   type        = string
-  description = "ARN of the cluster's IAM OIDC provider; trusted by the add-ons' service-account roles (modules/irsa-role validates it)."
+  description = "ARN of the cluster's IAM OIDC provider; trusted by the add-ons' service-account roles (modules/iam-role validates it)."
 }
 
 variable "oidc_provider_url" {
   type        = string
-  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (oidc.eks.<region>.amazonaws.com/id/<ID>; modules/irsa-role validates it)."
+  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (oidc.eks.<region>.amazonaws.com/id/<ID>; modules/iam-role validates it)."
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 # Service-account role of the VPC CNI (aws-node) so the node role does not need AmazonEKS_CNI_Policy
-# (IRSA, modules/irsa-role).
+# (IRSA, modules/iam-role).
 # https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html
 
 locals {
@@ -7,7 +7,7 @@ locals {
 }
 
 module "vpc_cni_role" {
-  source = "../../../modules/irsa-role"
+  source = "../../../modules/iam-role"
   count  = local.create_vpc_cni_role ? 1 : 0
 
   name                     = "${local.name_prefix}-vpc-cni"

@@ -1,8 +1,8 @@
-# One role per service (modules/irsa-role), assumable only by its own service account, scoped to
+# One role per service (modules/iam-role), assumable only by its own service account, scoped to
 # its own resources.
 
 module "service_role" {
-  source   = "../../../modules/irsa-role"
+  source   = "../../../modules/iam-role"
   for_each = local.services
 
   name                     = each.value.role_name

@@ -1,10 +1,10 @@
 # ---------------------------------------------------------------------------------------
-# Cluster role (modules/service-role): AmazonEKSClusterPolicy, plus use of the secrets key
+# Cluster role (modules/iam-role): AmazonEKSClusterPolicy, plus use of the secrets key
 # only; EKS may assume it for this account only.
 # https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html
 # ---------------------------------------------------------------------------------------
 module "cluster_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
 
   name           = "${local.cluster_name}-eks-cluster"
   services       = ["eks.amazonaws.com"]
@@ -27,12 +27,12 @@ data "aws_iam_policy_document" "cluster_secrets_key" {
 }
 
 # ---------------------------------------------------------------------------------------
-# Node role (modules/service-role): the AWS managed policies a managed node needs, nothing
+# Node role (modules/iam-role): the AWS managed policies a managed node needs, nothing
 # else. EC2 sends no aws:SourceAccount when an instance assumes its role: no source_account.
 # https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
 # ---------------------------------------------------------------------------------------
 module "node_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = var.create_node_group ? 1 : 0
 
   name                = "${local.cluster_name}-eks-node"

@@ -36,7 +36,7 @@ moved {
   to   = module.cluster_log_group.aws_cloudwatch_log_group.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.cluster
   to   = module.cluster_role.aws_iam_role.this

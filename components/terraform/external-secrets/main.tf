@@ -1,4 +1,4 @@
-# IAM role for the External Secrets Operator (IRSA, modules/irsa-role): read-only access to one
+# IAM role for the External Secrets Operator (IRSA, modules/iam-role): read-only access to one
 # path of secrets.
 # https://external-secrets.io/latest/provider/aws-secrets-manager/
 
@@ -64,7 +64,7 @@ data "aws_iam_policy_document" "read" {
 }
 
 module "role" {
-  source = "../../../modules/irsa-role"
+  source = "../../../modules/iam-role"
 
   name                     = "${local.name_prefix}-external-secrets"
   description              = "External Secrets Operator (${var.namespace}/${var.service_account}): read ${local.secrets_prefix}/*"

@@ -4,12 +4,12 @@
 
 variable "oidc_provider_arn" {
   type        = string
-  description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component; modules/irsa-role validates it)."
+  description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component; modules/iam-role validates it)."
 }
 
 variable "oidc_provider_url" {
   type        = string
-  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (e.g. oidc.eks.us-east-1.amazonaws.com/id/ABC; modules/irsa-role validates it)."
+  description = "Issuer URL of the cluster's OIDC provider, with or without https:// (e.g. oidc.eks.us-east-1.amazonaws.com/id/ABC; modules/iam-role validates it)."
 }
 
 variable "namespace" {

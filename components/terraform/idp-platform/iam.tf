@@ -12,7 +12,7 @@ locals {
 
 # Only the portal's service account of this cluster (STS audience) can assume the role.
 module "portal_role" {
-  source = "../../../modules/irsa-role"
+  source = "../../../modules/iam-role"
   count  = var.create_portal_role ? 1 : 0
 
   name                     = "${local.name_prefix}-portal"

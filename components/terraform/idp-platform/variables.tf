@@ -2,7 +2,7 @@
 # Cluster identity (IRSA) of the portal
 # ---------------------------------------------------------------------------------------------
 
-# The irsa-role module validates both (an IAM OIDC provider ARN; an issuer without wildcards).
+# The iam-role module validates both (an IAM OIDC provider ARN; an issuer without wildcards).
 variable "oidc_provider_arn" {
   type        = string
   description = "ARN of the EKS cluster's IAM OIDC provider (output of the eks component)."

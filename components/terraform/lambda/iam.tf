@@ -1,8 +1,8 @@
-# Execution role (modules/service-role): only its own log group, its own dead-letter queue,
+# Execution role (modules/iam-role): only its own log group, its own dead-letter queue,
 # X-Ray, and (in a VPC) ENIs. Lambda may assume it for this account's functions only
 # (aws:SourceAccount, the confused-deputy protection).
 module "execution_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
 
   name                     = "${local.function_name}-exec"
   description              = "Execution role of the ${local.function_name} function"

@@ -16,7 +16,7 @@ moved {
   to   = module.log_group.aws_cloudwatch_log_group.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.this
   to   = module.execution_role.aws_iam_role.this

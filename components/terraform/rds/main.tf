@@ -106,7 +106,7 @@ resource "aws_db_parameter_group" "this" {
 # The trust names the service principal only, as the role had before the module (no
 # aws:SourceAccount condition).
 module "monitoring_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_monitoring_role ? 1 : 0
 
   name     = "${local.name_prefix}-rds-monitoring"

@@ -66,7 +66,7 @@ moved {
   to   = module.rotation_topic[0].aws_sns_topic_policy.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.monitoring[0]
   to   = module.monitoring_role[0].aws_iam_role.this

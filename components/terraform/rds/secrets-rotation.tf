@@ -153,7 +153,7 @@ data "aws_iam_policy_document" "rotation" {
 # The function's role: its own secret, key and log group. Its trust carries no conditions, as
 # deployed.
 module "rotation_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_rotation ? 1 : 0
 
   name     = local.rotation_function_name

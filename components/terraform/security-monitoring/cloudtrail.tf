@@ -22,7 +22,7 @@ data "aws_iam_policy_document" "cloudtrail_logs" {
 
 # CloudTrail delivers to the log group through this role, for this account only.
 module "cloudtrail_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_cloudtrail ? 1 : 0
 
   name           = "${local.name_prefix}-cloudtrail-logs"

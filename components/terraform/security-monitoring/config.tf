@@ -38,7 +38,7 @@ data "aws_iam_policy_document" "config_delivery" {
 # The recorder's role, for this account only: the AWS managed policy for Config's reads, and
 # delivery to the bucket and key.
 module "config_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_config ? 1 : 0
 
   name           = "${local.name_prefix}-config"

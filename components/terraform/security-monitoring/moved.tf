@@ -64,7 +64,7 @@ moved {
   to   = module.findings_topic[0].aws_sns_topic_policy.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.cloudtrail[0]
   to   = module.cloudtrail_role[0].aws_iam_role.this

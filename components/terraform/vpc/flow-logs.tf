@@ -180,7 +180,7 @@ data "aws_iam_policy_document" "flow_logs_publish" {
 # Only flow logs of this account may assume the role (aws:SourceAccount and aws:SourceArn,
 # the confused-deputy protection).
 module "flow_logs_role" {
-  source = "../../../modules/service-role"
+  source = "../../../modules/iam-role"
   count  = local.create_flow_logs ? 1 : 0
 
   name           = "${local.name_prefix}-vpc-flow-logs"

@@ -60,7 +60,7 @@ moved {
   to   = module.flow_logs_archive[0].aws_s3_bucket_policy.this
 }
 
-# Service roles (modules/service-role)
+# Service roles (modules/iam-role)
 moved {
   from = aws_iam_role.flow_logs[0]
   to   = module.flow_logs_role[0].aws_iam_role.this

@@ -1,5 +1,5 @@
 output "arn" {
-  description = "ARN of the role."
+  description = "ARN of the role (for a Kubernetes service account: its eks.amazonaws.com/role-arn annotation)."
   value       = aws_iam_role.this.arn
 }
 
