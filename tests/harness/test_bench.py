@@ -425,7 +425,10 @@ def test_rounds_alternate_which_side_goes_first_and_report_medians(
         "bench",
     ]
     harness = [float(line.split()[1]) for line in lines if line.startswith("harness:")]
-    assert f"harness_s={sum(harness) / 2:.1f}" in lines[-1], (harness, lines[-1])
+    median = float(lines[-1].split("harness_s=")[1].split()[0])
+    # The median of two rounds is their mean, taken before the rounds are printed to 0.1 s:
+    # within 0.05 s of the printed rounds' mean (3.04 and 3.06 print 3.0 and 3.1, median 3.1).
+    assert abs(median - sum(harness) / 2) <= 0.05 + 1e-9, (harness, lines[-1])
     assert os.environ["TFHARNESS_PLAN_CACHE_DIR"] == "unset-by-the-bench"
     with pytest.raises(SystemExit):
         bench.main(["--rounds", "0"])
