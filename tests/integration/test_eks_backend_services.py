@@ -135,11 +135,12 @@ def test_queues_redrive_to_their_own_dead_letter_queue(queue_attributes, target_
 def test_dead_letter_queues_accept_only_their_own_source_queue(
     deployed, queue_attributes, target_identity
 ):
-    resources = deployed.workspace.state()["values"]["root_module"]["resources"]
+    root = deployed.workspace.state()["values"]["root_module"]
+    (queues,) = [m for m in root["child_modules"] if m["address"] == "module.queues"]
     sent = {
         r["index"]: r["values"].get("redrive_allow_policy")
-        for r in resources
-        if r["address"].startswith("aws_sqs_queue.dlq[")
+        for r in queues["resources"]
+        if r["address"].startswith("module.queues.aws_sqs_queue.dlq[")
     }
     assert sorted(sent) == sorted(QUEUES)
     if not any(sent.values()):

@@ -123,6 +123,7 @@ REQUIRED_MODULES = (
     "log-group",
     "s3-bucket",
     "sns-topic",
+    "sqs-queue",
 )
 
 

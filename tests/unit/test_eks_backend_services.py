@@ -108,8 +108,8 @@ def test_queues_have_dead_letter_queues_and_kms(plan_for):
         ("orders.events", "shop-dev-orders-events", False, 5),
         ("orders.payments", "shop-dev-orders-payments.fifo", True, 3),
     ):
-        queue = plan[f'aws_sqs_queue.this["{key}"]']
-        dlq = plan[f'aws_sqs_queue.dlq["{key}"]']
+        queue = plan[f'module.queues.aws_sqs_queue.this["{key}"]']
+        dlq = plan[f'module.queues.aws_sqs_queue.dlq["{key}"]']
         assert queue["name"] == name
         assert queue["fifo_queue"] is fifo and dlq["fifo_queue"] is fifo
         assert queue.is_unknown("kms_master_key_id") and dlq.is_unknown("kms_master_key_id")
@@ -123,16 +123,21 @@ def test_queues_have_dead_letter_queues_and_kms(plan_for):
             "sourceQueueArns": [ARN.format(service="sqs", rest=name)],
         }
         assert queue.tags["Service"] == "orders"
-    assert plan['aws_sqs_queue.this["orders.payments"]']["visibility_timeout_seconds"] == 120
+    assert (
+        plan['module.queues.aws_sqs_queue.this["orders.payments"]']["visibility_timeout_seconds"]
+        == 120
+    )
     # Every queue (and DLQ) denies non-TLS access.
     policies = plan.of_type("aws_sqs_queue_policy")
     assert len(policies) == 4
-    deny = plan['data.aws_iam_policy_document.queue_tls["orders.events-dlq"]'].json("json")
+    deny = plan['module.queues.data.aws_iam_policy_document.tls["orders.events-dlq"]'].json("json")
     assert deny["Statement"][0]["Effect"] == "Deny"
     assert deny["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert deny["Statement"][0]["Resource"] == ARN.format(
         service="sqs", rest="shop-dev-orders-events-dlq"
     )
+    # modules/sqs-queue: the queues are encrypted with this component's key.
+    assert plan.references("module.queues", "kms_key_arn") == ["module.kms"]
 
 
 def test_topics_encrypted(plan_for):

@@ -107,11 +107,12 @@ def test_log_group_encrypted_and_retained(plan_for):
 
 def test_dead_letter_queue_is_encrypted_and_tls_only(plan_for):
     plan = plan_for(COMPONENT)
-    queue = plan["aws_sqs_queue.dlq[0]"]
+    queue = plan['module.dlq[0].aws_sqs_queue.this["dlq"]']
     assert queue["name"] == "orders-dev-dlq"
     assert queue.is_unknown("kms_master_key_id")
     assert queue["message_retention_seconds"] == 1209600
-    deny = plan["data.aws_iam_policy_document.dlq[0]"].json("json")["Statement"]
+    assert "module.kms.key_arn" in plan.references("module.dlq", "kms_key_arn")
+    deny = plan['module.dlq[0].data.aws_iam_policy_document.tls["dlq"]'].json("json")["Statement"]
     assert deny == [
         {
             "Sid": "DenyInsecureTransport",

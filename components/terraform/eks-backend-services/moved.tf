@@ -58,3 +58,22 @@ moved {
   from = aws_ecr_lifecycle_policy.this
   to   = module.ecr.aws_ecr_lifecycle_policy.this
 }
+
+# The queues, their dead-letter queues and their TLS-only policies (sqs.tf): modules/sqs-queue
+# iterates the queues inside the call (module.queues has no for_each) and keeps the keys
+# ("<service>.<queue>", "<service>.<queue>-dlq" for the policies), so one block per resource
+# moves every service's instances, whatever the services are called.
+moved {
+  from = aws_sqs_queue.dlq
+  to   = module.queues.aws_sqs_queue.dlq
+}
+
+moved {
+  from = aws_sqs_queue.this
+  to   = module.queues.aws_sqs_queue.this
+}
+
+moved {
+  from = aws_sqs_queue_policy.tls
+  to   = module.queues.aws_sqs_queue_policy.tls
+}

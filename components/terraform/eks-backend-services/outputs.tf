@@ -5,17 +5,17 @@ output "service_role_arns" {
 
 output "queue_urls" {
   description = "URL of each queue, by \"<service>.<queue>\"."
-  value       = { for k, q in aws_sqs_queue.this : k => q.url }
+  value       = module.queues.urls
 }
 
 output "queue_arns" {
   description = "ARN of each queue, by \"<service>.<queue>\"."
-  value       = { for k, q in aws_sqs_queue.this : k => q.arn }
+  value       = module.queues.arns
 }
 
 output "dlq_arns" {
   description = "ARN of each queue's dead-letter queue, by \"<service>.<queue>\"."
-  value       = { for k, q in aws_sqs_queue.dlq : k => q.arn }
+  value       = module.queues.dead_letter_arns
 }
 
 output "topic_arns" {

@@ -52,8 +52,8 @@ variable "services" {
   }
 
   validation {
-    condition     = alltrue(flatten([for s in var.services : [for q, c in s.queues : can(regex("^[a-z0-9][a-z0-9-_]{0,29}$", q)) && c.max_receive_count >= 1 && c.max_receive_count <= 1000 && c.visibility_timeout_seconds >= 0 && c.visibility_timeout_seconds <= 43200 && c.message_retention_seconds >= 60 && c.message_retention_seconds <= 1209600]]))
-    error_message = "Each queue needs a 1-30 character name (a-z, 0-9, - or _), max_receive_count 1-1000, visibility_timeout_seconds 0-43200 and message_retention_seconds 60-1209600."
+    condition     = alltrue(flatten([for s in var.services : [for q, _ in s.queues : can(regex("^[a-z0-9][a-z0-9-_]{0,29}$", q))]]))
+    error_message = "Each queue's key under queues must be 1-30 characters (a-z, 0-9, - or _, starting with a letter or digit): it names the queue and its dead-letter queue. modules/sqs-queue checks the numbers (max_receive_count 1-1000, visibility_timeout_seconds 0-43200, message_retention_seconds 60-1209600)."
   }
 
   validation {
@@ -95,12 +95,7 @@ variable "kms_key_deletion_window_in_days" {
 variable "dlq_message_retention_seconds" {
   type        = number
   default     = 1209600
-  description = "How long dead-letter queues keep messages (60-1209600 seconds, default 14 days, the SQS maximum)."
-
-  validation {
-    condition     = var.dlq_message_retention_seconds >= 60 && var.dlq_message_retention_seconds <= 1209600
-    error_message = "dlq_message_retention_seconds must be between 60 and 1209600 (14 days)."
-  }
+  description = "How long dead-letter queues keep messages (60-1209600 seconds, default 14 days, the SQS maximum; modules/sqs-queue checks the range)."
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ resource "aws_cloudwatch_metric_alarm" "dlq" {
   alarm_description   = "${local.function_name}: events failed every retry and wait in the dead-letter queue."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dlq[0].name }
+  dimensions          = { QueueName = module.dlq[0].names["dlq"] }
   statistic           = "Maximum"
   period              = var.alarm_period_seconds
   evaluation_periods  = 1

@@ -44,7 +44,7 @@ resource "aws_lambda_function" "this" {
   dynamic "dead_letter_config" {
     for_each = local.create_dlq ? [1] : []
     content {
-      target_arn = aws_sqs_queue.dlq[0].arn
+      target_arn = module.dlq[0].arns["dlq"]
     }
   }
 

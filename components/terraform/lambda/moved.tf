@@ -36,3 +36,14 @@ moved {
   from = aws_iam_role_policy.extra[0]
   to   = module.execution_role.aws_iam_role_policy.this["function-code"]
 }
+
+# The dead-letter queue (modules/sqs-queue): the queue and its TLS-only policy, key "dlq".
+moved {
+  from = aws_sqs_queue.dlq[0]
+  to   = module.dlq[0].aws_sqs_queue.this["dlq"]
+}
+
+moved {
+  from = aws_sqs_queue_policy.dlq[0]
+  to   = module.dlq[0].aws_sqs_queue_policy.tls["dlq"]
+}

@@ -40,12 +40,12 @@ output "kms_key_arn" {
 
 output "dlq_arn" {
   description = "ARN of the dead-letter queue, or null when it is off."
-  value       = try(aws_sqs_queue.dlq[0].arn, null)
+  value       = try(module.dlq[0].arns["dlq"], null)
 }
 
 output "dlq_url" {
   description = "URL of the dead-letter queue, or null when it is off."
-  value       = try(aws_sqs_queue.dlq[0].url, null)
+  value       = try(module.dlq[0].urls["dlq"], null)
 }
 
 output "alarm_arns" {

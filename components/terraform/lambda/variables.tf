@@ -184,12 +184,7 @@ variable "enable_dlq" {
 variable "dlq_message_retention_seconds" {
   type        = number
   default     = 1209600
-  description = "How long the dead-letter queue keeps a message (60-1209600 seconds; default 14 days)."
-
-  validation {
-    condition     = var.dlq_message_retention_seconds >= 60 && var.dlq_message_retention_seconds <= 1209600
-    error_message = "dlq_message_retention_seconds must be between 60 and 1209600 (14 days)."
-  }
+  description = "How long the dead-letter queue keeps a message (60-1209600 seconds; default 14 days, the SQS maximum; modules/sqs-queue checks the range)."
 }
 
 # ---------------------------------------------------------------------------------------------
