@@ -31,7 +31,12 @@ pytestmark = pytest.mark.harness
 
 def summary(outcome: Plan | Rejection):
     if isinstance(outcome, Rejection):
-        return ("rejected", sorted((d.rule, d.message) for d in outcome.errors))
+        # Where each error points too: a member planned as its variables alone keeps every
+        # line where it stands in the component (`configuration.variables_only`).
+        return (
+            "rejected",
+            sorted((d.rule, d.message, d.summary, d.filename, d.line) for d in outcome.errors),
+        )
     return (
         "planned",
         {a: (c.action, c.after) for a, c in outcome.items() if c.mode == "managed"},
@@ -51,6 +56,13 @@ def test_batched_outcomes_equal_standalone_outcomes(
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
     alone = Planner(endpoint, root=tmp_path / "alone", batch=False, keep=True)
     assert planned_tiny.batch
+    # The validate-walk refusals were planned as their variables alone (a batch whose root
+    # configures no provider), and their errors say where the rule stands.
+    roots = [_root(b) for b in (planned_tiny.root / "batches").iterdir()]
+    assert {} in roots, "no batch of variables alone"
+    for name in ("bad_retention", "two_rules"):
+        errors = planned_tiny.outcome("tiny", name).errors
+        assert errors and all(d.filename in ("main.tf", "context.tf") and d.line for d in errors)
     for name in scenario_names("tiny"):
         assert summary(planned_tiny.outcome("tiny", name)) == summary(
             alone.outcome("tiny", name)
@@ -262,8 +274,9 @@ def test_cache_key_covers_inputs_harness_and_toolchain() -> None:
 
 
 @pytest.mark.runs_terraform
+@pytest.mark.parametrize("variables_only", [True, False], ids=["variables-only", "whole"])
 def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
-    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variables_only: bool
 ) -> None:
     scenarios = tmp_path / "scenarios"
     scenarios.mkdir()
@@ -280,6 +293,7 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
     monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
     monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(scenarios))
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
+    monkeypatch.setenv("TFHARNESS_VARIABLES_ONLY", "1" if variables_only else "0")
     planner = Planner(endpoint, root=tmp_path / "w", jobs=2, keep=True)
     planner.plan_components(["tiny"])
 
@@ -290,22 +304,48 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
     }
     # A wrong declaration costs time, never a wrong outcome.
     assert isinstance(outcomes[("tiny", "mislabelled")], Plan)
+    assert outcomes[("tiny", "mislabelled")].of_type("aws_cloudwatch_log_group")
     runs = Counter(s.subject for s in planner.timings.samples if s.phase == "plan")
     shows = {s.subject for s in planner.timings.samples if s.phase == "show"}
-    # Clean batch (default, with_topic): one run. Refused by a precondition
-    # (prod_topic_without_name): one run. Refused by a validation: bad_retention is, then
-    # the mislabelled scenario (declares a validation, plans cleanly) plans in a second run.
-    assert sorted(runs.values()) == [1, 1, 2], runs
-    # A show for each batch that ends in a plan (clean; validations, for mislabelled), none
-    # for the one every member of which was refused.
-    assert len(shows) == 2 and shows < set(runs), (shows, runs)
-    # One init, ahead of the batches (the share's): all three link its providers and
-    # record their modules (`module_manifest`): no `terraform get`.
     phases = Counter(s.phase for s in planner.timings.samples)
-    assert (phases["init"], phases["get"]) == (1, 0), phases
-    assert [s.subject for s in planner.timings.samples if s.phase == "init"] == [
-        "the batches' providers"
-    ]
+    batches = sorted(s for s in runs if s.startswith("b"))
+    if variables_only:
+        # The validate-walk batch plans the variables alone, once: bad_retention is refused,
+        # and mislabelled, which its variables let through, is planned whole on its own.
+        assert sorted(runs.values()) == [1, 1, 1, 1] and runs["tiny:mislabelled"] == 1, runs
+        assert len(batches) == 3 and len(shows) == 2 and "tiny:mislabelled" in shows, shows
+        early = [d for d in (tmp_path / "w" / "batches").iterdir() if _root(d) == {}]
+        assert len(early) == 1, "one batch of variables alone, its root without providers"
+        assert not (early[0] / ".terraform" / "providers").exists()
+        assert not (early[0] / ".terraform.lock.hcl").exists()
+        copies = sorted((early[0] / "m").iterdir())  # bad_retention's and mislabelled's
+        assert len(copies) == 2
+        original = (FIXTURES / "components" / "tiny" / "main.tf").read_text()
+        for copy in copies:  # the component's folder, as laid out in its tree
+            [member] = {p.parent for p in copy.rglob("*.tf")}
+            text = (member / "main.tf").read_text()
+            assert len(text.splitlines()) == len(original.splitlines())  # lines stay in place
+            assert 'variable "retention_days"' in text and "resource" not in text
+            assert sorted(p.name for p in member.iterdir()) == ["context.tf", "main.tf"]
+    else:
+        # Clean batch (default, with_topic): one run. Refused by a precondition
+        # (prod_topic_without_name): one run. Refused by a validation: bad_retention is, then
+        # the mislabelled scenario (declares a validation, plans cleanly) plans in a second run.
+        assert sorted(runs.values()) == [1, 1, 2], runs
+        # A show for each batch that ends in a plan (clean; validations, for mislabelled),
+        # none for the one every member of which was refused.
+        assert len(shows) == 2 and shows < set(runs), (shows, runs)
+        # One init, ahead of the batches (the share's): all three link its providers and
+        # record their modules (`module_manifest`): no `terraform get`.
+        assert (phases["init"], phases["get"]) == (1, 0), phases
+        assert [s.subject for s in planner.timings.samples if s.phase == "init"] == [
+            "the batches' providers"
+        ]
+    assert phases["get"] == 0, phases
+
+
+def _root(batch: Path) -> dict:
+    return json.loads((batch / "main.tf.json").read_text())
 
 
 def test_groups_never_mix_scenarios_that_end_in_different_phases(
@@ -379,6 +419,57 @@ def test_validations_that_read_more_than_their_variable_are_planned_with_the_lat
     assert phase("var.both", says={"var.both": "Taken."}) == LATER_RULES
     assert phase("var.both", says={"var.both": "Below 10."}) == VALIDATIONS
     assert phase("var.both", says={"var.both": "Something else."}) == VALIDATIONS  # unknown
+
+
+def test_variables_only_keeps_each_variable_and_its_early_validations_in_place(
+    tmp_path: Path,
+) -> None:
+    from tfharness.terraform.configuration import parse_hcl, variables_only
+
+    text = (
+        "# A component.\n"
+        'resource "aws_sns_topic" "this" {\n  name = var.name\n}\n'
+        'variable "name" {\n  type = string\n  validation {\n'
+        '    condition     = length(var.name) > 2\n    error_message = "Longer."\n  }\n'
+        "  validation {\n    condition     = var.name != local.taken\n"
+        '    error_message = "Taken."\n  }\n}\n'
+        'locals {\n  taken = "abc"\n}\n'
+    )
+    (tmp_path / "main.tf").write_text(text)
+    (tmp_path / "outputs.tf").write_text('output "arn" {\n  value = aws_sns_topic.this.arn\n}\n')
+    kept = variables_only(tmp_path)
+    assert kept is not None and sorted(kept) == ["main.tf"]  # a file without variables goes
+    lines, original = kept["main.tf"].splitlines(), text.splitlines()
+    assert len(lines) == len(original)
+    for number, line in enumerate(lines):  # what is kept stands where it stood; the rest is gone
+        assert line in ("", original[number]), (number, line)
+    assert [line.strip() for line in lines if line.strip()] == [
+        'variable "name" {',
+        "type = string",
+        "validation {",
+        "condition     = length(var.name) > 2",
+        'error_message = "Longer."',
+        "}",
+        "}",
+    ]  # the plan walk's validation (it reads a local) and everything but variables removed
+    parse_hcl(kept["main.tf"])
+    (tmp_path / "extra.tf.json").write_text("{}")
+    assert variables_only(tmp_path) is None  # JSON syntax: lines cannot be kept
+
+
+def test_a_template_message_may_contain_a_part_of_what_it_renders_to() -> None:
+    from tfharness.terraform.configuration import may_contain
+
+    template = 'Unknown template(s) ${join(", ", var.t)}. Valid templates: ${join(", ", local.v)}.'
+    assert may_contain(template, "Unknown template(s) ssh. Valid templates: ")
+    assert may_contain(template, "template(s) a, b. Valid")  # across a ${...}
+    assert may_contain(template, "Valid templates")  # within one part
+    assert not may_contain(template, "Every cidr_blocks entry")
+    assert not may_contain(template, "Unknown rule(s)")
+    # A ${...} renders a value: text that shares too little with the template is not its.
+    assert not may_contain("Port ${var.port} is not allowed.", "22 is")
+    assert may_contain("Port ${var.port} is not allowed.", "Port 22 is")
+    assert not may_contain("a ${x} bb ${y} c", "a 1 c")  # " bb " must come in between
 
 
 def test_a_template_message_may_say_what_it_renders_to() -> None:

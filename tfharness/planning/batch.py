@@ -81,6 +81,11 @@ class Member:
     relative_dir: str = "."  # the component's folder inside its copied tree
     standard: bool = True  # the root passes its providers in (the provider standard)
     own_providers: bool = False  # an adopted module that configures its providers itself
+    variables_only: bool = False  # its variables alone (`adapt_variables`): no providers
+
+    @property
+    def needs_providers(self) -> bool:
+        return not self.variables_only
 
     @property
     def region(self) -> str:
@@ -158,6 +163,22 @@ def adapt(template: Template, destination: Path) -> Adapted:
     return Adapted(aliases, outputs, False, True)
 
 
+def adapt_variables(template: Template, destination: Path) -> bool:
+    """Write the template's variables alone as the child module (`configuration.
+    variables_only`), for a scenario its validate walk refuses; False (nothing written) when
+    the module cannot be cut down so."""
+    kept = configuration.variables_only(template.workdir)
+    if kept is None:
+        return False
+    if destination.exists():
+        shutil.rmtree(destination)
+    workdir = destination / template.relative_dir
+    workdir.mkdir(parents=True)
+    for name, text in kept.items():
+        (workdir / name).write_text(text)
+    return True
+
+
 def _replace(path: Path, text: str) -> None:
     """Write a member's own version of a file: the copy is a hard link to the template's."""
     path.unlink()
@@ -212,20 +233,17 @@ def render_root(members: list[Member]) -> dict[str, dict[str, Any]]:
     validate walk the validations that read only their variable: a refusal there costs no
     planning (as root variables, which the validate walk sees as unknown, every refusal cost
     a full plan of its member: vpc's 22 scenarios took 2 s more, in one run fewer)."""
-    regions = sorted({r for m in members if m.standard for r in m.regions})
-    main: dict[str, Any] = {
-        "terraform": {
-            "required_providers": {
-                "aws": {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}
-            }
-        },
-    }
+    regions = sorted({r for m in members if m.standard and m.needs_providers for r in m.regions})
+    main: dict[str, Any] = {}
+    if any(m.needs_providers for m in members):
+        required = {"aws": {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}}
+        main["terraform"] = {"required_providers": required}
     if regions:
         main["provider"] = {"aws": [{"alias": _region_alias(r), "region": r} for r in regions]}
     files = {ROOT_FILE: main}
     for member in members:
         call: dict[str, Any] = {"source": member.source}
-        if member.standard:
+        if member.standard and member.needs_providers:
             providers = {"aws": f"aws.{_region_alias(member.region)}"}
             providers.update(
                 {f"aws.{alias}": f"aws.{_region_alias(r)}" for alias, r in member.aliases.items()}
@@ -492,7 +510,11 @@ class Batch:
             outcome = self._plan(remaining)
             if isinstance(outcome, dict):  # a clean plan: split it
                 for member in remaining:
-                    results[member.scenario.id] = outcome[member.key]
+                    results[member.scenario.id] = (
+                        standalone(member.scenario)  # not refused early: the whole module decides
+                        if member.variables_only
+                        else outcome[member.key]
+                    )
                 break
             keys = {m.key: m for m in remaining}
             by_member: dict[str, list[Diagnostic]] = {}
@@ -519,6 +541,10 @@ class Batch:
                 else:  # not a rule: maybe the emulator hiccupped; the scenario's own plan decides
                     results[member.scenario.id] = standalone(member.scenario)
             remaining = [m for m in remaining if m.key not in failing]
+            for member in remaining:  # its variables passed: what it plans is the module's
+                if member.variables_only:
+                    results[member.scenario.id] = standalone(member.scenario)
+            remaining = [m for m in remaining if not m.variables_only]
         return results
 
     def _plan(self, members: list[Member]) -> dict[str, Plan] | list[Diagnostic]:
@@ -538,7 +564,11 @@ class Batch:
         attached = Terraform(self.dir, {**self.env, **attach}) if attach else tf
         label = f"{self.subject} (batch of {', '.join(m.scenario.id for m in members)})"
         if not self._initialised:  # later rounds only drop modules: no new init needed
-            if self.providers is not None:
+            if not any(m.needs_providers for m in members):  # variables alone: no provider
+                data = self.dir / ".terraform" / "modules"
+                data.mkdir(parents=True, exist_ok=True)
+                (data / "modules.json").write_text(json.dumps(module_manifest(members)))
+            elif self.providers is not None:
                 self._linked = self.providers.install(
                     tf, label, self.timings, module_manifest(members)
                 )
@@ -601,6 +631,7 @@ def attach_region(members: list[Member]) -> str | None:
     """The one region a provider server may serve all these members in: every member follows
     the provider standard (only the root configures the AWS provider) and all their providers,
     aliases included, are configured for the same region. None otherwise."""
+    members = [m for m in members if m.needs_providers]  # variables alone need none
     if not members or not all(m.standard for m in members):
         return None
     return one_region({r for m in members for r in m.regions})
@@ -624,6 +655,9 @@ def module_manifest(members: list[Member]) -> dict[str, Any] | None:
         source = member.source
         start = posixpath.normpath(source)
         pending = [(member.key, source, start, member.template.workdir, (start,))]
+        if member.variables_only:  # it calls no module
+            entries.append({"Key": member.key, "Source": _local_source(source), "Dir": start})
+            continue
         while pending:  # key, source as written, folder in the batch and template, callers
             key, source, directory, in_template, chain = pending.pop()
             entries.append({"Key": key, "Source": _local_source(source), "Dir": directory})
@@ -639,9 +673,13 @@ def module_manifest(members: list[Member]) -> dict[str, Any] | None:
 
 
 def prepare_members(
-    batch_dir: Path, scenarios: list[tuple[Scenario, Template]]
+    batch_dir: Path,
+    scenarios: list[tuple[Scenario, Template]],
+    early: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[Member], list[Scenario], dict[str, Exception]]:
-    """Adapt each scenario's module: (batchable members, scenarios to plan alone, errors)."""
+    """Adapt each scenario's module: (batchable members, scenarios to plan alone, errors).
+    A scenario of `early` (ids of scenarios expected to be refused in the validate walk)
+    stands in the batch as its variables alone (`adapt_variables`) where it can."""
     members, alone, errors = [], [], {}
     for index, (scenario, template) in enumerate(scenarios):
         try:
@@ -657,6 +695,10 @@ def prepare_members(
             )
             continue
         key = module_key(scenario, index)
+        if scenario.id in early and adapt_variables(template, batch_dir / "m" / key):
+            relative = template.relative_dir.as_posix()
+            members.append(Member(key, scenario, template, {}, {}, relative, variables_only=True))
+            continue
         try:
             adapted = adapt(template, batch_dir / "m" / key)
         except Unbatchable:

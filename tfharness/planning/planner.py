@@ -9,6 +9,10 @@ pytest plugin tells it which components the collected tests cover), so that:
   apart from those that must plan cleanly, so that each batch runs Terraform once (twice for
   a variable whose validations of both walks meet, `_groups`);
 * ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison);
+* a scenario expected to be refused in the validate walk stands in its batch as its
+  component's variables alone (``batch.adapt_variables``): the walk decides it from them,
+  the run needs no provider, and one that is not refused there is planned whole on its own
+  (``TFHARNESS_VARIABLES_ONLY=0`` keeps the whole module);
 * an interrupt (Ctrl-C or SIGINT; SIGTERM, as a cancelled CI job gets, likewise) stops the
   workers' Terraform processes before the session goes on to its teardown, and nothing an
   interrupted batch planned is cached (``command.Cancellation``);
@@ -53,7 +57,13 @@ from tfharness.planning.scenarios import (
 )
 from tfharness.progress import Event, Listener, describe
 from tfharness.terraform.command import Cancellation, sigterm_as_interrupt
-from tfharness.terraform.configuration import VALIDATE_WALK, Walked, may_say, validation_walks
+from tfharness.terraform.configuration import (
+    VALIDATE_WALK,
+    Walked,
+    may_contain,
+    may_say,
+    validation_walks,
+)
 from tfharness.terraform.diagnostics import Rejection
 from tfharness.terraform.plan import Plan
 from tfharness.terraform.provider_server import ProviderServers
@@ -93,8 +103,15 @@ def phase_of(scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None 
         validations = walks.get(variable["name"])
         if not validations:  # not read here (or a typo the run will name)
             continue
-        said = [e.message for e in scenario.failure_messages.get(rule, ()) if e.message]
-        firing = [v.walk for v in validations if all(may_say(v.error_message, m) for m in said)]
+        expected = scenario.failure_messages.get(rule, ())
+        said = [e.message for e in expected if e.message]
+        contained = [e.contains for e in expected if e.contains]
+        firing = [
+            v.walk
+            for v in validations
+            if all(may_say(v.error_message, m) for m in said)
+            and all(may_contain(v.error_message, c) for c in contained)
+        ]
         if VALIDATE_WALK not in (firing or [v.walk for v in validations]):
             return LATER_RULES
     return VALIDATIONS
@@ -119,6 +136,12 @@ def default_jobs() -> int:
 
 def batching_enabled() -> bool:
     return os.environ.get("TFHARNESS_BATCH", "1") != "0"
+
+
+def variables_only_enabled() -> bool:
+    """A scenario expected to be refused in the validate walk is planned as its component's
+    variables alone (`batch.adapt_variables`) unless TFHARNESS_VARIABLES_ONLY=0."""
+    return os.environ.get("TFHARNESS_VARIABLES_ONLY", "1") != "0"
 
 
 def attaching_enabled() -> bool:
@@ -540,8 +563,13 @@ class Planner:
             directory = self.root / "batches" / f"b{self._batches:02d}"
         keys = {s.id: k for s, k in group}
         by_id = {s.id: s for s, _ in group}
+        early = (
+            {s.id for s, _ in group if phase_of(s, self._walks(s.component)) == VALIDATIONS}
+            if variables_only_enabled()
+            else set()
+        )
         members, alone, errors = prepare_members(
-            directory, [(s, self.template(s.component)) for s, _ in group]
+            directory, [(s, self.template(s.component)) for s, _ in group], early
         )
         for scenario_id, error in errors.items():
             self._keep(by_id[scenario_id], keys[scenario_id], error)

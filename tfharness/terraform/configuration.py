@@ -443,15 +443,56 @@ def validation_walks(directory: Path) -> dict[str, tuple[Walked, ...]]:
             continue
         lines = path.read_text().splitlines()
         for condition in conditions(path):
-            if condition.kind != "validation":
-                continue
-            name = condition.rule.removeprefix("var.")
-            text = _source_of(lines, condition.start_line, condition.end_line or 0, "condition")
-            references = set(_REFERENCE.findall(_STRING.sub('""', text or "")))
-            alone = text is not None and references <= {("var", name)}
-            walk = VALIDATE_WALK if alone else PLAN_WALK
-            found.setdefault(name, []).append(Walked(walk, condition.error_message))
+            if condition.kind == "validation":
+                found.setdefault(condition.rule.removeprefix("var."), []).append(
+                    Walked(_walk_of(condition, lines), condition.error_message)
+                )
     return {name: tuple(walked) for name, walked in found.items()}
+
+
+def _walk_of(condition: Condition, lines: list[str]) -> str:
+    """The walk that checks a variable's validation (`validation_walks`)."""
+    name = condition.rule.removeprefix("var.")
+    text = _source_of(lines, condition.start_line, condition.end_line or 0, "condition")
+    references = set(_REFERENCE.findall(_STRING.sub('""', text or "")))
+    return VALIDATE_WALK if text is not None and references <= {("var", name)} else PLAN_WALK
+
+
+def variables_only(directory: Path) -> dict[str, str] | None:
+    """The module as its validate walk decides a refusal: file name -> text holding only its
+    `variable` blocks, each with only the validations that walk checks (`validation_walks`).
+    Every other line is left empty, so what Terraform reports (a rule's file, line and
+    column) is where it stands in the module. None when a `*.tf.json` file is among the
+    module's files (its blocks have no lines to keep).
+
+    Planned with the inputs of a scenario refused there, this module is refused by the same
+    rules with the same messages: the validate walk stops the run before anything else is
+    planned, and what it checks in a variable is its type, its nullability and the
+    validations that read only the variable. The rest of the module costs that walk most of
+    its time (the resources' configuration is validated too), and the empty module needs no
+    provider."""
+    kept: dict[str, str] = {}
+    for path in files_of(Path(directory)):
+        if path.name.endswith(".tf.json"):
+            return None
+        declared = _variables_of(path, _parse(path))
+        if not declared:
+            continue
+        lines = path.read_text().splitlines()
+        keep = [False] * len(lines)
+        for variable in declared.values():
+            assert variable.start_line and variable.end_line
+            keep[variable.start_line - 1 : variable.end_line] = [True] * (
+                variable.end_line - variable.start_line + 1
+            )
+        for condition in conditions(path):
+            if condition.kind == "validation" and _walk_of(condition, lines) == PLAN_WALK:
+                end = condition.end_line or condition.start_line
+                keep[condition.start_line - 1 : end] = [False] * (end - condition.start_line + 1)
+        kept[path.name] = "".join(
+            (line if keep[number] else "") + "\n" for number, line in enumerate(lines)
+        )
+    return kept
 
 
 def may_say(error_message: str, message: str) -> bool:
@@ -460,6 +501,37 @@ def may_say(error_message: str, message: str) -> bool:
     parts = re.split(r"[$%]\{[^}]*\}", error_message)
     pattern = ".*".join(re.escape(part.replace('\\"', '"')) for part in parts)
     return re.fullmatch(pattern, message, re.S) is not None
+
+
+def may_contain(error_message: str, text: str) -> bool:
+    """Whether a rule whose message is written `error_message` may say a message containing
+    `text` (a `contains` expectation): `text` lies within one literal part of the template,
+    or runs from inside one, through the later parts in order (anything between them), to
+    inside a later one. A `${...}` could render any text, but renders a value: `text` must
+    share at least 4 of its characters (all, when shorter) with the literal parts. A guess
+    about which walk a rule is checked in, never a verdict (`planner.phase_of`)."""
+    parts = [p.replace('\\"', '"') for p in re.split(r"[$%]\{[^}]*\}", error_message)]
+    if any(text in part for part in parts):
+        return True
+    for first in range(len(parts)):
+        for last in range(first + 1, len(parts)):
+            head, tail, middle = parts[first], parts[last], parts[first + 1 : last]
+            for lead in range(min(len(head), len(text)) + 1):  # text starts with head's end
+                if lead and not head.endswith(text[:lead]):
+                    continue
+                for trail in range(min(len(tail), len(text) - lead) + 1):
+                    if trail and not tail.startswith(text[len(text) - trail :]):
+                        continue
+                    at, inner = 0, text[lead : len(text) - trail]
+                    for part in middle:
+                        found = inner.find(part, at)
+                        if found < 0:
+                            break
+                        at = found + len(part)
+                    else:
+                        if lead + trail + sum(map(len, middle)) >= min(4, len(text)):
+                            return True
+    return False
 
 
 def _json_validations(path: Path, data: dict[str, Any]) -> list[Condition]:
