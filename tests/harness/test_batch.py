@@ -420,6 +420,23 @@ def test_validations_that_read_more_than_their_variable_are_planned_with_the_lat
     assert phase("var.both", says={"var.both": "Below 10."}) == VALIDATIONS
     assert phase("var.both", says={"var.both": "Something else."}) == VALIDATIONS  # unknown
 
+    # Which of them the variables alone refuse as the whole module does (`variables_only`).
+    from tfharness.planning.planner import decided_by_variables
+
+    def alone(*rules: str, says=None, contains=None) -> bool:
+        messages = {rule: (Expected(message=text),) for rule, text in (says or {}).items()}
+        messages |= {rule: (Expected(contains=text),) for rule, text in (contains or {}).items()}
+        scenario = Scenario("c", "s", {}, expect_failures=rules, failure_messages=messages)
+        return decided_by_variables(scenario, walks)
+
+    assert alone("var.alone") and alone("var.both", says={"var.both": "Below 10."})
+    assert alone("var.both", contains={"var.both": "Below"})
+    assert not alone("var.both")  # it may be the validation that reads a local
+    assert not alone("var.both", contains={"var.both": "Taken"})
+    assert not alone("var.paired") and not alone("var.alone", "var.paired")
+    assert not alone("var.undeclared_here") and not alone("module.logs.var.retention")
+    assert not alone()  # a clean plan is never planned as its variables
+
 
 def test_variables_only_keeps_each_variable_and_its_early_validations_in_place(
     tmp_path: Path,

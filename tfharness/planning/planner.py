@@ -9,10 +9,11 @@ pytest plugin tells it which components the collected tests cover), so that:
   apart from those that must plan cleanly, so that each batch runs Terraform once (twice for
   a variable whose validations of both walks meet, `_groups`);
 * ``TFHARNESS_BATCH=0`` plans each scenario on its own instead (the naive way, for comparison);
-* a scenario expected to be refused in the validate walk stands in its batch as its
-  component's variables alone (``batch.adapt_variables``): the walk decides it from them,
-  the run needs no provider, and one that is not refused there is planned whole on its own
-  (``TFHARNESS_VARIABLES_ONLY=0`` keeps the whole module);
+* a scenario expected to be refused in the validate walk by validations that read only their
+  variable (``decided_by_variables``) stands in its batch as its component's variables alone
+  (``batch.adapt_variables``): the walk decides it from them, the run needs no provider, and
+  one that is not refused there is planned whole on its own (``TFHARNESS_VARIABLES_ONLY=0``
+  keeps the whole module);
 * an interrupt (Ctrl-C or SIGINT; SIGTERM, as a cancelled CI job gets, likewise) stops the
   workers' Terraform processes before the session goes on to its teardown, and nothing an
   interrupted batch planned is cached (``command.Cancellation``);
@@ -103,6 +104,28 @@ def phase_of(scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None 
         validations = walks.get(variable["name"])
         if not validations:  # not read here (or a typo the run will name)
             continue
+        said = [e.message for e in scenario.failure_messages.get(rule, ()) if e.message]
+        firing = [v.walk for v in validations if all(may_say(v.error_message, m) for m in said)]
+        if VALIDATE_WALK not in (firing or [v.walk for v in validations]):
+            return LATER_RULES
+    return VALIDATIONS
+
+
+def decided_by_variables(
+    scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None = None
+) -> bool:
+    """Whether the component's variables alone (`configuration.variables_only`) refuse the
+    scenario as the whole component does: every rule it expects is a root variable's, and
+    each validation of that variable that may say what the scenario expects (its message or
+    a part of it) reads only the variable. A validation that reads a local may be decided in
+    the validate walk too (securitygroup's `ingress_templates` reads a constant map), but not
+    without the local: such a scenario is planned whole."""
+    if not scenario.expect_failures:
+        return False
+    walks = walks or {}
+    for rule in scenario.expect_failures:
+        variable = _ROOT_VARIABLE.match(rule)
+        validations = walks.get(variable["name"], ()) if variable else ()
         expected = scenario.failure_messages.get(rule, ())
         said = [e.message for e in expected if e.message]
         contained = [e.contains for e in expected if e.contains]
@@ -112,9 +135,9 @@ def phase_of(scenario: Scenario, walks: Mapping[str, tuple[Walked, ...]] | None 
             if all(may_say(v.error_message, m) for m in said)
             and all(may_contain(v.error_message, c) for c in contained)
         ]
-        if VALIDATE_WALK not in (firing or [v.walk for v in validations]):
-            return LATER_RULES
-    return VALIDATIONS
+        if not firing or any(walk != VALIDATE_WALK for walk in firing):
+            return False
+    return True
 
 
 def _server_region(scenario: Scenario, aliases: frozenset[str] | None) -> str | None:
@@ -563,11 +586,13 @@ class Planner:
             directory = self.root / "batches" / f"b{self._batches:02d}"
         keys = {s.id: k for s, k in group}
         by_id = {s.id: s for s, _ in group}
-        early = (
-            {s.id for s, _ in group if phase_of(s, self._walks(s.component)) == VALIDATIONS}
+        early = {
+            s.id
+            for s, _ in group
             if variables_only_enabled()
-            else set()
-        )
+            and phase_of(s, walks := self._walks(s.component)) == VALIDATIONS
+            and decided_by_variables(s, walks)
+        }
         members, alone, errors = prepare_members(
             directory, [(s, self.template(s.component)) for s, _ in group], early
         )
