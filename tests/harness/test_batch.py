@@ -436,6 +436,14 @@ def test_validations_that_read_more_than_their_variable_are_planned_with_the_lat
     assert not alone("var.paired") and not alone("var.alone", "var.paired")
     assert not alone("var.undeclared_here") and not alone("module.logs.var.retention")
     assert not alone()  # a clean plan is never planned as its variables
+    # A scenario that sets a variable with a validation reading a local: that validation may
+    # fire in the validate walk beside the one expected, which the whole module would report.
+    assert [v.reads_objects for v in walks["both"]] == [False, True]
+    assert not walks["paired"][0].reads_objects  # another variable: decided in the plan walk
+    sets = {"both": 3}
+    assert not decided_by_variables(Scenario("c", "s", sets, expect_failures=("var.alone",)), walks)
+    sets = {"paired": 3}  # never reached: the validate walk has failed
+    assert decided_by_variables(Scenario("c", "s", sets, expect_failures=("var.alone",)), walks)
 
 
 def test_variables_only_keeps_each_variable_and_its_early_validations_in_place(

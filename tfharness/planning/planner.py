@@ -119,10 +119,13 @@ def decided_by_variables(
     each validation of that variable that may say what the scenario expects (its message or
     a part of it) reads only the variable. A validation that reads a local may be decided in
     the validate walk too (securitygroup's `ingress_templates` reads a constant map), but not
-    without the local: such a scenario is planned whole."""
+    without the local: a scenario that expects one, or sets a variable that has one (it might
+    fire beside the rule expected, which the whole module would report), is planned whole."""
     if not scenario.expect_failures:
         return False
     walks = walks or {}
+    if any(v.reads_objects for name in scenario.vars for v in walks.get(name, ())):
+        return False
     for rule in scenario.expect_failures:
         variable = _ROOT_VARIABLE.match(rule)
         validations = walks.get(variable["name"], ()) if variable else ()

@@ -419,6 +419,9 @@ class Walked:
 
     walk: str  # VALIDATE_WALK | PLAN_WALK
     error_message: str
+    # It reads a local, a data source or a module: Terraform may still decide it in the
+    # validate walk (a constant local is known there), which the variables alone cannot.
+    reads_objects: bool = False
 
 
 def validation_walks(directory: Path) -> dict[str, tuple[Walked, ...]]:
@@ -444,18 +447,23 @@ def validation_walks(directory: Path) -> dict[str, tuple[Walked, ...]]:
         lines = path.read_text().splitlines()
         for condition in conditions(path):
             if condition.kind == "validation":
+                walk, reads_objects = _walk_of(condition, lines)
                 found.setdefault(condition.rule.removeprefix("var."), []).append(
-                    Walked(_walk_of(condition, lines), condition.error_message)
+                    Walked(walk, condition.error_message, reads_objects)
                 )
     return {name: tuple(walked) for name, walked in found.items()}
 
 
-def _walk_of(condition: Condition, lines: list[str]) -> str:
-    """The walk that checks a variable's validation (`validation_walks`)."""
+def _walk_of(condition: Condition, lines: list[str]) -> tuple[str, bool]:
+    """The walk that checks a variable's validation (`validation_walks`), and whether it
+    reads anything but variables (`Walked.reads_objects`)."""
     name = condition.rule.removeprefix("var.")
     text = _source_of(lines, condition.start_line, condition.end_line or 0, "condition")
     references = set(_REFERENCE.findall(_STRING.sub('""', text or "")))
-    return VALIDATE_WALK if text is not None and references <= {("var", name)} else PLAN_WALK
+    alone = text is not None and references <= {("var", name)}
+    return VALIDATE_WALK if alone else PLAN_WALK, text is None or any(
+        kind != "var" for kind, _ in references
+    )
 
 
 def variables_only(directory: Path) -> dict[str, str] | None:
@@ -486,7 +494,7 @@ def variables_only(directory: Path) -> dict[str, str] | None:
                 variable.end_line - variable.start_line + 1
             )
         for condition in conditions(path):
-            if condition.kind == "validation" and _walk_of(condition, lines) == PLAN_WALK:
+            if condition.kind == "validation" and _walk_of(condition, lines)[0] == PLAN_WALK:
                 end = condition.end_line or condition.start_line
                 keep[condition.start_line - 1 : end] = [False] * (end - condition.start_line + 1)
         kept[path.name] = "".join(
@@ -509,7 +517,7 @@ def may_contain(error_message: str, text: str) -> bool:
     or runs from inside one, through the later parts in order (anything between them), to
     inside a later one. A `${...}` could render any text, but renders a value: `text` must
     share at least 4 of its characters (all, when shorter) with the literal parts. A guess
-    about which walk a rule is checked in, never a verdict (`planner.phase_of`)."""
+    about how a scenario is planned, never a verdict (`planner.decided_by_variables`)."""
     parts = [p.replace('\\"', '"') for p in re.split(r"[$%]\{[^}]*\}", error_message)]
     if any(text in part for part in parts):
         return True
