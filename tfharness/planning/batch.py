@@ -37,7 +37,7 @@ import posixpath
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -675,7 +675,7 @@ def module_manifest(members: list[Member]) -> dict[str, Any] | None:
 def prepare_members(
     batch_dir: Path,
     scenarios: list[tuple[Scenario, Template]],
-    early: set[str] = frozenset(),  # type: ignore[assignment]
+    early: Collection[str] = frozenset(),
 ) -> tuple[list[Member], list[Scenario], dict[str, Exception]]:
     """Adapt each scenario's module: (batchable members, scenarios to plan alone, errors).
     A scenario of `early` (ids of scenarios expected to be refused in the validate walk)
