@@ -16,7 +16,12 @@ import uuid
 import pytest
 
 from tfharness.checks.aws import as_list, changes, differing, drift
-from tfharness.checks.databases import DatabaseUnavailable, postgres_server
+from tfharness.checks.databases import (
+    HOST,
+    CertificateAuthority,
+    DatabaseUnavailable,
+    postgres_server,
+)
 from tfharness.checks.rotation import STEPS, Rotator, load_handler
 from tfharness.deploying.deployment import RUN_TAG
 from tfharness.tooling import REPO_ROOT
@@ -327,16 +332,23 @@ def test_replan_after_apply_is_clean(deployed, clients, target_kind):
 
 # Rotation end to end ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def postgres():
+def certificate_authority(tmp_path_factory):
+    """Issues the server's certificate; the rotation function trusts it (DB_CA_BUNDLE)."""
+    return CertificateAuthority(tmp_path_factory.mktemp("rds-tls"))
+
+
+@pytest.fixture(scope="module")
+def postgres(certificate_authority):
+    """TLS only, as the rds component's parameter group forces: a plain TCP login is refused."""
     try:
-        with postgres_server() as server:
+        with postgres_server(tls=certificate_authority.issue(HOST, "localhost")) as server:
             yield server
     except DatabaseUnavailable as error:
         pytest.skip(f"the Rotation check needs PostgreSQL: {error}")
 
 
 def test_deployed_secret_rotates_against_a_real_postgresql(
-    deployed, clients, function, postgres, endpoint
+    deployed, clients, function, postgres, endpoint, certificate_authority
 ):
     client = clients["secretsmanager"]
     secret_arn = deployed.outputs["secret_arn"]
@@ -357,8 +369,16 @@ def test_deployed_secret_rotates_against_a_real_postgresql(
         for k, v in function["Environment"]["Variables"].items()
         if k != "SECRETS_MANAGER_ENDPOINT"
     }
+    assert deployed_document["ssl"] is True  # the component asks the function for TLS
     rotator = Rotator(
-        client, handler, endpoint_url=endpoint.url, env={**env, "DB_CONNECT_TIMEOUT": "3"}
+        client,
+        handler,
+        endpoint_url=endpoint.url,
+        env={
+            **env,
+            "DB_CONNECT_TIMEOUT": "3",
+            "DB_CA_BUNDLE": str(certificate_authority.ca_file),
+        },
     )
     before = rotator.version_with(secret_arn, "AWSCURRENT")
     rotation = rotator.rotate(

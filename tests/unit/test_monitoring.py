@@ -23,6 +23,7 @@ CREATED = {
     "all_dashboards": ALL,
     "bare_all": ("infrastructure", "security", "cost", "performance", "application", "backend"),
     "no_dashboards": (),
+    "most_s3_buckets": ("infrastructure", "security", "cost", "performance"),
 }
 RENDERED = [(s, d) for s, dashboards in CREATED.items() for d in dashboards]
 
@@ -240,6 +241,16 @@ def test_widget_shows_exactly_the_resources_passed_in(
     widget_titled(body, title)  # present
     shown = [ref.dimensions.get(dimension) for ref in metric_references(body) if ref.title == title]
     assert set(shown) == set(expected), f"{title}: shows {shown}, passed {expected}"
+
+
+def test_storage_widget_shows_the_most_buckets_the_rule_lets_through(plan_for, scenario_for):
+    # too_many_s3_buckets (63) is refused; 62 is the most whose 8 classes fit in one widget.
+    buckets = scenario_for(COMPONENT, "most_s3_buckets").vars["s3_bucket_names"]
+    assert len(buckets) == 62
+    body = _body(plan_for, "most_s3_buckets", "cost")
+    widget = widget_titled(body, "S3 storage by class (bytes, daily)")
+    assert len(widget["properties"]["metrics"]) == 8 * 62 <= 500
+    validate_dashboard_body(body, label="cost dashboard, 62 buckets")
 
 
 def test_target_health_widget_pairs_each_target_group_with_its_load_balancer(

@@ -162,8 +162,8 @@ variable "s3_bucket_names" {
   }
 
   validation {
-    condition     = length(var.s3_bucket_names) <= 50
-    error_message = "The storage-by-class widget draws 8 metrics per bucket and a widget holds at most 500: pass at most 50 s3_bucket_names."
+    condition     = length(var.s3_bucket_names) <= 62
+    error_message = "The storage-by-class widget draws 8 metrics per bucket and a widget holds at most 500: pass at most 62 s3_bucket_names."
   }
 }
 

@@ -278,11 +278,11 @@ variable "performance_insights_enabled" {
 variable "performance_insights_retention_period" {
   type        = number
   default     = 7
-  description = "Performance Insights retention in days (7, or a multiple of 31 up to 731)."
+  description = "Performance Insights retention in days: 7 (free), 731 (two years), or 31 to 713 in steps of 31 (1-23 months)."
 
   validation {
-    condition     = var.performance_insights_retention_period == 7 || (var.performance_insights_retention_period % 31 == 0 && var.performance_insights_retention_period <= 731) || var.performance_insights_retention_period == 731
-    error_message = "performance_insights_retention_period must be 7, a multiple of 31, or 731."
+    condition     = contains([7, 731], var.performance_insights_retention_period) || (var.performance_insights_retention_period % 31 == 0 && var.performance_insights_retention_period >= 31 && var.performance_insights_retention_period <= 713)
+    error_message = "performance_insights_retention_period must be 7, 731, or a multiple of 31 from 31 to 713 (1-23 months)."
   }
 }
 
@@ -366,7 +366,7 @@ variable "rotation_duration_alarm_threshold_percent" {
 
   validation {
     condition     = var.rotation_duration_alarm_threshold_percent > 0 && var.rotation_duration_alarm_threshold_percent < 100
-    error_message = "rotation_duration_alarm_threshold_percent must be between 1 and 99."
+    error_message = "rotation_duration_alarm_threshold_percent must be greater than 0 and less than 100."
   }
 }
 
