@@ -63,6 +63,13 @@ def test_batched_outcomes_equal_standalone_outcomes(
     for name in ("bad_retention", "two_rules"):
         errors = planned_tiny.outcome("tiny", name).errors
         assert errors and all(d.filename in ("main.tf", "context.tf") and d.line for d in errors)
+    # The plan-walk refusal was planned cut down to what the rules read (`rules_only`): its
+    # copy has no log group, and its error points where the precondition stands.
+    [copy] = (planned_tiny.root / "batches").glob("*/m/*prod_topic_without_name*")
+    [member] = {p.parent for p in copy.rglob("main.tf")}
+    assert "aws_cloudwatch_log_group" not in (member / "main.tf").read_text()
+    [error] = planned_tiny.outcome("tiny", "prod_topic_without_name").errors
+    assert (error.rule, error.filename) == ("aws_sns_topic.this", "main.tf") and error.line
     for name in scenario_names("tiny"):
         assert summary(planned_tiny.outcome("tiny", name)) == summary(
             alone.outcome("tiny", name)
@@ -274,9 +281,9 @@ def test_cache_key_covers_inputs_harness_and_toolchain() -> None:
 
 
 @pytest.mark.runs_terraform
-@pytest.mark.parametrize("variables_only", [True, False], ids=["variables-only", "whole"])
+@pytest.mark.parametrize("cut", [True, False], ids=["cut-down", "whole"])
 def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
-    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variables_only: bool
+    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: bool
 ) -> None:
     scenarios = tmp_path / "scenarios"
     scenarios.mkdir()
@@ -289,11 +296,15 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
         "  vars: {environment: prod, retention_days: 90, enable_topic: true}\n"
         "mislabelled:\n  extends: default\n  expect_failures: [var.retention_days]\n"
         "  vars: {retention_days: 7}\n"
+        "mislabelled_later:\n  extends: default\n  expect_failures: [aws_sns_topic.this]\n"
+        "  vars: {environment: prod, retention_days: 90, enable_topic: true,"
+        " topic_display_name: Alerts}\n"
     )
     monkeypatch.setenv("TFHARNESS_COMPONENTS_DIR", str(FIXTURES / "components"))
     monkeypatch.setenv("TFHARNESS_SCENARIOS_DIR", str(scenarios))
     monkeypatch.setenv("TFHARNESS_PLAN_CACHE", "0")
-    monkeypatch.setenv("TFHARNESS_VARIABLES_ONLY", "1" if variables_only else "0")
+    monkeypatch.setenv("TFHARNESS_VARIABLES_ONLY", "1" if cut else "0")
+    monkeypatch.setenv("TFHARNESS_RULES_ONLY", "1" if cut else "0")
     planner = Planner(endpoint, root=tmp_path / "w", jobs=2, keep=True)
     planner.plan_components(["tiny"])
 
@@ -302,18 +313,38 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
         "bad_retention",
         "prod_topic_without_name",
     }
-    # A wrong declaration costs time, never a wrong outcome.
-    assert isinstance(outcomes[("tiny", "mislabelled")], Plan)
-    assert outcomes[("tiny", "mislabelled")].of_type("aws_cloudwatch_log_group")
+    # A wrong declaration costs time, never a wrong outcome: each is the whole module's plan
+    # (its log group is what a copy cut down for the plan walk leaves out).
+    for name in ("mislabelled", "mislabelled_later"):
+        assert isinstance(outcomes[("tiny", name)], Plan)
+        assert outcomes[("tiny", name)].of_type("aws_cloudwatch_log_group")
+        assert outcomes[("tiny", name)].of_type("aws_kms_key")
     runs = Counter(s.subject for s in planner.timings.samples if s.phase == "plan")
     shows = {s.subject for s in planner.timings.samples if s.phase == "show"}
     phases = Counter(s.phase for s in planner.timings.samples)
     batches = sorted(s for s in runs if s.startswith("b"))
-    if variables_only:
+    if cut:
         # The validate-walk batch plans the variables alone, once: bad_retention is refused,
-        # and mislabelled, which its variables let through, is planned whole on its own.
-        assert sorted(runs.values()) == [1, 1, 1, 1] and runs["tiny:mislabelled"] == 1, runs
-        assert len(batches) == 3 and len(shows) == 2 and "tiny:mislabelled" in shows, shows
+        # and mislabelled, which its variables let through, is planned whole on its own. So
+        # is mislabelled_later, which the plan-walk batch (cut down to what the rules read)
+        # did not refuse.
+        assert sorted(runs.values()) == [1, 1, 1, 1, 1], runs
+        assert runs["tiny:mislabelled"] == runs["tiny:mislabelled_later"] == 1, runs
+        assert len(batches) == 3 and len(shows) == 3, shows
+        assert {"tiny:mislabelled", "tiny:mislabelled_later"} < shows, shows
+        [later] = [
+            d
+            for d in (tmp_path / "w" / "batches").iterdir()
+            if any("prod_topic_without_name" in m.name for m in (d / "m").iterdir())
+        ]
+        assert _root(later).get("provider"), "the plan walk needs its providers"
+        original = (FIXTURES / "components" / "tiny" / "main.tf").read_text()
+        for copy in (later / "m").iterdir():  # prod_topic_without_name's, mislabelled_later's
+            [member] = {p.parent for p in copy.rglob("main.tf")}
+            text = (member / "main.tf").read_text()
+            assert len(text.splitlines()) == len(original.splitlines())  # lines stay in place
+            assert 'resource "aws_sns_topic" "this"' in text and 'check "retention_in_prod"' in text
+            assert "aws_cloudwatch_log_group" not in text and 'output "' not in text
         early = [d for d in (tmp_path / "w" / "batches").iterdir() if _root(d) == {}]
         assert len(early) == 1, "one batch of variables alone, its root without providers"
         assert not (early[0] / ".terraform" / "providers").exists()
@@ -328,13 +359,13 @@ def test_expected_refusals_are_batched_apart_so_clean_batches_plan_once(
             assert 'variable "retention_days"' in text and "resource" not in text
             assert sorted(p.name for p in member.iterdir()) == ["context.tf", "main.tf"]
     else:
-        # Clean batch (default, with_topic): one run. Refused by a precondition
-        # (prod_topic_without_name): one run. Refused by a validation: bad_retention is, then
-        # the mislabelled scenario (declares a validation, plans cleanly) plans in a second run.
-        assert sorted(runs.values()) == [1, 1, 2], runs
-        # A show for each batch that ends in a plan (clean; validations, for mislabelled),
-        # none for the one every member of which was refused.
-        assert len(shows) == 2 and shows < set(runs), (shows, runs)
+        # Clean batch (default, with_topic): one run. Refused by a precondition:
+        # prod_topic_without_name is, then mislabelled_later (declares it, plans cleanly)
+        # plans in a second run. Refused by a validation: bad_retention is, then the
+        # mislabelled scenario plans in a second run.
+        assert sorted(runs.values()) == [1, 2, 2], runs
+        # A show for each batch that ends in a plan: all three.
+        assert len(shows) == 3 and shows == set(runs), (shows, runs)
         # One init, ahead of the batches (the share's): all three link its providers and
         # record their modules (`module_manifest`): no `terraform get`.
         assert (phases["init"], phases["get"]) == (1, 0), phases
@@ -480,6 +511,69 @@ def test_variables_only_keeps_each_variable_and_its_early_validations_in_place(
     parse_hcl(kept["main.tf"])
     (tmp_path / "extra.tf.json").write_text("{}")
     assert variables_only(tmp_path) is None  # JSON syntax: lines cannot be kept
+
+
+def test_rules_only_keeps_every_rule_and_what_it_reads_in_place(tmp_path: Path) -> None:
+    from tfharness.terraform.configuration import parse_hcl, rules_only
+
+    main = (
+        'variable "name" {\n  type = string\n}\n'
+        'locals {\n  prefix = "x-${var.name}"\n  # a comment of the next one\n'
+        "  unused = aws_s3_bucket.plain.arn\n  tags   = { Name = local.prefix }\n}\n"
+        'resource "aws_kms_key" "this" {\n  description = local.prefix\n}\n'
+        'resource "aws_sns_topic" "this" {\n  name              = local.prefix\n'
+        "  kms_master_key_id = aws_kms_key.this.id\n  lifecycle {\n    precondition {\n"
+        '      condition     = var.name != "bad"\n'
+        '      error_message = "Not bad."\n    }\n  }\n}\n'
+        'resource "aws_s3_bucket" "plain" {\n  bucket = local.prefix\n}\n'
+        'data "aws_iam_policy_document" "read" {\n  statement {\n'
+        '    actions   = ["s3:GetObject"]\n    resources = [aws_s3_bucket.plain.arn]\n  }\n}\n'
+        'module "logs" {\n  source = "./logs"\n  tags   = local.tags\n}\n'
+        'check "named" {\n  assert {\n    condition     = length(var.name) < 9\n'
+        '    error_message = "Short."\n  }\n}\n'
+    )
+    outputs = (
+        'output "topic" {\n  value = aws_sns_topic.this.arn\n}\n'
+        'output "guarded" {\n  value = aws_kms_key.this.arn\n  precondition {\n'
+        '    condition     = var.name != ""\n    error_message = "Named."\n  }\n}\n'
+    )
+    moved = "moved {\n  from = aws_sns_topic.old\n  to   = aws_sns_topic.this\n}\n"
+    for name, text in (("main.tf", main), ("outputs.tf", outputs), ("moved.tf", moved)):
+        (tmp_path / name).write_text(text)
+    (tmp_path / "provider.tf").write_text('terraform {\n  required_version = ">= 1.9"\n}\n')
+
+    kept = rules_only(tmp_path)
+    assert kept is not None and sorted(kept) == ["main.tf", "moved.tf", "outputs.tf"]
+    for name, original in (("main.tf", main), ("outputs.tf", outputs)):
+        lines = kept[name].splitlines()
+        assert len(lines) == len(original.splitlines())
+        for number, line in enumerate(lines):  # what is kept stands where it stood
+            assert line in ("", original.splitlines()[number]), (name, number, line)
+        parse_hcl(kept[name])
+    text = kept["main.tf"]
+    # The precondition's resource and what it reads (a local, a key), the module call and
+    # what it passes (a local reading a local), the check, every variable: kept.
+    for present in (
+        'variable "name"',
+        'resource "aws_sns_topic" "this"',
+        'resource "aws_kms_key" "this"',
+        "  prefix = ",
+        "  tags   = { Name = local.prefix }",
+        'module "logs"',
+        'check "named"',
+    ):
+        assert present in text, present
+    # What no rule reads: the plain bucket, the policy document reading it, a local reading it.
+    for gone in ('"aws_s3_bucket" "plain"', '"aws_iam_policy_document"', "unused ="):
+        assert gone not in text, gone
+    assert 'output "guarded"' in kept["outputs.tf"] and 'output "topic"' not in kept["outputs.tf"]
+    assert not kept["moved.tf"].strip()  # moves act on state; a batch plans none
+
+    (tmp_path / "more.tf").write_text("locals { a = 1 }\n")  # not one a line
+    assert rules_only(tmp_path) is None
+    (tmp_path / "more.tf").unlink()
+    (tmp_path / "extra.tf.json").write_text("{}")
+    assert rules_only(tmp_path) is None  # JSON syntax: lines cannot be kept
 
 
 def test_a_template_message_may_contain_a_part_of_what_it_renders_to() -> None:

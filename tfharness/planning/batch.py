@@ -82,10 +82,16 @@ class Member:
     standard: bool = True  # the root passes its providers in (the provider standard)
     own_providers: bool = False  # an adopted module that configures its providers itself
     variables_only: bool = False  # its variables alone (`adapt_variables`): no providers
+    rules_only: bool = False  # what its rules read (`adapt_rules`)
 
     @property
     def needs_providers(self) -> bool:
         return not self.variables_only
+
+    @property
+    def partial(self) -> bool:
+        """Cut down for a refusal: a clean plan of it is not the component's."""
+        return self.variables_only or self.rules_only
 
     @property
     def region(self) -> str:
@@ -124,6 +130,7 @@ class Adapted:
     outputs: dict[str, bool]  # output -> sensitive
     own_providers: bool  # the module keeps and configures its own provider blocks
     standard: bool  # the provider standard: the root passes the default provider in
+    rules_only: bool = False  # cut down to what its rules read (`adapt_rules`)
 
 
 def adapt(template: Template, destination: Path) -> Adapted:
@@ -177,6 +184,28 @@ def adapt_variables(template: Template, destination: Path) -> bool:
     for name, text in kept.items():
         (workdir / name).write_text(text)
     return True
+
+
+def adapt_rules(template: Template, destination: Path) -> Adapted | None:
+    """`adapt`, then every file of the component cut down to what its rules read
+    (`configuration.rules_only`), for a scenario refused by a rule; None (nothing cut) when
+    the module cannot be read so. A file `adapt` rewrote (an aliased provider block taken
+    out) is left whole: its lines moved."""
+    kept = configuration.rules_only(template.workdir)
+    if kept is None:
+        return None
+    adapted = adapt(template, destination)
+    workdir = destination / template.relative_dir
+    cut = False
+    for name, text in kept.items():
+        copy, original = workdir / name, template.workdir / name
+        if copy.read_bytes() == original.read_bytes():  # not one `adapt` rewrote
+            _replace(copy, text)
+            cut = True
+    if not cut:
+        return adapted
+    # Its outputs may read what is gone; a refused plan has none to show.
+    return Adapted(adapted.aliases, {}, adapted.own_providers, adapted.standard, True)
 
 
 def _replace(path: Path, text: str) -> None:
@@ -511,8 +540,8 @@ class Batch:
             if isinstance(outcome, dict):  # a clean plan: split it
                 for member in remaining:
                     results[member.scenario.id] = (
-                        standalone(member.scenario)  # not refused early: the whole module decides
-                        if member.variables_only
+                        standalone(member.scenario)  # not refused: the whole module decides
+                        if member.partial
                         else outcome[member.key]
                     )
                 break
@@ -541,10 +570,10 @@ class Batch:
                 else:  # not a rule: maybe the emulator hiccupped; the scenario's own plan decides
                     results[member.scenario.id] = standalone(member.scenario)
             remaining = [m for m in remaining if m.key not in failing]
-            for member in remaining:  # its variables passed: what it plans is the module's
-                if member.variables_only:
+            for member in remaining:  # its rules passed: what it plans is the module's
+                if member.partial:
                     results[member.scenario.id] = standalone(member.scenario)
-            remaining = [m for m in remaining if not m.variables_only]
+            remaining = [m for m in remaining if not m.partial]
         return results
 
     def _plan(self, members: list[Member]) -> dict[str, Plan] | list[Diagnostic]:
@@ -676,10 +705,12 @@ def prepare_members(
     batch_dir: Path,
     scenarios: list[tuple[Scenario, Template]],
     early: Collection[str] = frozenset(),
+    refused: Collection[str] = frozenset(),
 ) -> tuple[list[Member], list[Scenario], dict[str, Exception]]:
     """Adapt each scenario's module: (batchable members, scenarios to plan alone, errors).
     A scenario of `early` (ids of scenarios expected to be refused in the validate walk)
-    stands in the batch as its variables alone (`adapt_variables`) where it can."""
+    stands in the batch as its variables alone (`adapt_variables`) where it can; one of
+    `refused` (expected to be refused otherwise) as what its rules read (`adapt_rules`)."""
     members, alone, errors = [], [], {}
     for index, (scenario, template) in enumerate(scenarios):
         try:
@@ -700,7 +731,9 @@ def prepare_members(
             members.append(Member(key, scenario, template, {}, {}, relative, variables_only=True))
             continue
         try:
-            adapted = adapt(template, batch_dir / "m" / key)
+            adapted = (
+                scenario.id in refused and adapt_rules(template, batch_dir / "m" / key)
+            ) or adapt(template, batch_dir / "m" / key)
         except Unbatchable:
             alone.append(scenario)
             continue
@@ -714,6 +747,7 @@ def prepare_members(
                 template.relative_dir.as_posix(),
                 adapted.standard,
                 adapted.own_providers,
+                rules_only=adapted.rules_only,
             )
         )
     return members, alone, errors

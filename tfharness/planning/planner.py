@@ -170,6 +170,13 @@ def variables_only_enabled() -> bool:
     return os.environ.get("TFHARNESS_VARIABLES_ONLY", "1") != "0"
 
 
+def rules_only_enabled() -> bool:
+    """A scenario expected to be refused, and not planned as its variables alone, is
+    planned as what its component's rules read (`batch.adapt_rules`) unless
+    TFHARNESS_RULES_ONLY=0."""
+    return os.environ.get("TFHARNESS_RULES_ONLY", "1") != "0"
+
+
 def attaching_enabled() -> bool:
     """Batches attach to provider servers (`provider_server`) unless TFHARNESS_ATTACH=0."""
     return os.environ.get("TFHARNESS_ATTACH", "1") != "0"
@@ -596,8 +603,9 @@ class Planner:
             and phase_of(s, walks := self._walks(s.component)) == VALIDATIONS
             and decided_by_variables(s, walks)
         }
+        refused = {s.id for s, _ in group if rules_only_enabled() and s.expects_rejection} - early
         members, alone, errors = prepare_members(
-            directory, [(s, self.template(s.component)) for s, _ in group], early
+            directory, [(s, self.template(s.component)) for s, _ in group], early, refused
         )
         for scenario_id, error in errors.items():
             self._keep(by_id[scenario_id], keys[scenario_id], error)

@@ -503,6 +503,151 @@ def variables_only(directory: Path) -> dict[str, str] | None:
     return kept
 
 
+# What the plan walk of a refusal needs ------------------------------------------------------
+_NAME = r"[A-Za-z_][\w-]*"
+_OBJECT = re.compile(rf"(?<![\w.])(var|local|module)\.({_NAME})")
+_DATA = re.compile(rf"(?<![\w.])data\.({_NAME})\.({_NAME})")
+_ATTRIBUTE = re.compile(rf"^(?P<indent>[ \t]+)(?P<name>{_NAME})\s*=(?!=)")
+
+
+@dataclass
+class _Block:
+    """One object of a module that the plan walk evaluates: a variable, a local, a
+    resource, a data source, a module call, an output or a check."""
+
+    file: str
+    lines: tuple[int, int]  # first and last line (1-based, inclusive)
+    text: str  # its body as python-hcl2 reads it, for the references it makes
+    rules: bool  # it holds rules, or may (a module call)
+
+
+def _locals_lines(lines: list[str], block: dict[str, Any]) -> dict[str, tuple[int, int]] | None:
+    """Each local of one `locals` block: its first line and the last before the next one
+    (a comment above the next one counts with this one). None when the attributes are not one a line at one indentation,
+    as `terraform fmt` writes them."""
+    start, end = block["__start_line__"], block["__end_line__"]
+    names = [k for k in block if k not in META]
+    found: list[tuple[str, int]] = []
+    indent = None
+    for number in range(start + 1, end):
+        match = _ATTRIBUTE.match(lines[number - 1])
+        if not match or match["name"] not in names:
+            continue
+        if indent is None:
+            indent = match["indent"]
+        if match["indent"] == indent:
+            found.append((match["name"], number))
+    if sorted(n for n, _ in found) != sorted(names):
+        return None
+    ranges = {}
+    for index, (name, first) in enumerate(found):
+        last = found[index + 1][1] - 1 if index + 1 < len(found) else end - 1
+        ranges[name] = (first, last)
+    return ranges
+
+
+def _blocks(directory: Path) -> dict[str, _Block] | None:
+    """Every object of the module by its address (`var.x`, `local.x`, `aws_x.y`,
+    `data.aws_x.y`, `module.x`, `output.x`, `check.x`, `provider.aws.<alias>`); None when a
+    file is `*.tf.json` or a `locals` block is not laid out as `_locals_lines` reads it."""
+    found: dict[str, _Block] = {}
+    for path in files_of(Path(directory)):
+        if path.name.endswith(".tf.json"):
+            return None
+        data = _parse(path)
+        lines = path.read_text().splitlines()
+
+        def add(address: str, body: dict[str, Any], rules: bool, file: str = path.name) -> None:
+            span = (body["__start_line__"], body["__end_line__"])
+            found[address] = _Block(file, span, json.dumps(body), rules)
+
+        for name, body in _labelled(data.get("variable")):
+            add(f"var.{name}", body, True)
+        for block in _entries(data.get("locals")):
+            spans = _locals_lines(lines, block)
+            if spans is None:
+                return None
+            for name, span in spans.items():
+                found[f"local.{name}"] = _Block(path.name, span, json.dumps(block[name]), False)
+        for mode, prefix in (("resource", ""), ("data", "data.")):
+            for type_, named in _labelled(data.get(mode)):
+                for name, body in _labelled(named):
+                    conditions_ = any(
+                        lifecycle.get("precondition") or lifecycle.get("postcondition")
+                        for lifecycle in _entries(body.get("lifecycle"))
+                    )
+                    add(f"{prefix}{type_}.{name}", body, conditions_)
+        for name, body in _labelled(data.get("module")):
+            add(f"module.{name}", body, True)  # its own module may hold rules
+        for name, body in _labelled(data.get("output")):
+            add(f"output.{name}", body, bool(body.get("precondition")))
+        for name, body in _labelled(data.get("check")):
+            add(f"check.{name}", body, True)
+        for name, body in _labelled(data.get("provider")):  # kept: what it reads must stay
+            add(f"provider.{name}.{_unquote(body.get('alias')) or ''}", body, True)
+    return found
+
+
+def _references(text: str, resources: set[str]) -> set[str]:
+    """The objects an expression (python-hcl2's reading of a body) names."""
+    named = {f"{kind}.{name}" for kind, name in _OBJECT.findall(text)}
+    named |= {f"data.{type_}.{name}" for type_, name in _DATA.findall(text)}
+    if resources:
+        types = "|".join(sorted({re.escape(r.split(".")[0]) for r in resources}))
+        pattern = re.compile(rf"(?<![\w.])({types})\.({_NAME})")
+        named |= {f"{t}.{n}" for t, n in pattern.findall(text) if f"{t}.{n}" in resources}
+    return named
+
+
+def rules_only(directory: Path) -> dict[str, str] | None:
+    """The module as its plan walk decides a refusal: file name -> text holding every object
+    that holds a rule (variables, resources and data sources with conditions, outputs with
+    preconditions, checks, module calls) and everything those read, directly or through
+    others. The resources, data sources, locals and outputs no rule reads are emptied line
+    for line, so a rule stands at the file and line it has in the module; so are `moved`,
+    `removed` and `import` blocks (they act on state, and a batch plans none). None when the
+    module cannot be read so (`_blocks`).
+
+    Planned with the inputs of a scenario refused in the plan walk, this module is refused by
+    the same rules with the same messages: every rule is there with all it reads, evaluated
+    from the same inputs. What it no longer plans are objects whose only possible failure is
+    not a rule (the AWS provider refusing a value), as with `variables_only`."""
+    blocks = _blocks(directory)
+    if blocks is None:
+        return None
+    resources = {
+        a
+        for a in blocks
+        if not a.startswith(
+            ("var.", "local.", "module.", "output.", "check.", "data.", "provider.")
+        )
+    }
+    kept = {address for address, block in blocks.items() if block.rules}
+    pending = list(kept)
+    while pending:
+        for named in _references(blocks[pending.pop()].text, resources):
+            if named in blocks and named not in kept:
+                kept.add(named)
+                pending.append(named)
+    emptied: dict[str, list[tuple[int, int]]] = {}
+    for address, block in blocks.items():
+        if address not in kept:
+            emptied.setdefault(block.file, []).append(block.lines)
+    result: dict[str, str] = {}
+    for path in files_of(Path(directory)):
+        data = _parse(path)
+        spans = list(emptied.get(path.name, []))
+        for kind in ("moved", "removed", "import"):
+            spans += [(b["__start_line__"], b["__end_line__"]) for b in _entries(data.get(kind))]
+        if not spans:
+            continue
+        lines = path.read_text().splitlines()
+        for first, last in spans:
+            lines[first - 1 : last] = [""] * (last - first + 1)
+        result[path.name] = "".join(line + "\n" for line in lines)
+    return result
+
+
 def may_say(error_message: str, message: str) -> bool:
     """Whether a rule whose message is written `error_message` (a template: `${...}` stands
     for anything) can say `message`."""
