@@ -14,6 +14,10 @@ pytest plugin tells it which components the collected tests cover), so that:
   (``batch.adapt_variables``): the walk decides it from them, the run needs no provider, and
   one that is not refused there is planned whole on its own (``TFHARNESS_VARIABLES_ONLY=0``
   keeps the whole module);
+* every other scenario expected to be refused stands in its batch as what its component's
+  rules read (``batch.adapt_rules``): only rules refuse it, and each is there with all it
+  reads; one that is not refused is planned whole on its own (``TFHARNESS_RULES_ONLY=0``
+  keeps the whole module);
 * an interrupt (Ctrl-C or SIGINT; SIGTERM, as a cancelled CI job gets, likewise) stops the
   workers' Terraform processes before the session goes on to its teardown, and nothing an
   interrupted batch planned is cached (``command.Cancellation``);
