@@ -14,6 +14,7 @@ from tfharness.planning import cache
 from tfharness.planning.batch import (
     Unbatchable,
     adapt,
+    adapt_rules,
     alias_regions,
     render_root,
     split_plan,
@@ -103,6 +104,35 @@ def test_adapted_module_takes_its_provider_from_the_root(
     assert not (tmp_path / "m" / "provider.tf").samefile(template.workdir / "provider.tf")
     assert (tmp_path / "m" / "main.tf").samefile(template.workdir / "main.tf")
     assert alias_regions(template) == frozenset()
+
+
+def test_a_member_is_cut_down_to_its_rules_all_or_nothing(
+    tiny_planner: Planner, tmp_path: Path, fixture_catalog
+) -> None:
+    template = tiny_planner.template("tiny").ensure_ready()
+    adapted = adapt_rules(template, tmp_path / "m")
+    assert adapted is not None and adapted.rules_only and adapted.standard
+    assert adapted.outputs == {}  # the root reads none of what may be gone
+    main = (tmp_path / "m" / "main.tf").read_text()
+    assert "aws_cloudwatch_log_group" not in main and 'resource "aws_sns_topic"' in main
+    assert not (tmp_path / "m" / "main.tf").samefile(template.workdir / "main.tf")
+    assert "aws_cloudwatch_log_group" in (template.workdir / "main.tf").read_text()
+    assert "required_providers" in (tmp_path / "m" / "provider.tf").read_text()
+    # A file to cut that `adapt` rewrote too (an aliased provider taken out, its lines
+    # moved): nothing is cut, as what stays in one file may read what goes from another.
+    extra = template.dir / "global.tf"
+    extra.write_text(
+        'provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}\n'
+        'resource "aws_sns_topic" "global" {\n  provider = aws.us_east_1\n'
+        "  name     = local.name_prefix\n}\n"
+    )
+    try:
+        whole = adapt_rules(template, tmp_path / "m2")
+        assert whole is not None and not whole.rules_only
+        assert whole.aliases == {"us_east_1": "us-east-1"} and whole.outputs
+        assert (tmp_path / "m2" / "main.tf").samefile(template.workdir / "main.tf")
+    finally:
+        extra.unlink()
 
 
 def test_aliased_provider_becomes_a_configuration_alias(

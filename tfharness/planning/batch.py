@@ -187,23 +187,22 @@ def adapt_variables(template: Template, destination: Path) -> bool:
 
 
 def adapt_rules(template: Template, destination: Path) -> Adapted | None:
-    """`adapt`, then every file of the component cut down to what its rules read
+    """`adapt`, then the component's files cut down to what its rules read
     (`configuration.rules_only`), for a scenario refused by a rule; None (nothing cut) when
-    the module cannot be read so. A file `adapt` rewrote (an aliased provider block taken
-    out) is left whole: its lines moved."""
+    the module cannot be read so. When `adapt` rewrote one of the files to cut (an aliased
+    provider block taken out, its lines moved), none is cut: the cut is all or nothing, as
+    an object left in one file may read one emptied in another."""
     kept = configuration.rules_only(template.workdir)
     if kept is None:
         return None
     adapted = adapt(template, destination)
     workdir = destination / template.relative_dir
-    cut = False
-    for name, text in kept.items():
-        copy, original = workdir / name, template.workdir / name
-        if copy.read_bytes() == original.read_bytes():  # not one `adapt` rewrote
-            _replace(copy, text)
-            cut = True
-    if not cut:
+    if not kept or any(
+        (workdir / name).read_bytes() != (template.workdir / name).read_bytes() for name in kept
+    ):
         return adapted
+    for name, text in kept.items():
+        _replace(workdir / name, text)
     # Its outputs may read what is gone; a refused plan has none to show.
     return Adapted(adapted.aliases, {}, adapted.own_providers, adapted.standard, True)
 

@@ -513,7 +513,7 @@ _ATTRIBUTE = re.compile(rf"^(?P<indent>[ \t]+)(?P<name>{_NAME})\s*=(?!=)")
 @dataclass
 class _Block:
     """One object of a module that the plan walk evaluates: a variable, a local, a
-    resource, a data source, a module call, an output or a check."""
+    resource, a data source, a module call, an output, a check or a provider block."""
 
     file: str
     lines: tuple[int, int]  # first and last line (1-based, inclusive)
@@ -523,8 +523,8 @@ class _Block:
 
 def _locals_lines(lines: list[str], block: dict[str, Any]) -> dict[str, tuple[int, int]] | None:
     """Each local of one `locals` block: its first line and the last before the next one
-    (a comment above the next one counts with this one). None when the attributes are not one a line at one indentation,
-    as `terraform fmt` writes them."""
+    (a comment above the next one counts with this one). None when the attributes do not
+    each start a line at one indentation, as `terraform fmt` writes them."""
     start, end = block["__start_line__"], block["__end_line__"]
     names = [k for k in block if k not in META]
     found: list[tuple[str, int]] = []
