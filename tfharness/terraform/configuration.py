@@ -505,7 +505,6 @@ def variables_only(directory: Path) -> dict[str, str] | None:
 
 # What the plan walk of a refusal needs ------------------------------------------------------
 _NAME = r"[A-Za-z_][\w-]*"
-_OBJECT = re.compile(rf"(?<![\w.])(var|local|module)\.({_NAME})")
 _DATA = re.compile(rf"(?<![\w.])data\.({_NAME})\.({_NAME})")
 _ATTRIBUTE = re.compile(rf"^(?P<indent>[ \t]+)(?P<name>{_NAME})\s*=(?!=)")
 
@@ -588,13 +587,12 @@ def _blocks(directory: Path) -> dict[str, _Block] | None:
     return found
 
 
-def _references(text: str, resources: set[str]) -> set[str]:
-    """The objects an expression (python-hcl2's reading of a body) names."""
-    named = {f"{kind}.{name}" for kind, name in _OBJECT.findall(text)}
+def _references(text: str, resources: set[str], pattern: re.Pattern[str] | None) -> set[str]:
+    """The objects an expression (python-hcl2's reading of a body) names; `pattern` matches
+    the module's resource addresses (`type.name`)."""
+    named = {f"{kind}.{name}" for kind, name in _REFERENCE.findall(text) if kind != "data"}
     named |= {f"data.{type_}.{name}" for type_, name in _DATA.findall(text)}
-    if resources:
-        types = "|".join(sorted({re.escape(r.split(".")[0]) for r in resources}))
-        pattern = re.compile(rf"(?<![\w.])({types})\.({_NAME})")
+    if pattern is not None:
         named |= {f"{t}.{n}" for t, n in pattern.findall(text) if f"{t}.{n}" in resources}
     return named
 
@@ -622,10 +620,12 @@ def rules_only(directory: Path) -> dict[str, str] | None:
             ("var.", "local.", "module.", "output.", "check.", "data.", "provider.")
         )
     }
+    types = "|".join(sorted({re.escape(r.split(".")[0]) for r in resources}))
+    pattern = re.compile(rf"(?<![\w.])({types})\.({_NAME})") if resources else None
     kept = {address for address, block in blocks.items() if block.rules}
     pending = list(kept)
     while pending:
-        for named in _references(blocks[pending.pop()].text, resources):
+        for named in _references(blocks[pending.pop()].text, resources, pattern):
             if named in blocks and named not in kept:
                 kept.add(named)
                 pending.append(named)
